@@ -1,0 +1,51 @@
+# tcobench: build, demo, tests and benchmarks. `make help` lists the targets.
+GO        ?= go
+OLLAMA_VERSION ?= v0.17.4
+CACHE     ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/tcobench
+# cgo (go-nvml, the Ollama build) writes temporary files to TMPDIR: a private one
+# keeps stray headers elsewhere on the machine out of the build.
+PRIVATE_TMP := $(CURDIR)/.tmp
+export TMPDIR := $(PRIVATE_TMP)
+export CGO_ENABLED := 1
+export CGO_CFLAGS := -O2 -Wno-deprecated-declarations
+export TCOBENCH_OLLAMA ?= $(CACHE)/ollama/$(OLLAMA_VERSION)/ollama
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+TEST_TIMEOUT ?= 60m
+
+.PHONY: help build setup ollama demo test check bench fuzz clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(PRIVATE_TMP):
+	@mkdir -p $@
+
+build: $(PRIVATE_TMP) ## build bin/tcobench
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/tcobench ./cmd/tcobench
+
+setup: ## install the Debian packages the build, tests and demo need
+	@bash scripts/setup.sh
+
+ollama: setup $(PRIVATE_TMP) ## build Ollama $(OLLAMA_VERSION) into the cache (skipped when cached)
+	@OLLAMA_VERSION=$(OLLAMA_VERSION) TCOBENCH_CACHE=$(CACHE) bash scripts/build-ollama.sh >/dev/null
+
+demo: ollama build ## set up, start a local model server, run a real benchmark, write the report
+	@bash scripts/demo.sh
+
+check: $(PRIVATE_TMP) ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+test: ollama check ## all tests, with the race detector, against the real local server
+	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
+
+bench: ollama $(PRIVATE_TMP) ## self-benchmarks: print the harness's own figures
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+
+fuzz: $(PRIVATE_TMP) ## run each fuzz target briefly
+	@bash scripts/fuzz.sh
+
+clean: ## remove build outputs (the Ollama cache stays)
+	rm -rf bin .tmp

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// app carries what every command needs: the configuration and the output streams.
+type app struct {
+	v      *viper.Viper
+	out    io.Writer
+	errOut io.Writer
+	// known holds every flag name of every command, to reject unknown config keys.
+	known map[string]bool
+}
+
+func newApp(out, errOut io.Writer) *app {
+	v := viper.New()
+	v.SetEnvPrefix("TCOBENCH")
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_", ".", "_"))
+	v.AutomaticEnv()
+	return &app{v: v, out: out, errOut: errOut, known: map[string]bool{}}
+}
+
+// bind makes a command's flags readable through a.v, so that each value comes
+// from the flag, else TCOBENCH_<FLAG> in the environment, else the config
+// file, else the flag's default.
+func (a *app) bind(cmd *cobra.Command) {
+	bindSet := func(fs *pflag.FlagSet) {
+		fs.VisitAll(func(f *pflag.Flag) {
+			a.known[f.Name] = true
+			_ = a.v.BindPFlag(f.Name, f)
+		})
+	}
+	bindSet(cmd.Flags())
+	bindSet(cmd.PersistentFlags())
+}
+
+// loadConfig reads the YAML config file named by --config (or TCOBENCH_CONFIG),
+// rejecting keys that no command knows.
+func (a *app) loadConfig(path string) error {
+	if path == "" {
+		return nil
+	}
+	a.v.SetConfigFile(path)
+	a.v.SetConfigType("yaml")
+	if err := a.v.ReadInConfig(); err != nil {
+		var nf viper.ConfigFileNotFoundError
+		if errors.As(err, &nf) || errors.Is(err, os.ErrNotExist) {
+			return usageErrorf("config file %s: not found", path)
+		}
+		return usageErrorf("config file %s: %s", path, oneLine(err.Error()))
+	}
+	var unknown []string
+	for _, k := range a.v.AllKeys() {
+		if top := strings.SplitN(k, ".", 2)[0]; a.v.InConfig(top) && !a.known[top] {
+			unknown = append(unknown, top)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return usageErrorf("config file %s: unknown key(s) %s (keys are flag names, e.g. target: http://127.0.0.1:11434)", path, strings.Join(dedupe(unknown), ", "))
+	}
+	return nil
+}
+
+func dedupe(s []string) []string {
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// exitError carries a process exit status with an error.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// withExit wraps err so that tcobench exits with code.
+func withExit(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: code, err: err}
+}
+
+// usageErrorf reports bad usage: exit status 2.
+func usageErrorf(format string, args ...any) error {
+	return withExit(2, fmt.Errorf(format, args...))
+}
+
+func exitCode(err error) int {
+	var e *exitError
+	if errors.As(err, &e) {
+		return e.code
+	}
+	return 1
+}
+
+// oneLine folds a multi-line error message onto one line.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}

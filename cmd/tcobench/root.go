@@ -1,0 +1,108 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+const rootLong = `tcobench answers one question: what does one task really cost on our own GPUs,
+next to the API bill for the same task?
+
+It replays recorded enterprise workflows (a support ticket resolved by an agent,
+a drafted email, a contract redline) against a local open-weight model server
+(Ollama, vLLM, llama.cpp server, TGI, SGLang), samples GPU power and energy
+(NVML), host and server metrics while the load runs, and prices the result
+with your hardware, site and energy costs beside the API price for the same
+tokens, with the break-even point.
+
+TYPICAL USE
+  tcobench doctor --target http://127.0.0.1:11434
+  tcobench run --workload tier1-support-ticket --target http://127.0.0.1:11434 \
+      --model llama3 --concurrency 8 --duration 5m --out runs/ticket-c8
+  tcobench cost runs/ticket-c8 --hardware 8xh100-sxm --site us-colo --prices api-2026
+  tcobench report runs/ticket-c8 --format html
+  tcobench compare runs/last-night runs/tonight     # exit 1 on regression
+
+CONFIGURATION
+  Every flag can also be set in a YAML config file (--config FILE, keys are flag
+  names, e.g. "target: http://127.0.0.1:11434") or in the environment as
+  TCOBENCH_<FLAG>, upper case with dashes as underscores (TCOBENCH_TARGET,
+  TCOBENCH_REQUEST_TIMEOUT). Precedence, highest first:
+      1. command-line flags
+      2. TCOBENCH_* environment variables
+      3. the config file
+      4. built-in defaults
+  An unknown key in the config file is an error.
+
+EXIT STATUS
+  0  success
+  1  failure (the target did not answer, a run failed, compare found a regression)
+  2  bad usage or unusable input (unknown flag, malformed config or workload)
+
+FILES
+  A run writes a directory: run.json (configuration, environment, summary),
+  requests.jsonl (every attempt, failed ones too) and telemetry.jsonl.
+  See docs/ for the run record, the workload format and the cost model.`
+
+func newRootCmd(a *app) *cobra.Command {
+	var configPath string
+	root := &cobra.Command{
+		Use:           "tcobench",
+		Short:         "Measure the on-prem cost per task of LLM workflows against the API price",
+		Long:          rootLong,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if configPath == "" {
+				configPath = a.v.GetString("config")
+			}
+			return a.loadConfig(configPath)
+		},
+	}
+	root.PersistentFlags().StringVar(&configPath, "config", "", "YAML config file whose keys are flag names (env TCOBENCH_CONFIG)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return withExit(2, err)
+	})
+	root.AddCommand(
+		newVersionCmd(a),
+		newDoctorCmd(a),
+		newTestModelCmd(a),
+		newRunCmd(a),
+		newSweepCmd(a),
+		newWorkloadsCmd(a),
+		newRecordCmd(a),
+		newCostCmd(a),
+		newProfilesCmd(a),
+		newPricesCmd(a),
+		newReportCmd(a),
+		newCompareCmd(a),
+		newHistoryCmd(a),
+		newFakeServerCmd(a),
+	)
+	for _, c := range root.Commands() {
+		bindTree(a, c)
+	}
+	a.bind(root)
+	return root
+}
+
+func bindTree(a *app, c *cobra.Command) {
+	a.bind(c)
+	if c.Args == nil {
+		c.Args = cobra.ArbitraryArgs
+	}
+	for _, sub := range c.Commands() {
+		bindTree(a, sub)
+	}
+}
+
+// isUsageError reports whether cobra's error is about how tcobench was called.
+func isUsageError(msg string) bool {
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "invalid argument", "flag needs an argument", "required flag"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,38 @@
+// Package nvml reads NVIDIA GPU identity, power, energy and utilisation
+// through go-nvml. It needs cgo; without a driver it reports ErrUnavailable
+// with a plain reason instead of failing.
+package nvml
+
+import "errors"
+
+// ErrUnavailable means NVML could not be used on this machine (no driver, no
+// library, no cgo). The wrapping error says why in plain words.
+var ErrUnavailable = errors.New("NVML unavailable")
+
+// Inventory is what NVML reports about this node.
+type Inventory struct {
+	DriverVersion string    `json:"driver_version"`
+	NVMLVersion   string    `json:"nvml_version"`
+	CUDAVersion   string    `json:"cuda_version,omitempty"`
+	GPUs          []GPUInfo `json:"gpus"`
+}
+
+// GPUInfo identifies one GPU.
+type GPUInfo struct {
+	Index        int     `json:"index"`
+	UUID         string  `json:"uuid"`
+	Name         string  `json:"name"`
+	Architecture string  `json:"architecture,omitempty"`
+	MemoryBytes  uint64  `json:"memory_bytes"`
+	MIG          bool    `json:"mig_enabled"`
+	PowerLimitW  float64 `json:"power_limit_w,omitempty"`
+}
+
+// Probe reports the NVIDIA driver and GPUs of this node. Without a driver it
+// returns an error wrapping ErrUnavailable, such as
+// "no NVIDIA driver: NVML library not found".
+//
+// TODO(collectors issue): replace this placeholder with the go-nvml implementation.
+func Probe() (*Inventory, error) {
+	return nil, errors.Join(ErrUnavailable, errors.New("no NVIDIA driver: NVML library not found"))
+}
