@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -30,18 +31,26 @@ func newApp(out, errOut io.Writer) *app {
 	return &app{v: v, out: out, errOut: errOut, known: map[string]bool{}}
 }
 
-// bind makes a command's flags readable through a.v, so that each value comes
-// from the flag, else TCOBENCH_<FLAG> in the environment, else the config
-// file, else the flag's default.
+// register records a command's flag names, so that config keys naming a flag
+// of any command are accepted.
+func (a *app) register(cmd *cobra.Command) {
+	for _, fs := range []*pflag.FlagSet{cmd.Flags(), cmd.PersistentFlags()} {
+		fs.VisitAll(func(f *pflag.Flag) { a.known[f.Name] = true })
+	}
+}
+
+// bind makes the flags of the command being run (its own and inherited ones)
+// readable through a.v, so that each value comes from the flag, else
+// TCOBENCH_<FLAG> in the environment, else the config file, else the flag's
+// default. It binds only the running command: several commands may define
+// flags of the same name (--out, --size), and viper keeps one flag per key.
 func (a *app) bind(cmd *cobra.Command) {
-	bindSet := func(fs *pflag.FlagSet) {
+	for _, fs := range []*pflag.FlagSet{cmd.Flags(), cmd.InheritedFlags()} {
 		fs.VisitAll(func(f *pflag.Flag) {
 			a.known[f.Name] = true
 			_ = a.v.BindPFlag(f.Name, f)
 		})
 	}
-	bindSet(cmd.Flags())
-	bindSet(cmd.PersistentFlags())
 }
 
 // loadConfig reads the YAML config file named by --config (or TCOBENCH_CONFIG),
@@ -57,7 +66,7 @@ func (a *app) loadConfig(path string) error {
 		if errors.As(err, &nf) || errors.Is(err, os.ErrNotExist) {
 			return usageErrorf("config file %s: not found", path)
 		}
-		return usageErrorf("config file %s: %s", path, oneLine(err.Error()))
+		return usageErrorf("config file %s", yamlWhere(path, oneLine(err.Error())))
 	}
 	var unknown []string
 	for _, k := range a.v.AllKeys() {
@@ -70,6 +79,17 @@ func (a *app) loadConfig(path string) error {
 		return usageErrorf("config file %s: unknown key(s) %s (keys are flag names, e.g. target: http://127.0.0.1:11434)", path, strings.Join(dedupe(unknown), ", "))
 	}
 	return nil
+}
+
+// yamlLine finds the line number in a YAML parser's message.
+var yamlLine = regexp.MustCompile(`(?:While parsing config: )?yaml: line (\d+): `)
+
+// yamlWhere turns "While parsing config: yaml: line 2: msg" into "path:2: msg".
+func yamlWhere(path, msg string) string {
+	if m := yamlLine.FindStringSubmatchIndex(msg); m != nil {
+		return path + ":" + msg[m[2]:m[3]] + ": " + msg[m[1]:]
+	}
+	return path + ": " + msg
 }
 
 func dedupe(s []string) []string {

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -17,13 +18,21 @@ func main() {
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a := newApp(os.Stdout, os.Stderr)
-	root := newRootCmd(a)
+	return execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
+}
+
+// execute runs tcobench with args, printing an error as one line on errOut,
+// and returns the exit status. Tests call it with buffers.
+func execute(ctx context.Context, args []string, out, errOut io.Writer) int {
+	root := newRootCmd(newApp(out, errOut))
+	root.SetArgs(args)
+	root.SetOut(out)
+	root.SetErr(errOut)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(os.Stderr, "tcobench: %s\n", oneLine(err.Error()))
+	fmt.Fprintf(errOut, "tcobench: %s\n", oneLine(err.Error()))
 	if isUsageError(err.Error()) {
 		return 2
 	}

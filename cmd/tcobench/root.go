@@ -53,7 +53,9 @@ func newRootCmd(a *app) *cobra.Command {
 		Long:          rootLong,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// A subcommand that defines its own PersistentPreRunE must call this one.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			a.bind(cmd)
 			if configPath == "" {
 				configPath = a.v.GetString("config")
 			}
@@ -79,21 +81,22 @@ func newRootCmd(a *app) *cobra.Command {
 		newCompareCmd(a),
 		newHistoryCmd(a),
 		newFakeServerCmd(a),
+		newDemoCmd(a),
 	)
 	for _, c := range root.Commands() {
-		bindTree(a, c)
+		registerTree(a, c)
 	}
-	a.bind(root)
+	a.register(root)
 	return root
 }
 
-func bindTree(a *app, c *cobra.Command) {
-	a.bind(c)
+func registerTree(a *app, c *cobra.Command) {
+	a.register(c)
 	if c.Args == nil {
 		c.Args = cobra.ArbitraryArgs
 	}
 	for _, sub := range c.Commands() {
-		bindTree(a, sub)
+		registerTree(a, sub)
 	}
 }
 

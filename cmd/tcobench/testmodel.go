@@ -1,19 +1,47 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tcobench/tcobench/internal/gguf"
 )
 
-// newTestModelCmd is a placeholder until its issue lands.
+// newTestModelCmd writes a deterministic GGUF model with seeded random weights.
 func newTestModelCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:    "testmodel",
-		Short:  "Write a deterministic GGUF test model (no download)",
+	cmd := &cobra.Command{
+		Use:   "testmodel --size tiny|small --out FILE",
+		Short: "Write a deterministic GGUF test model (no download)",
+		Long: `Writes a GGUF v3 file of a small Llama-architecture model with seeded random
+weights. The same size always gives the same bytes. Import it into Ollama with
+a Modelfile "FROM ./FILE". Sizes: ` + strings.Join(gguf.Sizes(), ", ") + `.`,
 		Hidden: true,
+		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("testmodel: not implemented yet")
+			size, out := a.v.GetString("size"), a.v.GetString("out")
+			if out == "" {
+				return usageErrorf("testmodel: --out FILE is required")
+			}
+			c, err := gguf.Preset(size)
+			if err != nil {
+				return usageErrorf("testmodel: --size: %v", err)
+			}
+			if err := gguf.WriteFile(out, c); err != nil {
+				return err
+			}
+			st, err := os.Stat(out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "wrote %s: %s model, %d layers, embedding %d, %d parameters, %d bytes\n",
+				out, size, c.Layers, c.Embedding, c.Params(), st.Size())
+			return nil
 		},
 	}
+	cmd.Flags().String("size", "tiny", "model size: "+strings.Join(gguf.Sizes(), " or "))
+	cmd.Flags().String("out", "", "GGUF file to write")
+	return cmd
 }
