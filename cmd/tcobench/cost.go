@@ -1,19 +1,192 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tcobench/tcobench/bench"
+	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/tco"
 )
 
-// newCostCmd is a placeholder until its issue lands.
+const costLong = `Price a run: the on-prem cost of one node of a hardware profile at a site
+(capex, maintenance, staff, facility, energy), per task, request and million
+tokens, in a fleet view (at a stated average utilization, idle time and capex
+included) and a marginal view (energy above idle only); beside it the API cost
+of the run's measured tokens on every model of a price catalog, break-even
+volume, payback, a utilization curve, a ±20 % sensitivity and a projection.
+
+Profiles and catalogs are built-in names (tcobench profiles list, tcobench
+prices list) or YAML file paths. Every figure says whether it was measured (by
+the run), configured (a sourced figure, a flag) or assumed (an estimate, a
+default). The comparison is written into run.json ("cost"), so an old run can
+be re-priced when prices change. See docs/cost-model.md.`
+
+// addCostFlags adds the pricing flags, shared by tcobench cost and tcobench run.
+func addCostFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.String("hardware", "", "hardware profile: built-in name (tcobench profiles list) or YAML file")
+	f.String("site", "", "site profile: built-in name or YAML file")
+	f.String("prices", "api-2026", "API price catalog: built-in name (tcobench prices list) or YAML file")
+	f.Float64("utilization", 0.5, "average utilization of the node, 0-1 (unset: 0.5, labelled assumed)")
+	f.String("volume", "", "tasks per day for payback and projection, e.g. 20000 or 20000/day (unset: one node's capacity × utilization)")
+	f.String("reference-model", "", "API model (provider/model) of the sensitivity and projection (unset: the catalog's reference)")
+	f.Float64("api-price-decline", 0.30, "yearly API price decline for the projection, fraction (unset: 0.30, labelled assumed)")
+	f.Float64("token-growth", 0.25, "yearly growth of tokens per task for the projection, fraction (unset: 0.25, labelled assumed)")
+}
+
+// costRequest is what the cost flags asked for.
+type costRequest struct {
+	hardware *tco.Hardware
+	site     *tco.Site
+	catalog  *tco.Catalog
+	opt      tco.Options
+}
+
+// costRequest reads the cost flags (flag > TCOBENCH_* > config file) and
+// loads the profiles; ok is false when no pricing was asked for (no --hardware).
+func (a *app) costRequest() (req costRequest, ok bool, err error) {
+	hwRef, siteRef := a.v.GetString("hardware"), a.v.GetString("site")
+	if hwRef == "" && siteRef == "" {
+		return req, false, nil
+	}
+	if hwRef == "" || siteRef == "" {
+		return req, false, usageErrorf("pricing needs both --hardware and --site (tcobench profiles list)")
+	}
+	if req.hardware, err = tco.LoadHardware(hwRef); err != nil {
+		return req, false, withExit(2, err)
+	}
+	if req.site, err = tco.LoadSite(siteRef); err != nil {
+		return req, false, withExit(2, err)
+	}
+	if req.catalog, err = tco.LoadCatalog(a.v.GetString("prices")); err != nil {
+		return req, false, withExit(2, err)
+	}
+	req.opt, err = a.costOptions()
+	return req, err == nil, err
+}
+
+// costOptions turns the scenario flags into options, labelling each value
+// configured when the user stated it and assumed when it is the default.
+func (a *app) costOptions() (tco.Options, error) {
+	opt := tco.DefaultOptions()
+	stated := func(key, unit string, dst *tco.Figure) {
+		if a.v.IsSet(key) {
+			*dst = tco.Figure{Value: a.v.GetFloat64(key), Provenance: tco.Configured, Source: "--" + key + " (" + unit + ")"}
+		}
+	}
+	stated("utilization", "fraction", &opt.Utilization)
+	stated("api-price-decline", "fraction per year", &opt.APIPriceDeclinePerYear)
+	stated("token-growth", "fraction per year", &opt.TokensPerTaskGrowthPerYear)
+	if s := strings.TrimSpace(a.v.GetString("volume")); s != "" {
+		n, err := strconv.ParseFloat(strings.TrimSuffix(s, "/day"), 64)
+		if err != nil || n <= 0 {
+			return opt, usageErrorf("--volume %q: want tasks per day, e.g. 20000 or 20000/day", s)
+		}
+		opt.VolumeTasksPerDay = tco.Figure{Value: n, Provenance: tco.Configured, Source: "--volume (tasks per day)"}
+	}
+	opt.ReferenceModel = a.v.GetString("reference-model")
+	return opt, nil
+}
+
+// priceDir prices the run in dir and writes the comparison into its run.json.
+func priceDir(dir string, req costRequest) (*tco.Comparison, error) {
+	run, err := record.ReadRun(dir)
+	if err != nil {
+		return nil, err
+	}
+	c, err := priceRecord(dir, run, req)
+	if err != nil {
+		return nil, err
+	}
+	return c, record.WriteRun(dir, run)
+}
+
+// priceRecord prices run (whose attempts are in dir/requests.jsonl, when
+// present) and stores the comparison in run.Cost; it does not write run.json.
+func priceRecord(dir string, run *record.Run, req costRequest) (*tco.Comparison, error) {
+	opt := req.opt
+	opt.Requests = measuredTokens(dir)
+	c, err := tco.Compare(run, req.hardware, req.site, req.catalog, opt)
+	if err != nil {
+		return nil, fmt.Errorf("price run %s: %w", dir, err)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode cost: %w", err)
+	}
+	run.Cost = b
+	return c, nil
+}
+
+// measuredTokens reads the token counts of the measured OK attempts (those
+// the summary's token totals add up), or nil when requests.jsonl cannot be
+// read: the totals are then priced without long-context tiers (and a note says so).
+func measuredTokens(dir string) []tco.RequestTokens {
+	var out []tco.RequestTokens
+	err := record.ReadAttempts(dir, func(at *record.Attempt) error {
+		if at.Phase == record.PhaseMeasure && at.OK {
+			t := at.Tokens
+			out = append(out, tco.RequestTokens{Input: int64(t.Input), CachedInput: int64(t.CachedInput), Output: int64(t.Output), Reasoning: int64(t.Reasoning)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+// costHook returns the bench hook that prices a run at its end when the
+// cost flags ask for it (--hardware and --site), and ok false otherwise.
+// Profiles are loaded now, so a bad one stops tcobench run before it starts.
+func (a *app) costHook() (h bench.Hooks, ok bool, err error) {
+	req, ok, err := a.costRequest()
+	if err != nil || !ok {
+		return h, false, err
+	}
+	h.Finish = func(_ context.Context, dir string, run *record.Run) error {
+		_, err := priceRecord(dir, run, req)
+		return err
+	}
+	return h, true, nil
+}
+
 func newCostCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:    "cost",
-		Short:  "Price a run: on-prem cost per task against API models, break-even",
-		Hidden: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("cost: not implemented yet")
+	cmd := &cobra.Command{
+		Use:   "cost RUN_DIR --hardware P --site S [--prices F] [--utilization U] [--volume N/day] [--json]",
+		Short: "Price a run: on-prem cost per task against API models, break-even",
+		Long:  costLong,
+		Example: `  tcobench cost runs/ticket-c8 --hardware 8xh100-sxm --site us-colo
+  tcobench cost runs/demo --hardware cpu-server --site office --utilization 0.3 --json
+  tcobench cost runs/demo --hardware my-server.yaml --site my-site.yaml --prices my-prices.yaml`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req, ok, err := a.costRequest()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return usageErrorf("cost needs --hardware and --site (tcobench profiles list)")
+			}
+			c, err := priceDir(args[0], req)
+			if err != nil {
+				return err
+			}
+			if a.v.GetBool("json") {
+				enc := json.NewEncoder(a.out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(c)
+			}
+			return tco.WriteTable(a.out, c)
 		},
 	}
+	addCostFlags(cmd)
+	cmd.Flags().Bool("json", false, "print the comparison as JSON instead of a table")
+	return cmd
 }

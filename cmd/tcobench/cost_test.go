@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tcobench/tcobench/bench"
+	"github.com/tcobench/tcobench/bench/backend"
+	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/internal/localserver"
+	"github.com/tcobench/tcobench/tco"
+	"github.com/tcobench/tcobench/workloads"
+)
+
+// realRun runs a short real benchmark against the local Ollama (tiny model).
+func realRun(t *testing.T) string {
+	t.Helper()
+	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	dir := filepath.Join(t.TempDir(), "run")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	_, err := bench.Run(ctx, bench.Config{
+		OutDir: dir, Target: srv.URL(), Backend: backend.KindOllama, Model: srv.Model(),
+		Plan:           bench.SimplePlan(64, 16),
+		Load:           record.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 2, Count: 8},
+		RequestTimeout: time.Minute, Grace: time.Second, Version: "test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestCostPricesARealRun prices a real run on the CPU-server profile against
+// the built-in catalog: a full comparison with every figure's provenance.
+func TestCostPricesARealRun(t *testing.T) {
+	dir := realRun(t)
+	code, stdout, stderr := runTcobench(t, "cost", dir, "--hardware", "cpu-server", "--site", "office", "--volume", "5000/day")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	t.Logf("\n%s", stdout)
+	for _, want := range []string{"ON-PREM", "measured", "configured", "assumed", "openai/gpt-5-mini", "anthropic/claude-sonnet-4-6", "google/gemini-2.5-flash", "groq/llama-3.3-70b-versatile", "Sensitivity", "Projection"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	run, err := record.ReadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c tco.Comparison
+	if err := json.Unmarshal(run.Cost, &c); err != nil {
+		t.Fatalf("run.json cost: %v", err)
+	}
+	if len(c.API) < 6 {
+		t.Fatalf("%d API models priced, want at least 6", len(c.API))
+	}
+	for _, a := range c.API {
+		if a.USDPerTask.Value <= 0 || a.USDPerTask.Provenance == "" || a.TotalUSD.Source == "" {
+			t.Errorf("%s: %+v", a.Key, a.USDPerTask)
+		}
+	}
+	if c.OnPrem.Fleet.USDPerTask.Value <= 0 || c.OnPrem.Power.Basis != "profile" || c.Scenario.VolumeTasksPerDay.Provenance != tco.Configured || c.Scenario.Utilization.Provenance != tco.Assumed {
+		t.Errorf("on-prem %+v, power %s, scenario %+v", c.OnPrem.Fleet.USDPerTask, c.OnPrem.Power.Basis, c.Scenario)
+	}
+	// --json prints the same comparison; re-pricing replaces the stored one.
+	code, stdout, stderr = runTcobench(t, "cost", dir, "--hardware", "cpu-server", "--site", "office", "--utilization", "0.9", "--json")
+	var again tco.Comparison
+	if code != 0 || json.Unmarshal([]byte(stdout), &again) != nil {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if again.Scenario.Utilization.Provenance != tco.Configured || !(again.OnPrem.Fleet.USDPerTask.Value < c.OnPrem.Fleet.USDPerTask.Value) {
+		t.Errorf("re-priced at 90%%: %+v vs %+v", again.OnPrem.Fleet.USDPerTask, c.OnPrem.Fleet.USDPerTask)
+	}
+
+	// The run hook prices the record in memory, as tcobench run does at its end.
+	a := newApp(os.Stdout, os.Stderr)
+	cmd := newCostCmd(a)
+	for k, v := range map[string]string{"hardware": "cpu-server", "site": "office"} {
+		if err := cmd.Flags().Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.bind(cmd)
+	h, ok, err := a.costHook()
+	if err != nil || !ok {
+		t.Fatalf("costHook: ok %v err %v", ok, err)
+	}
+	run.Cost = nil
+	if err := h.Finish(context.Background(), dir, run); err != nil || len(run.Cost) == 0 {
+		t.Errorf("hook: err %v, cost %d bytes", err, len(run.Cost))
+	}
+}
+
+// TestCostRefusesBadInput: missing flags, bad files and unpriceable runs get
+// one clear line naming what and where.
+func TestCostRefusesBadInput(t *testing.T) {
+	dir := t.TempDir()
+	if err := record.WriteRun(dir, &record.Run{ID: "empty"}); err != nil {
+		t.Fatal(err)
+	}
+	bad := writeFile(t, "hw.yaml", "name: x\ndescription: y\naccelerator_model: z\nserver_capex_usd_per_node: {value: -1, source: s, date: 2026-01, estimate: false}\n")
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"cost", dir, "--hardware", "cpu-server"}, 2, "--site"},
+		{[]string{"cost", dir, "--hardware", "nope", "--site", "office"}, 2, `unknown hardware "nope"`},
+		{[]string{"cost", dir, "--hardware", bad, "--site", "office"}, 2, "hw.yaml:4: server_capex_usd_per_node.value: negative"},
+		{[]string{"cost", dir, "--hardware", "cpu-server", "--site", "office", "--volume", "lots"}, 2, "--volume"},
+		{[]string{"cost", dir, "--hardware", "cpu-server", "--site", "office"}, 1, "no summary"},
+		{[]string{"profiles", "validate", bad}, 1, "hw.yaml:1: amortisation_years: missing"},
+		{[]string{"prices", "validate", bad}, 1, "not a prices file"},
+	} {
+		code, stdout, stderr := runTcobench(t, c.args...)
+		if code != c.code || !strings.Contains(stdout+stderr, c.want) {
+			t.Errorf("%v: exit %d, want %d with %q:\n%s%s", c.args, code, c.code, c.want, stdout, stderr)
+		}
+	}
+}
+
+func TestProfilesAndPricesCommands(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"profiles", "list"}, []string{"8xh100-sxm", "8xh200", "8xa100-80gb", "8xl40s", "rtx4090-workstation", "8xmi300x", "cpu-server", "us-colo"}},
+		{[]string{"profiles", "show", "us-colo"}, []string{"colocation_usd_per_kw_month", "184.06", "configured", "CBRE"}},
+		{[]string{"profiles", "validate"}, []string{"ok  8xh100-sxm (hardware)", "ok  office (site)"}},
+		{[]string{"prices", "list"}, []string{"api-2026"}},
+		{[]string{"prices", "show"}, []string{"anthropic/claude-sonnet-4-5", ">200k: 6/22.5", "2026-07-29"}},
+		{[]string{"prices", "validate"}, []string{"ok  api-2026 (prices)"}},
+	} {
+		code, stdout, stderr := runTcobench(t, c.args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d: %s", c.args, code, stderr)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(stdout, w) {
+				t.Errorf("%v: output lacks %q:\n%s", c.args, w, stdout)
+			}
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package tco
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/tcobench/tcobench/bench/record"
+)
+
+// runFigures takes the measured inputs from the run record.
+func runFigures(run *record.Run) RunFigures {
+	s := run.Summary
+	tt := s.TokenTotals
+	tokSrc := "summary.tokens"
+	if tt.Estimated > 0 {
+		tokSrc = fmt.Sprintf("summary.tokens (%d of %d attempts' counts estimated from text, not from the server's usage)", tt.Estimated, tt.Estimated+tt.FromUsage)
+	}
+	m := func(v float64, src string) Figure { return fig(v, Measured, src) }
+	tasks := float64(s.Tasks.Completed)
+	return RunFigures{
+		ID:               run.ID,
+		Model:            run.Config.Model,
+		Workload:         run.Workload.Name,
+		WindowS:          m(s.WindowS, "summary.window_s"),
+		Tasks:            m(tasks, "summary.tasks.completed"),
+		Requests:         m(float64(s.Requests.Measured), "summary.requests.measured"),
+		InputTokens:      m(float64(tt.Input), tokSrc+".input"),
+		CachedInput:      m(float64(tt.CachedInput), tokSrc+".cached_input"),
+		OutputTokens:     m(float64(tt.Output), tokSrc+".output (reasoning included)"),
+		ReasoningTokens:  m(float64(tt.Reasoning), tokSrc+".reasoning"),
+		TasksPerS:        m(s.Throughput.TasksPerS, "summary.throughput.tasks_per_s"),
+		RequestsPerS:     m(s.Throughput.RequestsPerS, "summary.throughput.requests_per_s"),
+		TokensPerS:       m(s.Throughput.InputTokensPerS+s.Throughput.OutputTokensPerS, "summary.throughput input + output tokens_per_s"),
+		OutputTokensPerS: m(s.Throughput.OutputTokensPerS, "summary.throughput.output_tokens_per_s"),
+		TokensPerTask:    m(float64(tt.Input+tt.Output)/tasks, "(input + output tokens) / completed tasks"),
+	}
+}
+
+func runNotes(run *record.Run) []string {
+	var n []string
+	if run.Partial {
+		n = append(n, "the run is partial ("+run.PartialReason+"): its throughput may not be representative")
+	}
+	if run.Summary.TokenTotals.Estimated > 0 {
+		n = append(n, "some token counts were estimated (the server gave no usage): API costs inherit that uncertainty")
+	}
+	n = append(n, "API cache writes: the run records no cache-write token counts, so they are priced at 0 tokens (assumed)")
+	return n
+}
+
+// runTokens are the measured tokens to price: per request when given, else the totals.
+func runTokens(run *record.Run, reqs []RequestTokens) (RequestTokens, string) {
+	if len(reqs) > 0 {
+		var t RequestTokens
+		for _, r := range reqs {
+			t = t.add(r)
+		}
+		return t, fmt.Sprintf("%d measured requests (requests.jsonl), long-context tiers applied per request", len(reqs))
+	}
+	tt := run.Summary.TokenTotals
+	return RequestTokens{Input: tt.Input, CachedInput: tt.CachedInput, Output: tt.Output, Reasoning: tt.Reasoning},
+		"summary token totals (per-request counts not given: long-context tiers not applied)"
+}
+
+// powerModel chooses the node power: from the run's energy counter when it
+// measured one (GPU energy × the profile's node/GPU ratio), else the profile's.
+func powerModel(run *record.Run, hw *Hardware, site *Site, rf RunFigures) (PowerFigures, params, []string) {
+	p := profileParams(hw, site)
+	p.tasksPerS, p.requestsPerS = rf.TasksPerS.Value, rf.RequestsPerS.Value
+	p.tokensPerS, p.outputTokensPerS = rf.TokensPerS.Value, rf.OutputTokensPerS.Value
+	k := hw.NodeToGPUPowerRatio.fig("node_to_gpu_power_ratio")
+	pw := PowerFigures{
+		NodeFactor:           k,
+		PUE:                  site.PUE.fig("pue"),
+		ElectricityUSDPerKWh: site.ElectricityUSDPerKWh.fig("electricity_usd_per_kwh"),
+	}
+	var notes []string
+	e := run.Energy
+	if e != nil && e.Measured && e.GPUEnergyJ > 0 && e.WindowS > 0 {
+		pw.Basis = "measured"
+		pw.BusyNodePowerW = fig(e.AvgGPUPowerW*k.Value, weakest(Measured, k.Provenance), "energy.avg_gpu_power_w (measured) × node_to_gpu_power_ratio")
+		if e.Idle != nil {
+			pw.IdleNodePowerW = fig(e.Idle.GPUPowerW*k.Value, weakest(e.Idle.Provenance, k.Provenance), "energy.idle.gpu_power_w ("+e.Idle.Provenance+") × node_to_gpu_power_ratio")
+		} else {
+			pw.IdleNodePowerW = hw.NodePowerIdleW.fig("node_power_idle_w")
+			notes = append(notes, "the run measured no idle baseline: idle power comes from the hardware profile")
+		}
+		if !e.Reliable {
+			notes = append(notes, "the run's energy measurement is flagged unreliable (see energy.warnings): energy figures inherit that")
+		}
+	} else {
+		pw.Basis = "profile"
+		pw.BusyNodePowerW = hw.NodePowerBusyW.fig("node_power_busy_w")
+		pw.IdleNodePowerW = hw.NodePowerIdleW.fig("node_power_idle_w")
+		reason := "no energy record"
+		if e != nil && e.Reason != "" {
+			reason = e.Reason
+		}
+		notes = append(notes, "energy was not measured ("+reason+"): energy comes from the hardware profile's power model")
+	}
+	busy := max(pw.BusyNodePowerW.Value, pw.IdleNodePowerW.Value)
+	p.idleW = pw.IdleNodePowerW.Value
+	p.marginalJPerTask = (busy - p.idleW) / p.tasksPerS
+	pw.MarginalEnergyPerTaskJ = fig(p.marginalJPerTask*site.PUE.V(), provs(pw.BusyNodePowerW, pw.IdleNodePowerW, pw.PUE),
+		"(busy − idle node power) / tasks_per_s × PUE")
+	return pw, p, notes
+}
+
+// recordedAPI lists the workload's recorded API cost per task, by model name.
+func recordedAPI(run *record.Run) []RecordedAPICost {
+	var out []RecordedAPICost
+	for model, usd := range run.Workload.RecordedAPICostUSD {
+		out = append(out, RecordedAPICost{Model: model, USDPerTask: fig(usd, Measured, "measured and recorded by the workload's source ("+run.Workload.Name+")")})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Model < out[j].Model })
+	return out
+}

@@ -1,0 +1,259 @@
+package tco
+
+import "time"
+
+// ComparisonSchema is the version of the Comparison JSON layout.
+const ComparisonSchema = 1
+
+// Provenance values of a Figure (the same strings as the record package's).
+const (
+	Measured   = "measured"
+	Configured = "configured"
+	Assumed    = "assumed"
+)
+
+// Figure is one number a user sees. Its unit is in the name of the field
+// that holds it; Provenance says whether it was measured (from the run),
+// configured (from a profile or catalog entry, or a flag) or assumed (an
+// estimate, a default); Source says where exactly (a profile field, a run
+// field, a formula).
+type Figure struct {
+	Value      float64 `json:"value"`
+	Provenance string  `json:"provenance"`
+	Source     string  `json:"source,omitempty"`
+}
+
+// Comparison is the priced result of one run: what tcobench cost writes
+// into run.json's "cost" field and what the report renders. All money is USD.
+type Comparison struct {
+	Schema   int       `json:"schema"`
+	PricedAt time.Time `json:"priced_at"`
+	Currency string    `json:"currency"`
+
+	Hardware ProfileRef `json:"hardware"`
+	Site     ProfileRef `json:"site"`
+	Prices   ProfileRef `json:"prices"`
+
+	// Run holds the run's figures the prices were applied to.
+	Run RunFigures `json:"run"`
+	// Scenario holds the stated utilisation, volume and projection rates.
+	Scenario Scenario `json:"scenario"`
+
+	OnPrem OnPrem `json:"on_prem"`
+	// API is the cost of the run's measured tokens for every catalog model,
+	// in catalog order.
+	API []APICost `json:"api"`
+	// RecordedAPI is the API cost per task the workload's source recorded
+	// (for example tau2 sessions), by model, when it carried one.
+	RecordedAPI []RecordedAPICost `json:"recorded_api,omitempty"`
+	// BreakEven compares on-prem with each API model, in catalog order.
+	BreakEven []BreakEven `json:"break_even"`
+	// UtilizationCurve is the fleet cost at utilisations from 5 % to 100 %.
+	UtilizationCurve []CurvePoint `json:"utilization_curve"`
+	// Sensitivity is the tornado: each input moved ±20 %, ranked by effect.
+	Sensitivity Sensitivity `json:"sensitivity"`
+	// Projection runs over the amortisation period against the reference model.
+	Projection Projection `json:"projection"`
+	// Notes are things a reader must know to trust the figures.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// ProfileRef names a profile or catalog used, where it came from, and its date.
+type ProfileRef struct {
+	Name        string `json:"name"`
+	Path        string `json:"path"` // "embedded:<file>" or a file path
+	Description string `json:"description,omitempty"`
+	Date        string `json:"date,omitempty"` // the newest date of its figures, or the catalog's checked date
+}
+
+// RunFigures are the measured inputs taken from the run record.
+type RunFigures struct {
+	ID               string `json:"id"`
+	Model            string `json:"model,omitempty"`
+	Workload         string `json:"workload,omitempty"`
+	WindowS          Figure `json:"window_s"`
+	Tasks            Figure `json:"tasks"`
+	Requests         Figure `json:"requests"`
+	InputTokens      Figure `json:"input_tokens"`
+	CachedInput      Figure `json:"cached_input_tokens"`
+	OutputTokens     Figure `json:"output_tokens"`
+	ReasoningTokens  Figure `json:"reasoning_tokens"`
+	TasksPerS        Figure `json:"tasks_per_s"`
+	RequestsPerS     Figure `json:"requests_per_s"`
+	TokensPerS       Figure `json:"tokens_per_s"` // input + output
+	OutputTokensPerS Figure `json:"output_tokens_per_s"`
+	// TokensPerTask is (input + output) tokens per task.
+	TokensPerTask Figure `json:"tokens_per_task"`
+}
+
+// Scenario is what the user stated (or what was assumed) about deployment.
+type Scenario struct {
+	Utilization Figure `json:"utilization_fraction"`
+	// VolumeTasksPerDay is the volume used for payback and the projection.
+	VolumeTasksPerDay Figure `json:"volume_tasks_per_day"`
+	// ReferenceModel is the API model ("provider/model") of the tornado and projection.
+	ReferenceModel             string `json:"reference_model"`
+	APIPriceDeclinePerYear     Figure `json:"api_price_decline_fraction_per_year"`
+	TokensPerTaskGrowthPerYear Figure `json:"tokens_per_task_growth_fraction_per_year"`
+	// Nodes is how many nodes the stated volume needs (at most the stated utilisation each).
+	Nodes Figure `json:"nodes"`
+}
+
+// OnPrem is the on-prem side of the comparison, for one node of the hardware profile.
+type OnPrem struct {
+	// PerNodeHour is the hourly cost at the stated utilisation.
+	PerNodeHour HourlyCost `json:"per_node_hour"`
+	// Power is the node power model used for energy.
+	Power PowerFigures `json:"power"`
+	// CapacityTasksPerDay is one node's tasks per day at 100 % utilisation.
+	CapacityTasksPerDay Figure `json:"capacity_tasks_per_day"`
+	// Fleet: all hourly costs over the work done at the stated utilisation.
+	Fleet UnitCosts `json:"fleet"`
+	// Marginal: only the energy above idle the work added.
+	Marginal UnitCosts `json:"marginal"`
+}
+
+// HourlyCost is the cost of one node for one hour, broken down.
+type HourlyCost struct {
+	// CapexMethod is "straight_line" or "cost_of_capital".
+	CapexMethod           string `json:"capex_method"`
+	CapexUSDPerHour       Figure `json:"capex_usd_per_hour"`
+	MaintenanceUSDPerHour Figure `json:"maintenance_usd_per_hour"`
+	StaffUSDPerHour       Figure `json:"staff_usd_per_hour"`
+	FacilityUSDPerHour    Figure `json:"facility_usd_per_hour"`
+	EnergyUSDPerHour      Figure `json:"energy_usd_per_hour"`
+	TotalUSDPerHour       Figure `json:"total_usd_per_hour"`
+}
+
+// PowerFigures is the node power model used: from the run's energy counter
+// when it measured one, else the hardware profile's.
+type PowerFigures struct {
+	// Basis is "measured" (energy counter × node factor) or "profile".
+	Basis                string `json:"basis"`
+	BusyNodePowerW       Figure `json:"busy_node_power_w"`
+	IdleNodePowerW       Figure `json:"idle_node_power_w"`
+	AverageNodePowerW    Figure `json:"average_node_power_w"` // at the stated utilisation
+	NodeFactor           Figure `json:"node_to_gpu_power_ratio"`
+	PUE                  Figure `json:"pue"`
+	ElectricityUSDPerKWh Figure `json:"electricity_usd_per_kwh"`
+	// MarginalEnergyPerTaskJ is facility energy above idle per task.
+	MarginalEnergyPerTaskJ Figure `json:"marginal_facility_energy_per_task_j"`
+}
+
+// UnitCosts are costs per unit of work.
+type UnitCosts struct {
+	USDPerTask                Figure `json:"usd_per_task"`
+	USDPerRequest             Figure `json:"usd_per_request"`
+	USDPerMillionTokens       Figure `json:"usd_per_million_tokens"` // input + output, blended
+	USDPerMillionOutputTokens Figure `json:"usd_per_million_output_tokens"`
+}
+
+// APICost is the API bill for the run's measured tokens on one catalog model.
+type APICost struct {
+	Provider string `json:"provider"`
+	Model    string `json:"model"`
+	// Key is "provider/model".
+	Key string `json:"key"`
+	// Billed tokens of the whole measured window, split by price.
+	InputUSD            Figure `json:"input_usd"` // uncached input
+	CachedInputUSD      Figure `json:"cached_input_usd"`
+	CacheWriteUSD       Figure `json:"cache_write_usd"`
+	OutputUSD           Figure `json:"output_usd"` // output excluding reasoning
+	ReasoningUSD        Figure `json:"reasoning_usd"`
+	TotalUSD            Figure `json:"total_usd"`
+	USDPerTask          Figure `json:"usd_per_task"`
+	USDPerRequest       Figure `json:"usd_per_request"`
+	USDPerMillionTokens Figure `json:"usd_per_million_tokens"`
+	// BatchUSDPerTask applies the model's batch discount.
+	BatchUSDPerTask Figure `json:"batch_usd_per_task"`
+	// LongContextRequests counts requests priced at a long-context tier.
+	LongContextRequests int `json:"long_context_requests"`
+	// OnPremFleetRatio is on-prem fleet USD per task / this model's USD per task.
+	OnPremFleetRatio *Figure `json:"onprem_fleet_to_api_ratio,omitempty"`
+	// Checked and Source date and cite the model's prices; TokensSource says
+	// which measured token counts were priced.
+	Checked      string `json:"checked"`
+	Source       string `json:"source"`
+	TokensSource string `json:"tokens_source"`
+}
+
+// RecordedAPICost is an API cost per task the workload's source recorded.
+type RecordedAPICost struct {
+	Model      string `json:"model"`
+	USDPerTask Figure `json:"usd_per_task"`
+}
+
+// BreakEven compares on-prem (one or more nodes) with one API model.
+type BreakEven struct {
+	Key string `json:"key"` // "provider/model"
+	// Reachable is false when on-prem at 100 % utilisation still costs more per
+	// task than the API; Reason then says so and TasksPerDay is absent.
+	Reachable bool   `json:"reachable"`
+	Reason    string `json:"reason,omitempty"`
+	// TasksPerDay is the volume above which one node is cheaper than the API.
+	TasksPerDay *Figure `json:"tasks_per_day,omitempty"`
+	// PaybackMonths is capex / (monthly API bill − monthly on-prem opex) at the
+	// stated volume; absent, with PaybackReason, when it never pays back.
+	PaybackMonths *Figure `json:"payback_months,omitempty"`
+	PaybackReason string  `json:"payback_reason,omitempty"`
+	// SavingUSDPerMonth is API − on-prem (all-in) per month at the stated volume.
+	SavingUSDPerMonth Figure `json:"saving_usd_per_month"`
+}
+
+// CurvePoint is the fleet cost at one utilisation.
+type CurvePoint struct {
+	UtilizationFraction float64 `json:"utilization_fraction"`
+	USDPerTask          float64 `json:"usd_per_task"`
+	USDPerMillionTokens float64 `json:"usd_per_million_tokens"`
+	TotalUSDPerHour     float64 `json:"total_usd_per_hour"`
+}
+
+// Sensitivity is tornado data: Metric at the base case, and each input moved
+// by ±SwingFraction with the others held, ranked by |HighMetric − LowMetric|.
+type Sensitivity struct {
+	// Metric names what is measured: "onprem_minus_api_usd_per_task"
+	// (on-prem fleet cost per task minus the reference model's; negative:
+	// on-prem saves).
+	Metric         string       `json:"metric"`
+	ReferenceModel string       `json:"reference_model"`
+	SwingFraction  float64      `json:"swing_fraction"`
+	BaseUSDPerTask float64      `json:"base_usd_per_task"`
+	Rows           []TornadoRow `json:"rows"`
+}
+
+// TornadoRow is one input of the tornado.
+type TornadoRow struct {
+	Input      string  `json:"input"`
+	Unit       string  `json:"unit"`
+	Provenance string  `json:"provenance"`
+	BaseValue  float64 `json:"base_value"`
+	LowValue   float64 `json:"low_value"`
+	HighValue  float64 `json:"high_value"`
+	// LowUSDPerTask and HighUSDPerTask are the metric with the input at its low and high value.
+	LowUSDPerTask  float64 `json:"low_usd_per_task"`
+	HighUSDPerTask float64 `json:"high_usd_per_task"`
+	// SwingUSDPerTask is |High − Low|, the ranking key.
+	SwingUSDPerTask float64 `json:"swing_usd_per_task"`
+}
+
+// Projection is the cost over the amortisation period at the stated volume,
+// with API prices falling and tokens per task growing each year.
+type Projection struct {
+	ReferenceModel string           `json:"reference_model"`
+	Years          []ProjectionYear `json:"years"`
+	// CumulativeSavingUSD is the API total minus the on-prem total over all years.
+	CumulativeSavingUSD Figure `json:"cumulative_saving_usd"`
+}
+
+// ProjectionYear is one year of the projection.
+type ProjectionYear struct {
+	Year                int     `json:"year"`
+	TokensPerTask       float64 `json:"tokens_per_task"`
+	Nodes               int     `json:"nodes"`
+	APIUSDPerTask       float64 `json:"api_usd_per_task"`
+	OnPremUSDPerTask    float64 `json:"onprem_usd_per_task"`
+	APIUSD              float64 `json:"api_usd"`
+	OnPremUSD           float64 `json:"onprem_usd"`
+	CumulativeAPIUSD    float64 `json:"cumulative_api_usd"`
+	CumulativeOnPremUSD float64 `json:"cumulative_onprem_usd"`
+}

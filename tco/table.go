@@ -1,0 +1,174 @@
+package tco
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteTable prints a comparison for people: the on-prem breakdown, unit
+// costs, every API model with break-even and payback, the utilization curve,
+// the top of the tornado, the projection and the notes. Every figure shows
+// its provenance.
+func WriteTable(w io.Writer, c *Comparison) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	p := func(format string, args ...any) { fmt.Fprintf(tw, format+"\n", args...) }
+	r := c.Run
+	p("Run %s · model %s · workload %s · %.0f tasks, %.0f requests in %.1f s (measured)", r.ID, dash(r.Model), dash(r.Workload), r.Tasks.Value, r.Requests.Value, r.WindowS.Value)
+	p("Tokens: %.0f input (%.0f cached), %.0f output (%.0f reasoning); %.0f tokens/task; %.3g tasks/s (measured)",
+		r.InputTokens.Value, r.CachedInput.Value, r.OutputTokens.Value, r.ReasoningTokens.Value, r.TokensPerTask.Value, r.TasksPerS.Value)
+	p("Hardware %s (%s) · site %s (%s) · prices %s (checked %s)", c.Hardware.Name, c.Hardware.Path, c.Site.Name, c.Site.Path, c.Prices.Name, c.Prices.Date)
+	s := c.Scenario
+	p("Scenario: utilization %s · volume %.0f tasks/day (%s) · %s node(s)", pct(s.Utilization), s.VolumeTasksPerDay.Value, s.VolumeTasksPerDay.Provenance, num(s.Nodes.Value))
+	p("")
+	h := c.OnPrem.PerNodeHour
+	p("ON-PREM, one node, per hour at %s utilization\tUSD/hour\tprovenance", pct(s.Utilization))
+	for _, row := range []struct {
+		name string
+		f    Figure
+	}{{"capex (" + h.CapexMethod + ")", h.CapexUSDPerHour}, {"maintenance", h.MaintenanceUSDPerHour}, {"staff", h.StaffUSDPerHour},
+		{"facility", h.FacilityUSDPerHour}, {"energy", h.EnergyUSDPerHour}, {"total", h.TotalUSDPerHour}} {
+		p("  %s\t%s\t%s", row.name, usd(row.f.Value), row.f.Provenance)
+	}
+	pw := c.OnPrem.Power
+	p("  power (%s): busy %s W %s, idle %s W %s, average %s W, PUE %s %s, %s/kWh %s", pw.Basis,
+		num(pw.BusyNodePowerW.Value), tag(pw.BusyNodePowerW), num(pw.IdleNodePowerW.Value), tag(pw.IdleNodePowerW),
+		num(pw.AverageNodePowerW.Value), num(pw.PUE.Value), tag(pw.PUE), usd(pw.ElectricityUSDPerKWh.Value), tag(pw.ElectricityUSDPerKWh))
+	p("")
+	f, m := c.OnPrem.Fleet, c.OnPrem.Marginal
+	p("ON-PREM unit costs\tfleet\tmarginal (energy above idle)")
+	p("  per task\t%s %s\t%s %s", usd(f.USDPerTask.Value), tag(f.USDPerTask), usd(m.USDPerTask.Value), tag(m.USDPerTask))
+	p("  per request\t%s %s\t%s %s", usd(f.USDPerRequest.Value), tag(f.USDPerRequest), usd(m.USDPerRequest.Value), tag(m.USDPerRequest))
+	p("  per million tokens\t%s %s\t%s %s", usd(f.USDPerMillionTokens.Value), tag(f.USDPerMillionTokens), usd(m.USDPerMillionTokens.Value), tag(m.USDPerMillionTokens))
+	p("  per million output tokens\t%s %s\t%s %s", usd(f.USDPerMillionOutputTokens.Value), tag(f.USDPerMillionOutputTokens), usd(m.USDPerMillionOutputTokens.Value), tag(m.USDPerMillionOutputTokens))
+	p("")
+	p("API (measured tokens × catalog prices)\tUSD/task\tbatch USD/task\tUSD/1M tok\ton-prem/API\tbreak-even tasks/day\tpayback months\tchecked")
+	for i, a := range c.API {
+		be := c.BreakEven[i]
+		p("  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", a.Key, usd(a.USDPerTask.Value), usd(a.BatchUSDPerTask.Value), usd(a.USDPerMillionTokens.Value),
+			ratio(a.OnPremFleetRatio), optNum(be.TasksPerDay, "never"), payback(be), a.Checked)
+	}
+	p("  (API figures: %s; on-prem/API uses the fleet cost; break-even and payback: %s)", provOf(c.API), provOfBE(c.BreakEven))
+	for _, ra := range c.RecordedAPI {
+		p("  recorded by the workload's source: %s\t%s\t%s", ra.Model, usd(ra.USDPerTask.Value), ra.USDPerTask.Provenance)
+	}
+	p("")
+	var curve []string
+	for _, pt := range c.UtilizationCurve {
+		curve = append(curve, fmt.Sprintf("%.0f%% %s", pt.UtilizationFraction*100, usd(pt.USDPerTask)))
+	}
+	p("Fleet USD/task by utilization: %s", strings.Join(curve, " · "))
+	p("")
+	sn := c.Sensitivity
+	p("Sensitivity ±%.0f%%: on-prem minus %s, USD/task (base %s)\tlow\thigh\tswing\tprovenance", sn.SwingFraction*100, sn.ReferenceModel, usd(sn.BaseUSDPerTask))
+	for i, row := range sn.Rows {
+		if i == 8 {
+			break
+		}
+		p("  %s\t%s\t%s\t%s\t%s", row.Input, usd(row.LowUSDPerTask), usd(row.HighUSDPerTask), usd(row.SwingUSDPerTask), row.Provenance)
+	}
+	p("")
+	pj := c.Projection
+	p("Projection vs %s (API prices −%s/yr, tokens/task +%s/yr)\tAPI USD\ton-prem USD\tnodes", pj.ReferenceModel, pct(s.APIPriceDeclinePerYear), pct(s.TokensPerTaskGrowthPerYear))
+	for _, y := range pj.Years {
+		p("  year %d\t%s\t%s\t%d", y.Year, usd(y.APIUSD), usd(y.OnPremUSD), y.Nodes)
+	}
+	p("  cumulative saving on-prem vs API: %s (%s)", usd(pj.CumulativeSavingUSD.Value), pj.CumulativeSavingUSD.Provenance)
+	if len(c.Notes) > 0 {
+		p("")
+		p("Notes:")
+		for _, n := range c.Notes {
+			p("  - %s", n)
+		}
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func tag(f Figure) string { return "(" + f.Provenance + ")" }
+
+func pct(f Figure) string {
+	s := fmt.Sprintf("%.0f%%", f.Value*100)
+	if f.Provenance != "" {
+		s += " (" + f.Provenance + ")"
+	}
+	return s
+}
+
+// usd formats money with enough digits for fractions of a cent.
+func usd(v float64) string {
+	sign, a := "", math.Abs(v)
+	if v < 0 {
+		sign = "-"
+	}
+	switch {
+	case a >= 1000:
+		return fmt.Sprintf("%s$%.0f", sign, a)
+	case a >= 1:
+		return fmt.Sprintf("%s$%.2f", sign, a)
+	case a == 0:
+		return "$0"
+	default:
+		return fmt.Sprintf("%s$%.3g", sign, a)
+	}
+}
+
+func num(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.3g", v)
+}
+
+func ratio(f *Figure) string {
+	if f == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f×", f.Value)
+}
+
+func optNum(f *Figure, none string) string {
+	if f == nil {
+		return none
+	}
+	if f.Value >= 100 {
+		return fmt.Sprintf("%.0f", f.Value)
+	}
+	return fmt.Sprintf("%.3g", f.Value)
+}
+
+func provOf(api []APICost) string {
+	var ps []string
+	for _, a := range api {
+		ps = append(ps, a.USDPerTask.Provenance)
+	}
+	return weakest(ps...)
+}
+
+func provOfBE(be []BreakEven) string {
+	var ps []string
+	for _, b := range be {
+		if b.TasksPerDay != nil {
+			ps = append(ps, b.TasksPerDay.Provenance)
+		}
+		ps = append(ps, b.SavingUSDPerMonth.Provenance)
+	}
+	return weakest(ps...)
+}
+
+// payback shows payback months, marking a payback beyond the amortisation period.
+func payback(be BreakEven) string {
+	s := optNum(be.PaybackMonths, "never")
+	if be.PaybackMonths != nil && be.PaybackReason != "" {
+		s += " (> life)"
+	}
+	return s
+}
