@@ -31,8 +31,19 @@ type GPUInfo struct {
 // Probe reports the NVIDIA driver and GPUs of this node. Without a driver it
 // returns an error wrapping ErrUnavailable, such as
 // "no NVIDIA driver: NVML library not found".
-//
-// TODO(collectors issue): replace this placeholder with the go-nvml implementation.
 func Probe() (*Inventory, error) {
-	return nil, errors.Join(ErrUnavailable, errors.New("no NVIDIA driver: NVML library not found"))
+	return probe()
 }
+
+// unavailable wraps ErrUnavailable with a plain reason.
+func unavailable(reason string) error {
+	return &unavailableError{reason: reason}
+}
+
+type unavailableError struct{ reason string }
+
+func (e *unavailableError) Error() string { return e.reason }
+func (e *unavailableError) Unwrap() error { return ErrUnavailable }
+
+// Name is the nvml collector's registered name.
+const Name = "nvml"

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tcobench/tcobench/bench"
+	"github.com/tcobench/tcobench/bench/backend"
+	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/collectors/nvml"
+	"github.com/tcobench/tcobench/internal/localserver"
+	"github.com/tcobench/tcobench/workloads"
+)
+
+// collTestApp returns an app whose collector flags are parsed from args.
+func collTestApp(t *testing.T, args ...string) (*app, *bytes.Buffer) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	a := newApp(&out, &errOut)
+	cmd := &cobra.Command{Use: "run"}
+	addCollectorFlags(cmd)
+	a.bind(cmd)
+	if err := cmd.ParseFlags(args); err != nil {
+		t.Fatal(err)
+	}
+	return a, &errOut
+}
+
+func collNoGPU(t *testing.T) {
+	t.Helper()
+	if _, err := nvml.Probe(); !errors.Is(err, nvml.ErrUnavailable) {
+		t.Skip("this machine has a usable NVIDIA driver: the no-GPU path cannot be checked here")
+	}
+}
+
+// TestCollectorHooksAgainstOllama drives the hooks as bench.Run does,
+// against the real local Ollama: host readings of the server process, no
+// server /metrics, and GPU energy plainly "not measured" on this machine.
+func TestCollectorHooksAgainstOllama(t *testing.T) {
+	collNoGPU(t)
+	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	a, errOut := collTestApp(t, "--sample-interval", "100ms", "--metrics-addr", "127.0.0.1:0")
+	ctx := context.Background()
+	hooks, cleanup, err := a.collectorHooks(ctx, srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cleanup()
+	if got := errOut.String(); !strings.Contains(got, "tcobench: no NVIDIA driver: NVML library not found; GPU energy will not be measured\n") {
+		t.Errorf("stderr %q lacks the one-line GPU notice", got)
+	}
+	m := regexp.MustCompile(`live metrics on (http://\S+/metrics)`).FindStringSubmatch(errOut.String())
+	if m == nil {
+		t.Fatalf("no live metrics address in %q", errOut.String())
+	}
+	if err := hooks.Prepare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := hooks.Start(ctx, start); err != nil {
+		t.Fatal(err)
+	}
+	hooks.Observe(&record.Attempt{TaskID: "t1", Phase: record.PhaseMeasure, SentNS: 1e6, FirstTokenNS: 5e7, EndNS: 2e8, OK: true, Tokens: record.Tokens{Output: 8}})
+	wants := []string{`tcobench_requests_total{outcome="ok",phase="measure"} 1`, "tcobench_host_proc_rss_bytes{"}
+	if body := collPoll(t, m[1], wants); body != "" {
+		t.Errorf("live /metrics lacks one of %q:\n%s", wants, body)
+	}
+	time.Sleep(300 * time.Millisecond) // a few more host readings
+
+	dir := t.TempDir()
+	run := &record.Run{ID: "r1", StartedAt: start, Window: record.Window{StartNS: 0, EndNS: 3e8}}
+	if err := hooks.Finish(ctx, dir, run); err != nil {
+		t.Fatal(err)
+	}
+	e := run.Energy
+	if e == nil || e.Measured || e.Reason != "GPU energy not measured: no NVIDIA driver: NVML library not found" {
+		t.Fatalf("energy %+v", e)
+	}
+	if !strings.Contains(strings.Join(run.Warnings, "\n"), "energy: GPU energy not measured: no NVIDIA driver") {
+		t.Errorf("warnings %q", run.Warnings)
+	}
+	health := map[string]record.CollectorHealth{}
+	for _, h := range run.Collectors {
+		health[h.Name] = h
+	}
+	if h := health["nvml"]; h.OK || h.Message != "no NVIDIA driver: NVML library not found" {
+		t.Errorf("nvml health %+v", h)
+	}
+	if h := health["host"]; !h.OK || h.Samples == 0 {
+		t.Errorf("host health %+v", h)
+	}
+	if h := health["server"]; h.OK || !strings.Contains(h.Message, "publishes no Prometheus metrics") {
+		t.Errorf("server health %+v", h)
+	}
+	f, err := os.Open(filepath.Join(dir, record.TelemetryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rss := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), `"metric":"proc_rss_bytes"`) && strings.Contains(sc.Text(), `"process":"ollama"`) {
+			rss++
+		}
+	}
+	if rss < 2 {
+		t.Errorf("telemetry.jsonl has %d RSS readings of the ollama process, want several", rss)
+	}
+}
+
+// TestCollectorHooksInBenchRun runs bench.Run with the hooks against the
+// real local Ollama and checks what lands in the run directory.
+func TestCollectorHooksInBenchRun(t *testing.T) {
+	collNoGPU(t)
+	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	a, _ := collTestApp(t, "--sample-interval", "100ms", "--collectors", "nvml,host")
+	ctx := context.Background()
+	hooks, cleanup, err := a.collectorHooks(ctx, srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cleanup()
+	dir := filepath.Join(t.TempDir(), "run")
+	_, err = bench.Run(ctx, bench.Config{OutDir: dir, Target: srv.URL(), Backend: backend.KindOllama, Model: srv.Model(),
+		Plan: bench.SimplePlan(16, 8), Load: record.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 2, Count: 4},
+		RequestTimeout: 30 * time.Second, Version: "test", Hooks: []bench.Hooks{hooks}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := record.ReadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Energy == nil || run.Energy.Measured || !strings.Contains(run.Energy.Reason, "no NVIDIA driver") {
+		t.Errorf("energy %+v", run.Energy)
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, record.RunFile))
+	if !strings.Contains(string(raw), `"measured": false`) || strings.Contains(string(raw), `"gpu_energy_j"`) {
+		t.Errorf("run.json does not say plainly that GPU energy was not measured")
+	}
+	var hostOK bool
+	for _, h := range run.Collectors {
+		hostOK = hostOK || (h.Name == "host" && h.OK && h.Samples > 0)
+	}
+	if !hostOK {
+		t.Errorf("collectors %+v", run.Collectors)
+	}
+	if _, err := os.Stat(filepath.Join(dir, record.TelemetryFile)); err != nil {
+		t.Error(err)
+	}
+}
+
+// collPoll fetches url until its body holds every want (up to 20 s on a
+// busy machine); it returns "" on success, else the last body.
+func collPoll(t *testing.T, url string, wants []string) string {
+	t.Helper()
+	var body string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := new(bytes.Buffer)
+		_, _ = b.ReadFrom(resp.Body)
+		resp.Body.Close()
+		body = b.String()
+		ok := true
+		for _, w := range wants {
+			ok = ok && strings.Contains(body, w)
+		}
+		if ok {
+			return ""
+		}
+	}
+	return body
+}
+
+func TestCollectorHooksRequireGPU(t *testing.T) {
+	collNoGPU(t)
+	a, _ := collTestApp(t, "--require-gpu", "--collectors", "nvml")
+	_, cleanup, err := a.collectorHooks(context.Background(), "http://127.0.0.1:1")
+	defer cleanup()
+	if err == nil || !strings.Contains(err.Error(), "no NVIDIA driver: NVML library not found (--require-gpu)") || exitCode(err) != 1 {
+		t.Fatalf("err = %v (exit %d)", err, exitCode(err))
+	}
+}
+
+func TestCollectorFlagErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--collectors", "nvml,gpu"}, `unknown collector "gpu"`},
+		{[]string{"--collectors", "server", "--server-kind", "ollama"}, `--server-kind "ollama"`},
+		{[]string{"--collectors", "server", "--server-series", "oops"}, "want standard=metric"},
+		{[]string{"--collectors", "none", "--pue", "0.8"}, "a PUE is at least 1"},
+		{[]string{"--collectors", "none", "--prometheus-url", "localhost:9090"}, "want http(s)://host:port"},
+		{[]string{"--collectors", "none", "--metrics-addr", "nope"}, "want [host]:port"},
+	}
+	for _, tc := range tests {
+		a, _ := collTestApp(t, tc.args...)
+		_, cleanup, err := a.collectorHooks(context.Background(), "http://127.0.0.1:1")
+		cleanup()
+		if err == nil || !strings.Contains(err.Error(), tc.want) || exitCode(err) != 2 {
+			t.Errorf("%v: err = %v (exit %d), want %q", tc.args, err, exitCode(err), tc.want)
+		}
+	}
+}
+
+func TestLocalPort(t *testing.T) {
+	for in, want := range map[string]int{
+		"http://127.0.0.1:11434": 11434, "http://localhost:8000/v1": 8000, "http://[::1]:9": 9,
+		"http://localhost": 80, "https://api.example.com:443": 0, "http://10.0.0.5:8000": 0,
+	} {
+		if got := localPort(in); got != want {
+			t.Errorf("localPort(%q) = %d, want %d", in, got, want)
+		}
+	}
+}

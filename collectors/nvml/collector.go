@@ -1,0 +1,310 @@
+//go:build cgo
+
+package nvml
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strconv"
+	"sync"
+	"time"
+
+	gonvml "github.com/NVIDIA/go-nvml/pkg/nvml"
+
+	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/collectors"
+)
+
+// Options configures the nvml collector.
+type Options struct {
+	// GPUs is --gpus: "" or "all", or indices / UUIDs (see Select).
+	GPUs string
+	// CUDAVisibleDevices is the CUDA_VISIBLE_DEVICES value; CUDAVisibleSet
+	// says whether the variable was set at all.
+	CUDAVisibleDevices string
+	CUDAVisibleSet     bool
+	// PowerInterval is the instant-power sampling period (default 100 ms, 10 Hz).
+	PowerInterval time.Duration
+	// EnergyInterval is the energy-counter period (default 1 s).
+	EnergyInterval time.Duration
+	// ContextInterval is the period of utilisation, clocks, temperature... (default 1 s).
+	ContextInterval time.Duration
+	// Lib is the NVML library; nil means the system's.
+	Lib Library
+}
+
+// Collector samples the selected GPUs.
+type Collector struct {
+	opts   Options
+	lib    Library
+	inv    *Inventory
+	health collectors.Health
+
+	mu   sync.Mutex // guards gpus' reading state (Run and Mark may race)
+	gpus []*gpu
+}
+
+type gpu struct {
+	info       GPUInfo
+	dev        Device
+	labels     map[string]string
+	lastEnergy uint64
+	haveEnergy bool
+	noInstant  bool
+	skip       map[string]bool
+}
+
+// New initialises NVML and selects the GPUs to sample. Without a driver it
+// returns an error wrapping ErrUnavailable ("no NVIDIA driver: NVML library
+// not found").
+func New(o Options) (*Collector, error) {
+	if o.Lib == nil {
+		o.Lib = DefaultLibrary()
+	}
+	setDefault(&o.PowerInterval, 100*time.Millisecond)
+	setDefault(&o.EnergyInterval, time.Second)
+	setDefault(&o.ContextInterval, time.Second)
+	if err := initLib(o.Lib); err != nil {
+		return nil, err
+	}
+	inv, devs, err := inventory(o.Lib)
+	if err != nil {
+		o.Lib.Shutdown()
+		return nil, err
+	}
+	sel, err := Select(inv.GPUs, o.GPUs, o.CUDAVisibleDevices, o.CUDAVisibleSet)
+	if err != nil {
+		o.Lib.Shutdown()
+		return nil, err
+	}
+	c := &Collector{opts: o, lib: o.Lib, inv: inv}
+	for _, g := range sel {
+		c.gpus = append(c.gpus, &gpu{
+			info:   g,
+			dev:    devs[g.Index],
+			labels: map[string]string{collectors.LabelGPU: strconv.Itoa(g.Index), collectors.LabelUUID: g.UUID},
+			skip:   map[string]bool{},
+		})
+	}
+	if len(c.gpus) == 0 {
+		c.health.Note("no GPU selected (CUDA_VISIBLE_DEVICES or --gpus hides them all)")
+	}
+	return c, nil
+}
+
+func setDefault(d *time.Duration, v time.Duration) {
+	if *d <= 0 {
+		*d = v
+	}
+}
+
+// Name is "nvml".
+func (c *Collector) Name() string { return Name }
+
+// Inventory is every GPU of the node with the driver versions.
+func (c *Collector) Inventory() *Inventory { return c.inv }
+
+// Selected lists the GPUs being sampled.
+func (c *Collector) Selected() []GPUInfo {
+	out := make([]GPUInfo, len(c.gpus))
+	for i, g := range c.gpus {
+		out[i] = g.info
+	}
+	return out
+}
+
+// Health reports samples, errors and unsupported fields.
+func (c *Collector) Health() record.CollectorHealth { return c.health.Report(Name) }
+
+// Close shuts NVML down.
+func (c *Collector) Close() { c.lib.Shutdown() }
+
+// Run samples until ctx is done, reading the energy counters once more on the way out.
+func (c *Collector) Run(ctx context.Context, sink collectors.Sink) error {
+	power := time.NewTicker(c.opts.PowerInterval)
+	energy := time.NewTicker(c.opts.EnergyInterval)
+	ctxt := time.NewTicker(c.opts.ContextInterval)
+	defer power.Stop()
+	defer energy.Stop()
+	defer ctxt.Stop()
+	c.ReadEnergy(sink)
+	c.readPower(sink)
+	c.readContext(sink)
+	for {
+		select {
+		case <-ctx.Done():
+			c.ReadEnergy(sink)
+			return nil
+		case <-power.C:
+			c.readPower(sink)
+		case <-energy.C:
+			c.ReadEnergy(sink)
+		case <-ctxt.C:
+			c.readContext(sink)
+		}
+	}
+}
+
+// Mark reads the energy counters now (a window boundary).
+func (c *Collector) Mark(sink collectors.Sink) { c.ReadEnergy(sink) }
+
+// ReadEnergy reads every selected GPU's energy counter once, flagging a
+// counter that went backwards.
+func (c *Collector) ReadEnergy(sink collectors.Sink) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, g := range c.gpus {
+		if g.skip[collectors.MetricEnergyMJ] {
+			continue
+		}
+		v, ret := g.dev.GetTotalEnergyConsumption()
+		now := time.Now()
+		if !c.ok(g, collectors.MetricEnergyMJ, ret) {
+			continue
+		}
+		if g.haveEnergy && v < g.lastEnergy {
+			sink.Add(collectors.Reading{At: now, Metric: collectors.MetricCounterReset, Labels: g.labels, Value: 1})
+			c.health.Error(fmt.Sprintf("GPU %d: energy counter went backwards (%d mJ -> %d mJ): driver reloaded?", g.info.Index, g.lastEnergy, v))
+		}
+		g.lastEnergy, g.haveEnergy = v, true
+		c.emit(sink, g, now, collectors.MetricEnergyMJ, float64(v))
+	}
+}
+
+func (c *Collector) readPower(sink collectors.Sink) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, g := range c.gpus {
+		if !g.noInstant {
+			if w, ok := c.instantPower(g); ok {
+				c.emit(sink, g, time.Now(), collectors.MetricPowerInstantW, w)
+				continue
+			}
+			g.noInstant = true
+		}
+		if g.skip[collectors.MetricPowerAvg1sW] {
+			continue
+		}
+		mw, ret := g.dev.GetPowerUsage()
+		if c.ok(g, collectors.MetricPowerAvg1sW, ret) {
+			c.emit(sink, g, time.Now(), collectors.MetricPowerAvg1sW, float64(mw)/1000)
+		}
+	}
+}
+
+// instantPower reads FI_DEV_POWER_INSTANT (GPU scope) in W. A failure marks
+// the field unsupported so that power falls back to GetPowerUsage.
+func (c *Collector) instantPower(g *gpu) (float64, bool) {
+	fv := []gonvml.FieldValue{{FieldId: gonvml.FI_DEV_POWER_INSTANT, ScopeId: gonvml.POWER_SCOPE_GPU}}
+	ret := g.dev.GetFieldValues(fv)
+	if ret == gonvml.SUCCESS {
+		ret = gonvml.Return(fv[0].NvmlReturn)
+	}
+	if ret != gonvml.SUCCESS {
+		c.health.Unsupported(collectors.MetricPowerInstantW)
+		c.health.Note(fmt.Sprintf("GPU %d: instant power unavailable (%s); using GetPowerUsage, a 1-second average", g.info.Index, ret.Error()))
+		return 0, false
+	}
+	v, ok := fieldValue(fv[0])
+	if !ok {
+		c.health.Unsupported(collectors.MetricPowerInstantW)
+		return 0, false
+	}
+	return v / 1000, true // mW -> W
+}
+
+// fieldValue decodes a field value by its type (little-endian union).
+func fieldValue(f gonvml.FieldValue) (float64, bool) {
+	b := f.Value[:]
+	switch gonvml.ValueType(f.ValueType) {
+	case gonvml.VALUE_TYPE_DOUBLE:
+		return math.Float64frombits(binary.LittleEndian.Uint64(b)), true
+	case gonvml.VALUE_TYPE_UNSIGNED_INT:
+		return float64(binary.LittleEndian.Uint32(b)), true
+	case gonvml.VALUE_TYPE_UNSIGNED_LONG, gonvml.VALUE_TYPE_UNSIGNED_LONG_LONG:
+		return float64(binary.LittleEndian.Uint64(b)), true
+	case gonvml.VALUE_TYPE_SIGNED_LONG_LONG:
+		return float64(int64(binary.LittleEndian.Uint64(b))), true
+	case gonvml.VALUE_TYPE_SIGNED_INT:
+		return float64(int32(binary.LittleEndian.Uint32(b))), true
+	}
+	return 0, false
+}
+
+func (c *Collector) readContext(sink collectors.Sink) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, g := range c.gpus {
+		c.readUtil(sink, g)
+		c.read(sink, g, "mem_used_bytes", func() (float64, gonvml.Return) {
+			m, r := g.dev.GetMemoryInfo()
+			return float64(m.Used), r
+		})
+		c.read(sink, g, "sm_clock_mhz", u32(func() (uint32, gonvml.Return) { return g.dev.GetClockInfo(gonvml.CLOCK_SM) }))
+		c.read(sink, g, "mem_clock_mhz", u32(func() (uint32, gonvml.Return) { return g.dev.GetClockInfo(gonvml.CLOCK_MEM) }))
+		c.read(sink, g, "temp_c", u32(func() (uint32, gonvml.Return) { return g.dev.GetTemperature(gonvml.TEMPERATURE_GPU) }))
+		c.read(sink, g, "power_limit_w", func() (float64, gonvml.Return) {
+			v, r := g.dev.GetEnforcedPowerLimit()
+			return float64(v) / 1000, r
+		})
+		c.read(sink, g, "clocks_event_reasons", func() (float64, gonvml.Return) {
+			v, r := g.dev.GetCurrentClocksEventReasons()
+			return float64(v), r
+		})
+	}
+}
+
+func (c *Collector) readUtil(sink collectors.Sink, g *gpu) {
+	if g.skip["gpu_util_pct"] {
+		return
+	}
+	u, ret := g.dev.GetUtilizationRates()
+	now := time.Now()
+	if !c.ok(g, "gpu_util_pct", ret) {
+		if ret == gonvml.ERROR_NOT_SUPPORTED {
+			c.health.Unsupported("mem_util_pct")
+		}
+		return
+	}
+	c.emit(sink, g, now, "gpu_util_pct", float64(u.Gpu))
+	c.emit(sink, g, now, "mem_util_pct", float64(u.Memory))
+}
+
+func u32(f func() (uint32, gonvml.Return)) func() (float64, gonvml.Return) {
+	return func() (float64, gonvml.Return) {
+		v, r := f()
+		return float64(v), r
+	}
+}
+
+func (c *Collector) read(sink collectors.Sink, g *gpu, metric string, f func() (float64, gonvml.Return)) {
+	if g.skip[metric] {
+		return
+	}
+	v, ret := f()
+	if c.ok(g, metric, ret) {
+		c.emit(sink, g, time.Now(), metric, v)
+	}
+}
+
+// ok sorts a return code: success, unsupported (recorded once, field no
+// longer polled on that GPU) or an error (counted).
+func (c *Collector) ok(g *gpu, metric string, ret gonvml.Return) bool {
+	switch ret {
+	case gonvml.SUCCESS:
+		return true
+	case gonvml.ERROR_NOT_SUPPORTED, gonvml.ERROR_FUNCTION_NOT_FOUND:
+		g.skip[metric] = true
+		c.health.Unsupported(metric)
+	default:
+		c.health.Error(fmt.Sprintf("GPU %d %s: %s", g.info.Index, metric, ret.Error()))
+	}
+	return false
+}
+
+func (c *Collector) emit(sink collectors.Sink, g *gpu, at time.Time, metric string, v float64) {
+	sink.Add(collectors.Reading{At: at, Metric: metric, Labels: g.labels, Value: v})
+	c.health.Sample(1)
+}

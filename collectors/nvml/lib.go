@@ -1,0 +1,135 @@
+//go:build cgo
+
+package nvml
+
+import (
+	"errors"
+	"fmt"
+
+	gonvml "github.com/NVIDIA/go-nvml/pkg/nvml"
+)
+
+// Library is the part of go-nvml's Interface this package uses. The real
+// library (gonvml.New()) and go-nvml's mock servers both satisfy it.
+type Library interface {
+	Init() gonvml.Return
+	Shutdown() gonvml.Return
+	SystemGetDriverVersion() (string, gonvml.Return)
+	SystemGetNVMLVersion() (string, gonvml.Return)
+	SystemGetCudaDriverVersion() (int, gonvml.Return)
+	DeviceGetCount() (int, gonvml.Return)
+	DeviceGetHandleByIndex(int) (gonvml.Device, gonvml.Return)
+}
+
+// Device is the part of go-nvml's Device this package uses.
+type Device interface {
+	GetUUID() (string, gonvml.Return)
+	GetName() (string, gonvml.Return)
+	GetArchitecture() (gonvml.DeviceArchitecture, gonvml.Return)
+	GetMigMode() (int, int, gonvml.Return)
+	GetMemoryInfo() (gonvml.Memory, gonvml.Return)
+	GetTotalEnergyConsumption() (uint64, gonvml.Return)
+	GetFieldValues([]gonvml.FieldValue) gonvml.Return
+	GetPowerUsage() (uint32, gonvml.Return)
+	GetUtilizationRates() (gonvml.Utilization, gonvml.Return)
+	GetClockInfo(gonvml.ClockType) (uint32, gonvml.Return)
+	GetTemperature(gonvml.TemperatureSensors) (uint32, gonvml.Return)
+	GetEnforcedPowerLimit() (uint32, gonvml.Return)
+	GetCurrentClocksEventReasons() (uint64, gonvml.Return)
+}
+
+// DefaultLibrary is the system's NVML (libnvidia-ml.so.1, loaded at Init).
+func DefaultLibrary() Library { return gonvml.New() }
+
+// initLib initialises lib, turning "no driver" into ErrUnavailable.
+func initLib(lib Library) error {
+	ret := lib.Init()
+	switch {
+	case ret == gonvml.SUCCESS:
+		return nil
+	case ret == gonvml.ERROR_LIBRARY_NOT_FOUND:
+		return unavailable("no NVIDIA driver: NVML library not found")
+	case ret == gonvml.ERROR_DRIVER_NOT_LOADED:
+		return unavailable("no NVIDIA driver: the NVIDIA kernel driver is not loaded")
+	case ret == gonvml.ERROR_NO_PERMISSION:
+		return unavailable("NVML: no permission to open the GPU devices")
+	default:
+		return errors.Join(ErrUnavailable, fmt.Errorf("NVML init: %s", ret.Error()))
+	}
+}
+
+// inventory lists the node's GPUs with their identity.
+func inventory(lib Library) (*Inventory, []Device, error) {
+	inv := &Inventory{}
+	inv.DriverVersion, _ = str(lib.SystemGetDriverVersion())
+	inv.NVMLVersion, _ = str(lib.SystemGetNVMLVersion())
+	if v, ret := lib.SystemGetCudaDriverVersion(); ret == gonvml.SUCCESS {
+		inv.CUDAVersion = fmt.Sprintf("%d.%d", v/1000, (v%1000)/10)
+	}
+	n, ret := lib.DeviceGetCount()
+	if ret != gonvml.SUCCESS {
+		return nil, nil, fmt.Errorf("NVML device count: %s", ret.Error())
+	}
+	devs := make([]Device, 0, n)
+	for i := 0; i < n; i++ {
+		d, ret := lib.DeviceGetHandleByIndex(i)
+		if ret != gonvml.SUCCESS {
+			return nil, nil, fmt.Errorf("NVML GPU %d: %s", i, ret.Error())
+		}
+		inv.GPUs = append(inv.GPUs, identify(i, d))
+		devs = append(devs, d)
+	}
+	return inv, devs, nil
+}
+
+func identify(i int, d Device) GPUInfo {
+	g := GPUInfo{Index: i}
+	g.UUID, _ = str(d.GetUUID())
+	g.Name, _ = str(d.GetName())
+	if a, ret := d.GetArchitecture(); ret == gonvml.SUCCESS {
+		g.Architecture = archName(a)
+	}
+	if m, ret := d.GetMemoryInfo(); ret == gonvml.SUCCESS {
+		g.MemoryBytes = m.Total
+	}
+	if cur, _, ret := d.GetMigMode(); ret == gonvml.SUCCESS {
+		g.MIG = cur == gonvml.DEVICE_MIG_ENABLE
+	}
+	if p, ret := d.GetEnforcedPowerLimit(); ret == gonvml.SUCCESS {
+		g.PowerLimitW = float64(p) / 1000
+	}
+	return g
+}
+
+func str(s string, ret gonvml.Return) (string, bool) {
+	if ret != gonvml.SUCCESS {
+		return "", false
+	}
+	return s, true
+}
+
+func archName(a gonvml.DeviceArchitecture) string {
+	names := map[gonvml.DeviceArchitecture]string{
+		gonvml.DEVICE_ARCH_KEPLER: "kepler", gonvml.DEVICE_ARCH_MAXWELL: "maxwell",
+		gonvml.DEVICE_ARCH_PASCAL: "pascal", gonvml.DEVICE_ARCH_VOLTA: "volta",
+		gonvml.DEVICE_ARCH_TURING: "turing", gonvml.DEVICE_ARCH_AMPERE: "ampere",
+		gonvml.DEVICE_ARCH_ADA: "ada", gonvml.DEVICE_ARCH_HOPPER: "hopper",
+		gonvml.DEVICE_ARCH_BLACKWELL: "blackwell", gonvml.DEVICE_ARCH_RUBIN: "rubin",
+	}
+	if n, ok := names[a]; ok {
+		return n
+	}
+	return fmt.Sprintf("unknown(%d)", uint32(a))
+}
+
+func probe() (*Inventory, error) { return ProbeLibrary(DefaultLibrary()) }
+
+// ProbeLibrary is Probe against a given library (tests pass a mock).
+func ProbeLibrary(lib Library) (*Inventory, error) {
+	if err := initLib(lib); err != nil {
+		return nil, err
+	}
+	defer lib.Shutdown()
+	inv, _, err := inventory(lib)
+	return inv, err
+}

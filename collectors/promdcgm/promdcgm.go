@@ -1,0 +1,168 @@
+// Package promdcgm is the "prometheus" collector: for clusters, it reads
+// GPU energy and power for a set of nodes over the run's span from an
+// existing Prometheus server that scrapes NVIDIA dcgm-exporter
+// (DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION, mJ counter; DCGM_FI_DEV_POWER_USAGE,
+// W), through its HTTP query API. The monitoring a deployment already runs
+// does the collecting; this collector reads it back when the run ends.
+package promdcgm
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/collectors"
+)
+
+// Name is the collector's registered name.
+const Name = "prometheus"
+
+// dcgm-exporter series read, and the readings they become.
+var series = []struct{ dcgm, metric string }{
+	{"DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", collectors.MetricEnergyMJ},
+	{"DCGM_FI_DEV_POWER_USAGE", collectors.MetricPowerAvg1sW},
+	{"DCGM_FI_DEV_POWER_USAGE_INSTANT", collectors.MetricPowerInstantW},
+}
+
+// Options configures the collector.
+type Options struct {
+	// URL is the Prometheus server's base URL.
+	URL string
+	// Nodes are the values of NodeLabel to read (empty: every node).
+	Nodes []string
+	// NodeLabel, GPULabel and UUIDLabel name dcgm-exporter's labels
+	// (defaults "Hostname", "gpu", "UUID").
+	NodeLabel, GPULabel, UUIDLabel string
+	// Matchers are extra label matchers, for example `job="dcgm"`.
+	Matchers string
+	// Margin widens the span read on both sides so that readings bracket
+	// the window (default 1 min; make it at least twice the scrape interval).
+	Margin time.Duration
+	// Timeout bounds each query (default 30 s).
+	Timeout time.Duration
+	// Settle is how long to wait after the span's end before reading, so
+	// that a scrape after the end exists (make it longer than the scrape
+	// interval; 0: read at once, and the accounting will warn if the last
+	// reading comes before the window's end).
+	Settle time.Duration
+}
+
+// Collector reads a Prometheus server's DCGM series over a span.
+type Collector struct {
+	opts   Options
+	api    *Client
+	health collectors.Health
+}
+
+// New returns a collector for o.URL.
+func New(o Options) (*Collector, error) {
+	if o.NodeLabel == "" {
+		o.NodeLabel = "Hostname"
+	}
+	if o.GPULabel == "" {
+		o.GPULabel = "gpu"
+	}
+	if o.UUIDLabel == "" {
+		o.UUIDLabel = "UUID"
+	}
+	if o.Margin <= 0 {
+		o.Margin = time.Minute
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	cl, err := NewClient(o.URL, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Collector{opts: o, api: cl}, nil
+}
+
+// Name is "prometheus".
+func (c *Collector) Name() string { return Name }
+
+// Health reports samples, errors and series not found.
+func (c *Collector) Health() record.CollectorHealth { return c.health.Report(Name) }
+
+// Run waits: this collector reads after the fact (CollectWindow).
+func (c *Collector) Run(ctx context.Context, _ collectors.Sink) error {
+	<-ctx.Done()
+	return nil
+}
+
+// Selector is the label selector for the configured nodes.
+func (c *Collector) Selector() string {
+	var m []string
+	if len(c.opts.Nodes) > 0 {
+		q := make([]string, len(c.opts.Nodes))
+		for i, n := range c.opts.Nodes {
+			q[i] = regexp.QuoteMeta(n)
+		}
+		m = append(m, fmt.Sprintf("%s=~%q", c.opts.NodeLabel, strings.Join(q, "|")))
+	}
+	if c.opts.Matchers != "" {
+		m = append(m, c.opts.Matchers)
+	}
+	return "{" + strings.Join(m, ",") + "}"
+}
+
+// CollectWindow reads the raw samples of each DCGM series over [from, to]
+// (widened by the margin) and hands them on as readings.
+func (c *Collector) CollectWindow(ctx context.Context, from, to time.Time, sink collectors.Sink) error {
+	if wait := time.Until(to.Add(c.opts.Settle)); wait > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+	from, to = from.Add(-c.opts.Margin), to.Add(c.opts.Margin)
+	if now := time.Now(); to.After(now) {
+		to = now
+	}
+	secs := int(math.Ceil(to.Sub(from).Seconds()))
+	found := false
+	for _, s := range series {
+		n, err := c.read(ctx, fmt.Sprintf("%s%s[%ds]", s.dcgm, c.Selector(), secs), to, s.metric, sink)
+		if err != nil {
+			c.health.Error(fmt.Sprintf("query %s: %v", s.dcgm, err))
+			continue
+		}
+		if n == 0 {
+			c.health.Unsupported(s.metric)
+			continue
+		}
+		found = true
+	}
+	if !found {
+		c.health.Fail(fmt.Sprintf("%s: no DCGM series for %s over the run (is dcgm-exporter scraped?)", c.opts.URL, c.Selector()))
+	}
+	return nil
+}
+
+func (c *Collector) read(ctx context.Context, query string, at time.Time, metric string, sink collectors.Sink) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	res, err := c.api.QueryMatrix(ctx, query, at)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, ss := range res {
+		labels := map[string]string{
+			collectors.LabelNode: ss.Metric[c.opts.NodeLabel],
+			collectors.LabelGPU:  ss.Metric[c.opts.GPULabel],
+			collectors.LabelUUID: ss.Metric[c.opts.UUIDLabel],
+		}
+		for _, p := range ss.Values {
+			sink.Add(collectors.Reading{At: p.At, Metric: metric, Labels: labels, Value: p.Value})
+			n++
+		}
+	}
+	c.health.Sample(n)
+	return n, nil
+}

@@ -1,0 +1,121 @@
+package promdcgm
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/collectors"
+	"github.com/tcobench/tcobench/collectors/energy"
+	"github.com/tcobench/tcobench/collectors/internal/promtest"
+	"github.com/tcobench/tcobench/collectors/internal/sinktest"
+)
+
+// dcgmExporter serves dcgm-exporter-style series with known values: each
+// GPU draws a constant power, and its energy counter grows accordingly.
+type dcgmExporter struct {
+	t0   time.Time
+	gpus []fakeGPU
+}
+
+type fakeGPU struct {
+	node, gpu, uuid string
+	powerW          float64
+}
+
+func (e *dcgmExporter) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	el := time.Since(e.t0).Seconds()
+	fmt.Fprintln(w, "# TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION counter")
+	for _, g := range e.gpus {
+		fmt.Fprintf(w, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu=%q,UUID=%q,Hostname=%q,modelName=\"NVIDIA H100 80GB HBM3\"} %.0f\n", g.gpu, g.uuid, g.node, 8e9+g.powerW*el*1000)
+	}
+	fmt.Fprintln(w, "# TYPE DCGM_FI_DEV_POWER_USAGE gauge")
+	for _, g := range e.gpus {
+		fmt.Fprintf(w, "DCGM_FI_DEV_POWER_USAGE{gpu=%q,UUID=%q,Hostname=%q,modelName=\"NVIDIA H100 80GB HBM3\"} %.3f\n", g.gpu, g.uuid, g.node, g.powerW)
+	}
+}
+
+// TestRealPrometheus: a real Prometheus scrapes the exporter every second;
+// the collector reads the series back and the accounting recovers the
+// known energy.
+func TestRealPrometheus(t *testing.T) {
+	exp := &dcgmExporter{t0: time.Now(), gpus: []fakeGPU{
+		{"node-a", "0", "GPU-a0", 300}, {"node-a", "1", "GPU-a1", 500}, {"node-b", "0", "GPU-b0", 250},
+	}}
+	ts := httptest.NewServer(exp)
+	defer ts.Close()
+	prom := promtest.Prometheus(t, time.Second, strings.TrimPrefix(ts.URL, "http://"))
+
+	prom.WaitForSeries(t, "DCGM_FI_DEV_POWER_USAGE")
+	start := time.Now()
+	time.Sleep(5 * time.Second)
+	end := time.Now()
+
+	c, err := New(Options{URL: prom.URL, Nodes: []string{"node-a"}, Margin: 2 * time.Second, Settle: 1500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &sinktest.Sink{}
+	if err := c.CollectWindow(context.Background(), start, end, s); err != nil {
+		t.Fatal(err)
+	}
+	h := c.Health()
+	if !h.OK || h.Samples < 10 || h.Errors != 0 {
+		t.Fatalf("health %+v\nprometheus log:\n%s", h, prom.Log())
+	}
+	// The window is the middle of the span, inside the scraped samples.
+	win := record.Window{StartNS: int64(500 * time.Millisecond), EndNS: int64(5 * time.Second)}
+	e := energy.Account(&record.Run{Window: win}, nil, s.Samples(start, Name), energy.Config{})
+	if !e.Measured || e.Source != Name || len(e.GPUs) != 2 {
+		t.Fatalf("energy %+v", e)
+	}
+	want := (300 + 500) * win.Seconds()
+	if d := e.GPUEnergyJ/want - 1; d > 0.03 || d < -0.03 {
+		t.Errorf("GPUEnergyJ = %.1f, want %.1f (±3%%)", e.GPUEnergyJ, want)
+	}
+	if e.GPUs[0].Key != "node-a/GPU-a0" || e.GPUs[0].Node != "node-a" {
+		t.Errorf("gpu key %+v", e.GPUs[0])
+	}
+	if e.CrossCheckDiffPct > 5 {
+		t.Errorf("counter vs power integral differ by %.1f%%", e.CrossCheckDiffPct)
+	}
+	if !slices.Contains(h.Unsupported, collectors.MetricPowerInstantW) {
+		t.Errorf("unsupported %v lacks the instant power series the exporter does not publish", h.Unsupported)
+	}
+}
+
+func TestNoSeries(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, `{"status":"success","data":{"resultType":"matrix","result":[]}}`)
+	}))
+	defer ts.Close()
+	c, _ := New(Options{URL: ts.URL, Nodes: []string{"gpu-node-1"}})
+	if got := c.Selector(); got != `{Hostname=~"gpu-node-1"}` {
+		t.Errorf("selector %s", got)
+	}
+	_ = c.CollectWindow(context.Background(), time.Now().Add(-time.Minute), time.Now(), &sinktest.Sink{})
+	if h := c.Health(); h.OK || !strings.Contains(h.Message, "no DCGM series") {
+		t.Errorf("health %+v", h)
+	}
+}
+
+func TestAPIError(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(400)
+		fmt.Fprint(w, `{"status":"error","errorType":"bad_data","error":"parse error"}`)
+	}))
+	defer ts.Close()
+	cl, _ := NewClient(ts.URL, nil)
+	if _, err := cl.QueryMatrix(context.Background(), "x[", time.Now()); err == nil || !strings.Contains(err.Error(), "bad_data: parse error") {
+		t.Errorf("err %v", err)
+	}
+	if _, err := NewClient("localhost:9090", nil); err == nil {
+		t.Error("NewClient accepted a URL without scheme")
+	}
+}

@@ -1,0 +1,51 @@
+package collectors
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/tcobench/tcobench/bench/record"
+)
+
+// WriteTelemetry writes samples as dir/telemetry.jsonl.
+func WriteTelemetry(dir string, samples []record.Sample) error {
+	w, err := record.CreateJSONL(filepath.Join(dir, record.TelemetryFile))
+	if err != nil {
+		return err
+	}
+	for i := range samples {
+		if err := w.Write(&samples[i]); err != nil {
+			_ = w.Close()
+			return err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("write telemetry: %w", err)
+	}
+	return nil
+}
+
+// Every calls fn at once and then every interval until ctx is done.
+func Every(ctx context.Context, interval time.Duration, fn func(now time.Time)) error {
+	if interval <= 0 {
+		interval = time.Second
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	fn(time.Now())
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			fn(time.Now())
+		}
+	}
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
