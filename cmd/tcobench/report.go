@@ -1,19 +1,74 @@
 package main
 
 import (
-	"errors"
+	"bytes"
+	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tcobench/tcobench/report"
 )
 
-// newReportCmd is a placeholder until its issue lands.
+const reportLong = `Write the report of a run directory, or one combined report of a suite or
+sweep directory (a directory of run directories).
+
+  --format md    Markdown, for pull requests and chat (default)
+  --format html  one self-contained HTML file: no external scripts, styles or
+                 fonts, charts as inline SVG (latency CDFs, throughput against
+                 latency across load points, power and utilisation over time,
+                 energy per token, cost per task beside each API model, cost
+                 against utilisation with the break-even, the sensitivity
+                 tornado); it opens on an air-gapped machine
+  --format json  the report's data, for machines
+
+Every figure gives its unit and provenance: measured on the run, configured by
+you, assumed (a default), or derived from measured and configured inputs. A
+chart whose data the run lacks says "not measured on this run". Text that
+comes from outside (model and server names, task names, error messages) is
+escaped.`
+
 func newReportCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:    "report",
-		Short:  "Write a report of a run or suite (md, html, json)",
-		Hidden: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("report: not implemented yet")
+	cmd := &cobra.Command{
+		Use:   "report DIR [--format md|html|json] [--out FILE]",
+		Short: "Write a report of a run or suite (md, html, json)",
+		Long:  reportLong,
+		Example: `  tcobench report runs/ticket-c8
+  tcobench report runs/nightly --format html --out nightly.html`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format := a.v.GetString("format")
+			switch format {
+			case "md", "markdown", "html", "json":
+			default:
+				return usageErrorf("--format %q: want md, html or json", format)
+			}
+			r, err := report.Load(args[0])
+			if err != nil {
+				return withExit(2, err)
+			}
+			var b bytes.Buffer
+			if err := r.Write(&b, format); err != nil {
+				return err
+			}
+			return a.writeOut(b.Bytes(), "report")
 		},
 	}
+	cmd.Flags().String("format", "md", "md, html or json")
+	cmd.Flags().String("out", "", "write to this file instead of standard output")
+	return cmd
+}
+
+// writeOut writes b to the file named by --out (saying so), else to standard output.
+func (a *app) writeOut(b []byte, what string) error {
+	out := a.v.GetString("out")
+	if out == "" {
+		_, err := a.out.Write(b)
+		return err
+	}
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", what, err)
+	}
+	fmt.Fprintf(a.out, "wrote %s\n", out)
+	return nil
 }

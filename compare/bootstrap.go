@@ -1,0 +1,103 @@
+package compare
+
+import (
+	"math"
+	"math/rand/v2"
+	"sort"
+)
+
+// quantileNearest is the nearest-rank q-quantile of sorted values.
+func quantileNearest(sorted []float64, q float64) float64 {
+	n := len(sorted)
+	k := int(math.Ceil(q*float64(n))) - 1
+	k = min(max(k, 0), n-1)
+	return sorted[k]
+}
+
+// resampleQuantile draws a bootstrap resample of sorted (with replacement)
+// and returns its nearest-rank q-quantile, in O(n) without sorting: the
+// resample is a multiset of positions, counted in counts.
+func resampleQuantile(rng *rand.Rand, sorted []float64, q float64, counts []int) float64 {
+	n := len(sorted)
+	clear(counts)
+	for i := 0; i < n; i++ {
+		counts[rng.IntN(n)]++
+	}
+	k := int(math.Ceil(q*float64(n))) - 1
+	k = min(max(k, 0), n-1)
+	cum := 0
+	for i, c := range counts {
+		cum += c
+		if cum > k {
+			return sorted[i]
+		}
+	}
+	return sorted[n-1]
+}
+
+// interval is a bootstrap percentile interval of a difference (candidate − baseline).
+type interval struct{ lo, hi float64 }
+
+// bootstrapQuantileDiff returns the interval of quantile(cand) − quantile(base).
+func bootstrapQuantileDiff(base, cand []float64, q float64, cfg Config, salt uint64) interval {
+	rng := rand.New(rand.NewPCG(cfg.Seed, salt))
+	cb, cc := make([]int, len(base)), make([]int, len(cand))
+	diffs := make([]float64, cfg.Resamples)
+	for i := range diffs {
+		diffs[i] = resampleQuantile(rng, cand, q, cc) - resampleQuantile(rng, base, q, cb)
+	}
+	return percentileInterval(diffs, cfg.Confidence)
+}
+
+// bootstrapMeanDiff returns the interval of mean(cand) − mean(base).
+func bootstrapMeanDiff(base, cand []float64, cfg Config, salt uint64) interval {
+	rng := rand.New(rand.NewPCG(cfg.Seed, salt))
+	mean := func(x []float64) float64 {
+		s := 0.0
+		for range x {
+			s += x[rng.IntN(len(x))]
+		}
+		return s / float64(len(x))
+	}
+	diffs := make([]float64, cfg.Resamples)
+	for i := range diffs {
+		diffs[i] = mean(cand) - mean(base)
+	}
+	return percentileInterval(diffs, cfg.Confidence)
+}
+
+func percentileInterval(diffs []float64, conf float64) interval {
+	sort.Float64s(diffs)
+	a := (1 - conf) / 2
+	return interval{lo: quantileNearest(diffs, a), hi: quantileNearest(diffs, 1-a)}
+}
+
+// twoProportionZ returns the z statistic of p2 − p1 (pooled).
+func twoProportionZ(x1, n1, x2, n2 int) float64 {
+	if n1 == 0 || n2 == 0 {
+		return 0
+	}
+	p1, p2 := float64(x1)/float64(n1), float64(x2)/float64(n2)
+	p := float64(x1+x2) / float64(n1+n2)
+	se := math.Sqrt(p * (1 - p) * (1/float64(n1) + 1/float64(n2)))
+	if se == 0 {
+		return 0
+	}
+	return (p2 - p1) / se
+}
+
+// zFor returns the two-sided normal critical value for a confidence level.
+func zFor(conf float64) float64 {
+	// Inverse of the normal CDF by bisection on erf; precise enough for a gate.
+	target := 1 - (1-conf)/2
+	lo, hi := 0.0, 10.0
+	for i := 0; i < 60; i++ {
+		mid := (lo + hi) / 2
+		if 0.5*(1+math.Erf(mid/math.Sqrt2)) < target {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return (lo + hi) / 2
+}

@@ -1,0 +1,81 @@
+package compare
+
+import (
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tcobench/tcobench/bench"
+	"github.com/tcobench/tcobench/bench/backend"
+	"github.com/tcobench/tcobench/bench/fakeserver"
+	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/workloads"
+)
+
+// benchRun runs the real load engine against a fake server whose first
+// token comes after firstToken, and returns the run directory.
+func benchRun(t *testing.T, name string, firstToken time.Duration) string {
+	t.Helper()
+	srv := httptest.NewServer(fakeserver.New(fakeserver.Options{Tokens: 8, FirstTokenDelay: firstToken, TokenDelay: time.Millisecond}))
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), name)
+	_, err := bench.Run(context.Background(), bench.Config{
+		OutDir: dir, Name: name, Target: srv.URL, Backend: backend.KindOpenAIChat, Model: "fake",
+		Plan:           bench.SimplePlan(32, 8),
+		Load:           record.LoadConfig{Mode: workloads.ArrivalConstant, RatePerS: 80, Count: 160},
+		RequestTimeout: 5 * time.Second, Grace: time.Second, Version: "test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestRealRunsSlowedServer: the gate flags a server slowed by 50 % on
+// runs of the real load engine, and not the noise between two runs of the
+// same server. The load is open-loop (a constant arrival rate), so that
+// throughput is set by the schedule and a busy test machine moves only the
+// latencies.
+func TestRealRunsSlowedServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the load engine for a few seconds")
+	}
+	base := benchRun(t, "base", 40*time.Millisecond)
+	same := benchRun(t, "same", 40*time.Millisecond)
+	slow := benchRun(t, "slow", 60*time.Millisecond)
+	cfg := DefaultConfig()
+	r, err := Dirs(base, same, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ExitCode() != 0 || testing.Verbose() {
+		var b strings.Builder
+		_ = r.Text(&b)
+		if r.ExitCode() != 0 {
+			t.Errorf("noise between two runs of the same server called a regression: %v\n%s", r.Regressions, b.String())
+		} else {
+			t.Log("\n" + b.String())
+		}
+	}
+	r, err = Dirs(base, slow, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ExitCode() != 1 {
+		t.Fatalf("slowed server not flagged")
+	}
+	want := map[string]bool{"ttft_p50": true} // p99 of 160 requests is too noisy to demand
+
+	for _, n := range r.Regressions {
+		delete(want, n)
+	}
+	if len(want) > 0 {
+		t.Errorf("regressions %v miss %v", r.Regressions, want)
+	}
+	if r, err := Dirs(base, base, cfg); err != nil || r.ExitCode() != 0 {
+		t.Errorf("self comparison: %v %v", err, r.Regressions)
+	}
+}

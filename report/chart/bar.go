@@ -1,0 +1,111 @@
+package chart
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strings"
+)
+
+// Bar is one bar of a horizontal bar chart.
+type Bar struct {
+	Label string
+	Value float64
+	// Highlight draws the bar in the accent colour (the on-prem figure among API prices).
+	Highlight bool
+}
+
+// Bars is a horizontal bar chart.
+type Bars struct {
+	Title, Unit string
+	Bars        []Bar
+}
+
+// SVG draws the bar chart; with no bars it says so.
+func (c Bars) SVG() template.HTML {
+	if len(c.Bars) == 0 {
+		return NotMeasured(c.Title, "not measured on this run")
+	}
+	hi := 0.0
+	for _, b := range c.Bars {
+		hi = math.Max(hi, b.Value)
+	}
+	if hi <= 0 {
+		hi = 1
+	}
+	left := 170.0
+	xs := scale{lo: 0, hi: hi * 1.15, p0: left, p1: Width - padR}
+	rowH := math.Min(28, float64(Height-padT-padB)/float64(len(c.Bars)))
+	var b strings.Builder
+	open(&b, c.Title)
+	for i, bar := range c.Bars {
+		y := float64(padT+8) + rowH*float64(i)
+		col := palette[0]
+		if bar.Highlight {
+			col = palette[1]
+		}
+		w := math.Max(1, xs.at(math.Max(bar.Value, 0))-left)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" class="tick">%s</text>`, left-6, y+rowH*0.6, esc(clip(bar.Label, 28)))
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, left, y+2, w, rowH*0.7, col)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="tick">%s</text>`, left+w+4, y+rowH*0.6, esc(Fmt(bar.Value)+" "+c.Unit))
+	}
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" class="frame"/>`, left, padT+4, left, Height-padB)
+	b.WriteString("</svg>")
+	return template.HTML(b.String())
+}
+
+// TornadoBar is one input of a sensitivity tornado.
+type TornadoBar struct {
+	Label     string
+	Low, High float64
+}
+
+// Tornado is a sensitivity chart: for each input, the output at its low and
+// high value, around the base value.
+type Tornado struct {
+	Title, Unit string
+	Base        float64
+	Bars        []TornadoBar
+}
+
+// SVG draws the tornado, widest swing first; with no bars it says so.
+func (c Tornado) SVG() template.HTML {
+	if len(c.Bars) == 0 {
+		return NotMeasured(c.Title, "not measured on this run")
+	}
+	bars := append([]TornadoBar(nil), c.Bars...)
+	sortBySwing(bars)
+	lo, hi := c.Base, c.Base
+	for _, t := range bars {
+		lo, hi = math.Min(lo, math.Min(t.Low, t.High)), math.Max(hi, math.Max(t.Low, t.High))
+	}
+	pad := (hi - lo) * 0.08
+	left := 170.0
+	xs := scale{lo: lo - pad, hi: hi + pad, p0: left, p1: Width - padR}
+	rowH := math.Min(28, float64(Height-padT-padB)/float64(len(bars)))
+	var b strings.Builder
+	open(&b, c.Title)
+	for _, t := range ticks(lo-pad, hi+pad, 5) {
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="tick">%s</text>`, xs.at(t), Height-padB+14, esc(Fmt(t)))
+	}
+	for i, t := range bars {
+		y := float64(padT+8) + rowH*float64(i)
+		a, z := xs.at(math.Min(t.Low, t.High)), xs.at(math.Max(t.Low, t.High))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" class="tick">%s</text>`, left-6, y+rowH*0.6, esc(clip(t.Label, 28)))
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, a, y+2, math.Max(1, z-a), rowH*0.7, palette[0])
+	}
+	x := xs.at(c.Base)
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" class="marker"/>`, x, padT+4, x, Height-padB)
+	fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, (left+Width-padR)/2, Height-6, esc("base "+Fmt(c.Base)+" "+c.Unit))
+	b.WriteString("</svg>")
+	return template.HTML(b.String())
+}
+
+func sortBySwing(b []TornadoBar) {
+	swing := func(t TornadoBar) float64 { return math.Abs(t.High - t.Low) }
+	for i := 1; i < len(b); i++ {
+		for j := i; j > 0 && swing(b[j]) > swing(b[j-1]); j-- {
+			b[j], b[j-1] = b[j-1], b[j]
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package chart
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+)
+
+// SVG draws the line chart; with no data it says so.
+func (c Line) SVG() template.HTML {
+	var xsAll, ysAll [][]float64
+	for _, s := range c.Series {
+		xsAll, ysAll = append(xsAll, s.X), append(ysAll, s.Y)
+	}
+	var mx []float64
+	for _, m := range c.Markers {
+		mx = append(mx, m.X)
+	}
+	xlo, xhi, okx := bounds(xsAll, mx...)
+	ylo, yhi, oky := bounds(ysAll)
+	if !okx || !oky {
+		return NotMeasured(c.Title, "not measured on this run")
+	}
+	logY := c.LogY && ylo > 0
+	if !logY && ylo > 0 && ylo < (yhi-ylo) {
+		ylo = 0
+	}
+	log := c.LogX && xlo > 0
+	xs := scale{lo: xlo, hi: xhi, p0: padL, p1: Width - padR, log: log}
+	ys := scale{lo: ylo, hi: yhi, p0: Height - padB, p1: padT, log: logY}
+	xt, yt := ticks(xlo, xhi, 6), ticks(ylo, yhi, 5)
+	if log {
+		xt = logTicks(xlo, xhi)
+	}
+	if logY {
+		yt = logTicks(ylo, yhi)
+	}
+	var b strings.Builder
+	open(&b, c.Title)
+	axes(&b, xs, ys, xt, yt, c.XLabel, c.YLabel)
+	for i, s := range c.Series {
+		col := palette[i%len(palette)]
+		b.WriteString(path(s, xs, ys, col))
+		if s.Points || len(s.X) == 1 {
+			for j := range s.X {
+				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>`, xs.at(s.X[j]), ys.at(s.Y[j]), col)
+			}
+		}
+	}
+	for _, m := range c.Markers {
+		x := xs.at(m.X)
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" class="marker"/>`, x, ys.p0, x, ys.p1)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="mlabel">%s</text>`, x+4, ys.p1+12, esc(m.Label))
+	}
+	legend(&b, c.Series)
+	b.WriteString("</svg>")
+	return template.HTML(b.String())
+}
+
+func path(s Series, xs, ys scale, col string) string {
+	if len(s.X) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<path fill="none" stroke="%s" stroke-width="1.8" d="`, col)
+	for j := range s.X {
+		x, y := xs.at(s.X[j]), ys.at(s.Y[j])
+		switch {
+		case j == 0:
+			fmt.Fprintf(&b, "M%.1f %.1f", x, y)
+		case s.Step:
+			fmt.Fprintf(&b, "H%.1f V%.1f", x, y)
+		default:
+			fmt.Fprintf(&b, "L%.1f %.1f", x, y)
+		}
+	}
+	b.WriteString(`"/>`)
+	return b.String()
+}
+
+func legend(b *strings.Builder, ss []Series) {
+	if len(ss) < 2 && (len(ss) == 0 || ss[0].Name == "") {
+		return
+	}
+	x := float64(Width - padR - 8)
+	fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="166" height="%d" fill="#fff" fill-opacity="0.85"/>`, x-174, padT+4, 14*len(ss)+4)
+	for i, s := range ss {
+		y := float64(padT + 14 + 14*i)
+		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="10" height="3" fill="%s"/>`, x-170, y-4, palette[i%len(palette)])
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" class="legend">%s</text>`, x-156, y, esc(clip(s.Name, 26)))
+	}
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// CDF returns a step series of the empirical CDF of sorted values (at most 400 steps).
+func CDF(name string, sorted []float64) Series {
+	n := len(sorted)
+	s := Series{Name: name, Step: true}
+	if n > 0 {
+		s.X, s.Y = []float64{sorted[0]}, []float64{0}
+	}
+	stride := max(1, n/400)
+	for i := 0; i < n; i += stride {
+		s.X = append(s.X, sorted[i])
+		s.Y = append(s.Y, float64(i+1)/float64(n))
+	}
+	if n > 0 && s.X[len(s.X)-1] != sorted[n-1] {
+		s.X, s.Y = append(s.X, sorted[n-1]), append(s.Y, 1)
+	}
+	return s
+}

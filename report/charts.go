@@ -1,0 +1,153 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+
+	"github.com/tcobench/tcobench/report/chart"
+	"github.com/tcobench/tcobench/report/rundata"
+)
+
+// runCharts draws every chart of one run, in a fixed order. A chart whose
+// data the run lacks says "not measured on this run".
+func runCharts(d *rundata.Data, rr *RunReport) []template.HTML {
+	out := []template.HTML{
+		cdfChart("TTFT distribution (CDF, measured)", "time to first token (ms)", d, rundata.SampleTTFT),
+		cdfChart("End-to-end latency distribution (CDF, measured)", "end-to-end latency (ms)", d, rundata.SampleE2E),
+		chart.NotMeasured("Throughput against latency (measured)", "one load point on this run: a sweep or suite draws this"),
+	}
+	out = append(out, telemetryCharts(d)...)
+	out = append(out, energyChart(rr), costBarChart(rr), costCurveChart(rr), tornadoChart(rr))
+	return out
+}
+
+func cdfChart(title, xl string, d *rundata.Data, sample string) template.HTML {
+	s := d.Sorted(sample)
+	if len(s) == 0 {
+		return chart.NotMeasured(title, "not measured on this run")
+	}
+	return chart.Line{Title: title, XLabel: xl, YLabel: "fraction of requests", LogX: s[0] > 0 && s[len(s)-1]/s[0] > 50,
+		Series: []chart.Series{chart.CDF(fmt.Sprintf("%d requests", len(s)), s)}}.SVG()
+}
+
+func telemetryCharts(d *rundata.Data) []template.HTML {
+	win := d.Window()
+	markers := []chart.Marker{{X: float64(win.StartNS) / 1e9, Label: "measure"}, {X: float64(win.EndNS) / 1e9, Label: "end"}}
+	power := chart.Line{Title: "GPU power over time (measured)", XLabel: "time from run start (s)", YLabel: "power (W)", Markers: markers}
+	if m := d.PowerMetric(); m != "" {
+		for _, s := range d.Series(m) {
+			power.Series = append(power.Series, chart.Series{Name: s.Key, X: s.T, Y: s.V})
+		}
+	}
+	util := chart.Line{Title: "Utilisation over time (measured)", XLabel: "time from run start (s)", YLabel: "utilisation (%)", Markers: markers}
+	for _, m := range d.UtilMetrics() {
+		for _, s := range d.Series(m) {
+			util.Series = append(util.Series, chart.Series{Name: m + " " + s.Key, X: s.T, Y: s.V})
+		}
+	}
+	return []template.HTML{lineOrNot(power), lineOrNot(util)}
+}
+
+func lineOrNot(l chart.Line) template.HTML {
+	if len(l.Series) == 0 {
+		return chart.NotMeasured(l.Title, "not measured on this run")
+	}
+	return l.SVG()
+}
+
+func energyChart(rr *RunReport) template.HTML {
+	c := chart.Bars{Title: "Energy per output token", Unit: "J/token"}
+	if e := rr.Energy; e != nil && e.Measured {
+		for _, b := range e.Boundaries {
+			if b.Fleet.JPerOutputToken > 0 {
+				c.Bars = append(c.Bars, chart.Bar{Label: b.Name + " (" + b.Provenance + ")", Value: b.Fleet.JPerOutputToken})
+			}
+			if b.Marginal != nil && b.Marginal.JPerOutputToken > 0 {
+				c.Bars = append(c.Bars, chart.Bar{Label: b.Name + " marginal", Value: b.Marginal.JPerOutputToken, Highlight: true})
+			}
+		}
+	}
+	if len(c.Bars) == 0 {
+		if f, ok := rundata.FigureMap(rr.Figures)[rundata.FigJPerToken]; ok {
+			c.Bars = append(c.Bars, chart.Bar{Label: "GPU (" + f.Provenance + ")", Value: f.Value})
+		}
+	}
+	return c.SVG()
+}
+
+func costBarChart(rr *RunReport) template.HTML {
+	c := chart.Bars{Title: "Cost per task: on-prem beside each API model", Unit: "USD"}
+	if cv := rr.Cost; cv != nil {
+		if cv.HasOnPrem {
+			c.Bars = append(c.Bars, chart.Bar{Label: "on-prem (derived)", Value: cv.OnPremPerTaskUSD, Highlight: true})
+		}
+		for _, a := range cv.APIs {
+			c.Bars = append(c.Bars, chart.Bar{Label: a.Model + " (" + a.Provenance + " price)", Value: a.PerTaskUSD})
+		}
+	}
+	return c.SVG()
+}
+
+func costCurveChart(rr *RunReport) template.HTML {
+	title := "On-prem cost per task against utilisation, with break-even"
+	cv := rr.Cost
+	if cv == nil || len(cv.Curve) == 0 {
+		return chart.NotMeasured(title, "not measured on this run (no cost model applied)")
+	}
+	l := chart.Line{Title: title, XLabel: "utilisation of one node (%)", YLabel: "USD per task", LogY: true}
+	on := chart.Series{Name: "on-prem (derived)", Points: true}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range cv.Curve {
+		on.X, on.Y = append(on.X, 100*p.Utilisation), append(on.Y, p.PerTaskUSD)
+		lo, hi = math.Min(lo, 100*p.Utilisation), math.Max(hi, 100*p.Utilisation)
+	}
+	l.Series = append(l.Series, on)
+	for i, a := range cv.APIs {
+		if i >= 6 {
+			break
+		}
+		l.Series = append(l.Series, chart.Series{Name: a.Model, X: []float64{lo, hi}, Y: []float64{a.PerTaskUSD, a.PerTaskUSD}})
+	}
+	for _, b := range cv.BreakEven {
+		if b.Reached && b.Utilisation > 0 && b.Utilisation <= 1 && len(l.Markers) < 4 {
+			l.Markers = append(l.Markers, chart.Marker{X: 100 * b.Utilisation, Label: fmt.Sprintf("break-even %s %.0f%%", b.Model, 100*b.Utilisation)})
+		}
+	}
+	return l.SVG()
+}
+
+func tornadoChart(rr *RunReport) template.HTML {
+	t := chart.Tornado{Title: "Sensitivity of cost per task (on-prem minus API)", Unit: "USD/task"}
+	if cv := rr.Cost; cv != nil {
+		s := cv.Sensitivity
+		if s.ReferenceModel != "" {
+			t.Title = fmt.Sprintf("Sensitivity: on-prem minus %s, USD/task, inputs ±%.0f%%", s.ReferenceModel, 100*s.SwingFraction)
+		}
+		t.Base = s.BaseUSDPerTask
+		for _, b := range s.Bars {
+			t.Bars = append(t.Bars, chart.TornadoBar{Label: b.Input + " (" + orDefault(b.Provenance, "?") + ")", Low: b.LowUSD, High: b.HighUSD})
+		}
+	}
+	return t.SVG()
+}
+
+// sweepChart draws throughput against p99 latency, one series per sweep.
+func sweepChart(sw []Sweep) template.HTML {
+	title := "Throughput against latency across load points (measured)"
+	l := chart.Line{Title: title, XLabel: "output throughput (tokens/s)", YLabel: "p99 TTFT (ms)"}
+	for _, s := range sw {
+		if len(s.Points) < 2 {
+			continue
+		}
+		se := chart.Series{Name: s.Workload + " @ " + s.Target, Points: true}
+		for _, p := range s.Points {
+			se.X, se.Y = append(se.X, p.OutputTokS), append(se.Y, p.TTFTP99MS)
+		}
+		l.Series = append(l.Series, se)
+	}
+	if len(l.Series) == 0 {
+		return chart.NotMeasured(title, "not measured on this run: no workload ran at two or more load points")
+	}
+	return l.SVG()
+}

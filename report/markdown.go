@@ -1,0 +1,135 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// md escapes outside text for Markdown: no HTML, no table breaks, no links.
+func md(s string) string {
+	r := strings.NewReplacer("\\", "\\\\", "|", "\\|", "<", "&lt;", ">", "&gt;", "&", "&amp;", "`", "\\`",
+		"*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "\r", " ", "\n", " ")
+	return r.Replace(s)
+}
+
+// Markdown writes the report as Markdown, for pull requests and chat.
+func (r *Report) Markdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# tcobench report: %s\n\n", md(r.Title))
+	if r.Suite {
+		r.mdSuite(&b)
+	}
+	for i, rr := range r.Runs {
+		mdRun(&b, i, rr, r.Suite)
+	}
+	b.WriteString("\nProvenance: measured on this run; configured by you; assumed default; derived from measured and configured inputs.\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (r *Report) mdSuite(b *strings.Builder) {
+	fmt.Fprintf(b, "Suite of %d runs.\n\n", len(r.Runs))
+	b.WriteString("| # | Run | Workload | Target | Model | Load | TTFT p99 | E2E p99 | Output throughput | Energy per token | Cost per task |\n")
+	b.WriteString("|---|---|---|---|---|---|---:|---:|---:|---:|---:|\n")
+	for i, rr := range r.Runs {
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", i+1, md(rr.ID), md(rr.Workload), md(rr.Target), md(rr.Model), md(rr.Load),
+			figValue(rr, "ttft_p99"), figValue(rr, "e2e_p99"), figValue(rr, "output_tok_s"), figValue(rr, "j_per_token"), figValue(rr, "cost_per_task_usd"))
+	}
+	for _, f := range r.Failed {
+		fmt.Fprintf(b, "\n> Run %s did not finish: %s\n", md(f.Dir), md(f.Error))
+	}
+	b.WriteString("\n")
+}
+
+func mdRun(b *strings.Builder, i int, rr RunReport, suite bool) {
+	h := "##"
+	if suite {
+		fmt.Fprintf(b, "%s %d. Run %s\n\n", h, i+1, md(rr.ID))
+	} else {
+		fmt.Fprintf(b, "%s Run %s\n\n", h, md(rr.ID))
+	}
+	if rr.Partial {
+		fmt.Fprintf(b, "> **Partial run**: %s\n\n", md(rr.PartialReason))
+	}
+	for _, w := range rr.Warnings {
+		fmt.Fprintf(b, "> Warning: %s\n", md(w))
+	}
+	if len(rr.Warnings) > 0 {
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(b, "- Workload: %s\n- Target: %s (%s, %s)\n- Model: %s\n- Load: %s\n- Started: %s, ran %.1f s\n\n",
+		md(rr.Workload), md(rr.Target), md(rr.Backend), md(rr.Server), md(rr.Model), md(rr.Load), rr.Started.Format("2006-01-02 15:04:05 MST"), rr.DurationS)
+	b.WriteString("| Figure | Value | Unit | Provenance | How |\n|---|---:|---|---|---|\n")
+	for _, f := range append(rr.Figures[:len(rr.Figures):len(rr.Figures)], rr.Config...) {
+		unit := f.Unit
+		if unit == "fraction" {
+			unit = "%"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", md(f.Label), FormatValue(f.Value, f.Unit), md(unit), f.Provenance, md(f.Source))
+	}
+	b.WriteString("\n")
+	if e := rr.Energy; e != nil && !e.Measured {
+		fmt.Fprintf(b, "Energy not measured on this run: %s\n\n", md(e.Reason))
+	}
+	if c := rr.Cost; c != nil {
+		mdCost(b, c)
+	}
+	if len(rr.Errors) > 0 {
+		keys := make([]string, 0, len(rr.Errors))
+		for k := range rr.Errors {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteString("Failed requests:")
+		for _, k := range keys {
+			fmt.Fprintf(b, " %s ×%d", md(k), rr.Errors[k])
+		}
+		b.WriteString("\n\n")
+	}
+}
+
+// JSON writes the report as indented JSON.
+func (r *Report) JSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("write json report: %w", err)
+	}
+	return nil
+}
+
+// Write renders the report in a format: "md" (or "markdown"), "html" or "json".
+func (r *Report) Write(w io.Writer, format string) error {
+	switch format {
+	case "md", "markdown":
+		return r.Markdown(w)
+	case "html":
+		return r.HTML(w)
+	case "json":
+		return r.JSON(w)
+	}
+	return fmt.Errorf("unknown report format %q (want md, html or json)", format)
+}
+
+func mdCost(b *strings.Builder, c *CostView) {
+	cmp := c.Comparison
+	fmt.Fprintf(b, "Priced with hardware %s, site %s, prices %s, at %.0f%% utilisation (%s).\n\n", md(cmp.Hardware.Name), md(cmp.Site.Name), md(cmp.Prices.Name), 100*c.Utilisation.Value, c.Utilisation.Provenance)
+	b.WriteString("| Cost per task | USD | Provenance | Break-even |\n|---|---:|---|---|\n")
+	if c.HasOnPrem {
+		fmt.Fprintf(b, "| on-prem, this run (fleet, all-in) | %s | derived | |\n", FormatValue(c.OnPremPerTaskUSD, ""))
+	}
+	for _, a := range c.APIs {
+		fmt.Fprintf(b, "| API: %s | %s | %s price | |\n", md(a.Model), FormatValue(a.PerTaskUSD, ""), a.Provenance)
+	}
+	for _, be := range c.BreakEven {
+		v := "never: " + md(be.Reason)
+		if be.Reached {
+			v = fmt.Sprintf("%s tasks/day (%.0f%% of one node)", FormatValue(be.TasksPerDay, ""), 100*be.Utilisation)
+		}
+		fmt.Fprintf(b, "| break-even against %s | | derived | %s |\n", md(be.Model), v)
+	}
+	b.WriteString("\n")
+}

@@ -1,0 +1,288 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/report/rundata"
+	"github.com/tcobench/tcobench/tco"
+)
+
+// Report is what every format renders: one or more runs.
+type Report struct {
+	// Title names the report (the run's or the suite directory's name).
+	Title string `json:"title"`
+	// Dir is the directory the report was made from.
+	Dir string `json:"dir"`
+	// Suite is true for a directory of several runs.
+	Suite bool        `json:"suite"`
+	Runs  []RunReport `json:"runs"`
+	// Failed lists the suite's runs that did not finish (from suite.json).
+	Failed []FailedRun `json:"failed,omitempty"`
+	// Sweeps group the runs by workload and target, ordered by load, for the
+	// throughput-against-latency charts.
+	Sweeps []Sweep `json:"sweeps,omitempty"`
+
+	data []*rundata.Data
+}
+
+// RunReport is one run's part of a report.
+type RunReport struct {
+	Dir      string    `json:"dir"`
+	ID       string    `json:"id"`
+	Name     string    `json:"name,omitempty"`
+	Workload string    `json:"workload"`
+	Target   string    `json:"target"`
+	Model    string    `json:"model"`
+	Backend  string    `json:"backend"`
+	Server   string    `json:"server"`
+	Load     string    `json:"load"`
+	Started  time.Time `json:"started_at"`
+	// DurationS is the run's wall-clock length in seconds.
+	DurationS     float64          `json:"duration_s"`
+	Partial       bool             `json:"partial"`
+	PartialReason string           `json:"partial_reason,omitempty"`
+	Figures       []rundata.Figure `json:"figures"`
+	// Config lists the configured inputs, for the provenance table.
+	Config []rundata.Figure `json:"config"`
+	// Errors counts failed measured requests by class; ErrorExamples holds a few messages.
+	Errors        map[string]int `json:"errors,omitempty"`
+	ErrorExamples []string       `json:"error_examples,omitempty"`
+	// Tasks lists the task names seen, with counts.
+	Tasks      map[string]int           `json:"tasks,omitempty"`
+	Energy     *record.Energy           `json:"energy,omitempty"`
+	Collectors []record.CollectorHealth `json:"collectors,omitempty"`
+	Cost       *CostView                `json:"cost,omitempty"`
+	Warnings   []string                 `json:"warnings,omitempty"`
+}
+
+// CostView is the cost part of a run report.
+type CostView struct {
+	*rundata.Cost `json:"-"`
+	// Comparison is the priced comparison as tcobench cost wrote it.
+	Comparison *tco.Comparison `json:"comparison"`
+	// BreakEvenUtilisation lists, per API model, the node utilisation at break-even.
+	BreakEvenUtilisation []rundata.BreakEven `json:"break_even_utilisation,omitempty"`
+	// Hourly is the per-node hourly cost breakdown, with provenance.
+	Hourly []rundata.Figure `json:"-"`
+}
+
+// Sweep is a series of runs of one workload on one target at several loads.
+type Sweep struct {
+	Workload string       `json:"workload"`
+	Target   string       `json:"target"`
+	Points   []SweepPoint `json:"points"`
+}
+
+// SweepPoint is one load point of a sweep.
+type SweepPoint struct {
+	RunID      string  `json:"run_id"`
+	Load       string  `json:"load"`
+	OutputTokS float64 `json:"output_tok_s"`
+	RequestsS  float64 `json:"requests_s"`
+	TTFTP99MS  float64 `json:"ttft_p99_ms"`
+	E2EP99MS   float64 `json:"e2e_p99_ms"`
+}
+
+// Load builds the report of a run directory, or of a suite or sweep
+// directory holding run directories.
+func Load(dir string) (*Report, error) {
+	if rundata.IsRunDir(dir) {
+		d, err := rundata.Load(dir)
+		if err != nil {
+			return nil, err
+		}
+		return FromData(filepath.Base(filepath.Clean(dir)), dir, false, d), nil
+	}
+	dirs, err := rundata.RunDirs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(dirs) == 0 {
+		return nil, fmt.Errorf("%s: neither a run directory (no %s) nor a suite directory (no run directories in it)", dir, record.RunFile)
+	}
+	var ds []*rundata.Data
+	for _, d := range dirs {
+		x, err := rundata.Load(d)
+		if err != nil {
+			return nil, err
+		}
+		ds = append(ds, x)
+	}
+	r := FromData(filepath.Base(filepath.Clean(dir)), dir, true, ds...)
+	r.Failed = failedRuns(dir)
+	return r, nil
+}
+
+// FailedRun is a run of a suite that did not finish.
+type FailedRun struct {
+	Dir   string `json:"dir"`
+	Error string `json:"error"`
+}
+
+// failedRuns reads the failures recorded in a suite directory's suite.json
+// (written by package suite); none when there is no such file.
+func failedRuns(dir string) []FailedRun {
+	b, err := os.ReadFile(filepath.Join(dir, "suite.json"))
+	if err != nil {
+		return nil
+	}
+	var m struct {
+		Runs []FailedRun `json:"runs"`
+	}
+	if json.Unmarshal(b, &m) != nil {
+		return nil
+	}
+	var out []FailedRun
+	for _, r := range m.Runs {
+		if r.Error != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// FromData builds a report from loaded runs.
+func FromData(title, dir string, suite bool, ds ...*rundata.Data) *Report {
+	r := &Report{Title: title, Dir: dir, Suite: suite, data: ds}
+	for _, d := range ds {
+		r.Runs = append(r.Runs, runReport(d))
+	}
+	r.Sweeps = sweeps(r.Runs)
+	return r
+}
+
+func runReport(d *rundata.Data) RunReport {
+	run := d.Run
+	rr := RunReport{Dir: d.Dir, ID: run.ID, Name: run.Name, Workload: orDefault(run.Config.Workload, run.Workload.Name),
+		Target: run.Config.Target, Model: run.Config.Model, Backend: run.Config.Backend,
+		Server: serverText(run.Environment.Server), Load: loadText(run.Config.Load), Started: run.StartedAt,
+		Partial: run.Partial, PartialReason: run.PartialReason, Figures: d.Figures(), Config: configFigures(run),
+		Energy: run.Energy, Collectors: run.Collectors, Warnings: run.Warnings}
+	if !run.EndedAt.IsZero() {
+		rr.DurationS = run.EndedAt.Sub(run.StartedAt).Seconds()
+	}
+	rr.Errors, rr.ErrorExamples, rr.Tasks = errorsAndTasks(d)
+	if c := d.Cost; c != nil {
+		rr.Cost = &CostView{Cost: c, Comparison: c.C, BreakEvenUtilisation: c.BreakEven, Hourly: hourly(c.C.OnPrem.PerNodeHour)}
+	}
+	if e := run.Energy; e != nil && e.Warnings != nil {
+		rr.Warnings = append(append([]string(nil), rr.Warnings...), e.Warnings...)
+	}
+	return rr
+}
+
+func errorsAndTasks(d *rundata.Data) (map[string]int, []string, map[string]int) {
+	errs, tasks := map[string]int{}, map[string]int{}
+	var ex []string
+	seen := map[string]bool{}
+	for i := range d.Attempts {
+		a := &d.Attempts[i]
+		if !rundata.Measured(a) {
+			continue
+		}
+		if a.TaskName != "" {
+			tasks[a.TaskName]++
+		}
+		if a.OK {
+			continue
+		}
+		errs[orDefault(a.ErrorClass, record.ErrOther)]++
+		if msg := a.ErrorClass + ": " + a.Error; len(ex) < 5 && !seen[msg] {
+			seen[msg] = true
+			ex = append(ex, msg)
+		}
+	}
+	if len(errs) == 0 {
+		errs = nil
+	}
+	return errs, ex, tasks
+}
+
+func configFigures(run *record.Run) []rundata.Figure {
+	c := run.Config
+	out := []rundata.Figure{}
+	add := func(label string, v float64, unit string) {
+		if v != 0 {
+			out = append(out, rundata.Figure{Label: label, Value: v, Unit: unit, Provenance: record.Configured, Source: "run configuration"})
+		}
+	}
+	add("Concurrency", float64(c.Load.Concurrency), "users")
+	if c.Load.Mode != "closed" {
+		add("Arrival rate", c.Load.RatePerS, "tasks/s")
+	}
+	add("Duration", c.Load.Duration.D().Seconds(), "s")
+	add("Warm-up", c.Load.Warmup.D().Seconds(), "s")
+	add("Request timeout", c.Timeout.D().Seconds(), "s")
+	for _, s := range c.SLOs {
+		add("SLO "+s.Metric, float64(s.Max.D().Milliseconds()), "ms")
+	}
+	return out
+}
+
+func serverText(s record.ServerInfo) string {
+	out := orDefault(s.Kind, "unknown server")
+	if s.Version != "" {
+		out += " " + s.Version
+	}
+	return out
+}
+
+func loadText(l record.LoadConfig) string {
+	switch {
+	case l.Mode == "closed" || l.Concurrency > 0 && l.RatePerS == 0:
+		return fmt.Sprintf("%s, %d concurrent users", orDefault(l.Mode, "closed"), l.Concurrency)
+	case l.RatePerS > 0:
+		return fmt.Sprintf("%s, %g tasks/s", l.Mode, l.RatePerS)
+	default:
+		return orDefault(l.Mode, "unknown")
+	}
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func sweeps(runs []RunReport) []Sweep {
+	idx := map[string]int{}
+	var out []Sweep
+	for _, rr := range runs {
+		k := rr.Workload + "\x00" + rr.Target + "\x00" + rr.Model
+		j, ok := idx[k]
+		if !ok {
+			j = len(out)
+			idx[k] = j
+			out = append(out, Sweep{Workload: rr.Workload, Target: rr.Target})
+		}
+		f := rundata.FigureMap(rr.Figures)
+		out[j].Points = append(out[j].Points, SweepPoint{RunID: rr.ID, Load: rr.Load, OutputTokS: f[rundata.FigOutputTokS].Value,
+			RequestsS: f[rundata.FigRequestsS].Value, TTFTP99MS: f[rundata.FigTTFTP99].Value, E2EP99MS: f[rundata.FigE2EP99].Value})
+	}
+	for i := range out {
+		sort.SliceStable(out[i].Points, func(a, b int) bool { return out[i].Points[a].OutputTokS < out[i].Points[b].OutputTokS })
+	}
+	return out
+}
+
+func hourly(h tco.HourlyCost) []rundata.Figure {
+	var out []rundata.Figure
+	for _, x := range []struct {
+		label string
+		f     tco.Figure
+	}{{"Capital (" + h.CapexMethod + ")", h.CapexUSDPerHour}, {"Maintenance", h.MaintenanceUSDPerHour}, {"Staff", h.StaffUSDPerHour},
+		{"Facility", h.FacilityUSDPerHour}, {"Energy", h.EnergyUSDPerHour}, {"Total", h.TotalUSDPerHour}} {
+		if x.f.Provenance == "" && x.f.Value == 0 {
+			continue
+		}
+		out = append(out, rundata.Figure{Label: x.label, Value: x.f.Value, Unit: "USD/node-hour", Provenance: x.f.Provenance, Source: x.f.Source})
+	}
+	return out
+}

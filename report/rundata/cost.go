@@ -1,0 +1,123 @@
+package rundata
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/tcobench/tcobench/tco"
+)
+
+// Cost is the view of a run's priced cost comparison (run.json "cost",
+// a tco.Comparison) that reports and comparisons read.
+type Cost struct {
+	// C is the comparison as the tco package wrote it.
+	C *tco.Comparison
+	// OnPremPerTaskUSD is the on-prem fleet cost of one task at the stated
+	// utilisation; HasOnPrem says it was present.
+	OnPremPerTaskUSD float64
+	OnPremPerMTokUSD float64
+	HasOnPrem        bool
+	// Utilisation is the stated utilisation (0..1).
+	Utilisation tco.Figure
+	// APIs lists the API models priced for the same tokens.
+	APIs []APICost
+	// Curve is on-prem cost per task against utilisation.
+	Curve []CurvePoint
+	// BreakEven is, per API model, the utilisation of one node at which
+	// on-prem costs as much per task (tasks per day at break-even over the
+	// node's capacity).
+	BreakEven []BreakEven
+	// Sensitivity is the tornado.
+	Sensitivity Tornado
+}
+
+// APICost is one API model's price for the run's tasks.
+type APICost struct {
+	Model      string
+	PerTaskUSD float64
+	Provenance string
+	Checked    string
+}
+
+// CurvePoint is on-prem cost per task at one utilisation (0..1).
+type CurvePoint struct{ Utilisation, PerTaskUSD float64 }
+
+// BreakEven is where on-prem cost per task meets an API model's.
+type BreakEven struct {
+	Model string
+	// Reached is false when on-prem never gets as cheap as the API; Reason says why.
+	Reached bool
+	Reason  string
+	// Utilisation is the node utilisation (0..1) at break-even, when Reached.
+	Utilisation float64
+	TasksPerDay float64
+	// PaybackMonths is set when the hardware pays back at the stated volume.
+	PaybackMonths float64
+}
+
+// Tornado is the sensitivity of (on-prem − API) cost per task to each input.
+type Tornado struct {
+	Metric, ReferenceModel string
+	SwingFraction          float64
+	BaseUSDPerTask         float64
+	Bars                   []SensitivityBar
+}
+
+// SensitivityBar is one input of the tornado.
+type SensitivityBar struct {
+	Input               string
+	Unit, Provenance    string
+	LowValue, HighValue float64
+	LowUSD, HighUSD     float64
+}
+
+// DecodeCost reads the cost JSON of run.json; nil, nil when there is none.
+func DecodeCost(raw json.RawMessage) (*Cost, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var c tco.Comparison
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, fmt.Errorf("not a cost comparison: %w", err)
+	}
+	if c.Schema > tco.ComparisonSchema {
+		return nil, fmt.Errorf("cost schema %d is newer than this tcobench understands (%d)", c.Schema, tco.ComparisonSchema)
+	}
+	return FromComparison(&c), nil
+}
+
+// FromComparison builds the view of a comparison.
+func FromComparison(c *tco.Comparison) *Cost {
+	v := &Cost{C: c, Utilisation: c.Scenario.Utilization}
+	if f := c.OnPrem.Fleet.USDPerTask; f.Provenance != "" || f.Value != 0 {
+		v.OnPremPerTaskUSD, v.HasOnPrem = f.Value, true
+		v.OnPremPerMTokUSD = c.OnPrem.Fleet.USDPerMillionOutputTokens.Value
+	}
+	for _, a := range c.API {
+		v.APIs = append(v.APIs, APICost{Model: a.Key, PerTaskUSD: a.USDPerTask.Value, Provenance: a.USDPerTask.Provenance, Checked: a.Checked})
+	}
+	for _, p := range c.UtilizationCurve {
+		v.Curve = append(v.Curve, CurvePoint{Utilisation: p.UtilizationFraction, PerTaskUSD: p.USDPerTask})
+	}
+	capacity := c.OnPrem.CapacityTasksPerDay.Value
+	for _, b := range c.BreakEven {
+		be := BreakEven{Model: b.Key, Reached: b.Reachable, Reason: b.Reason}
+		if b.TasksPerDay != nil {
+			be.TasksPerDay = b.TasksPerDay.Value
+			if capacity > 0 {
+				be.Utilisation = b.TasksPerDay.Value / capacity
+			}
+		}
+		if b.PaybackMonths != nil {
+			be.PaybackMonths = b.PaybackMonths.Value
+		}
+		v.BreakEven = append(v.BreakEven, be)
+	}
+	s := c.Sensitivity
+	v.Sensitivity = Tornado{Metric: s.Metric, ReferenceModel: s.ReferenceModel, SwingFraction: s.SwingFraction, BaseUSDPerTask: s.BaseUSDPerTask}
+	for _, r := range s.Rows {
+		v.Sensitivity.Bars = append(v.Sensitivity.Bars, SensitivityBar{Input: r.Input, Unit: r.Unit, Provenance: r.Provenance,
+			LowValue: r.LowValue, HighValue: r.HighValue, LowUSD: r.LowUSDPerTask, HighUSD: r.HighUSDPerTask})
+	}
+	return v
+}

@@ -1,0 +1,195 @@
+package rundata
+
+import (
+	"fmt"
+
+	"github.com/tcobench/tcobench/bench/record"
+)
+
+// Provenance values of a figure: record.Measured, record.Configured,
+// record.Assumed, or Derived for a figure computed from measured and
+// configured inputs together (a cost).
+const Derived = "derived"
+
+// Figure is one headline number of a run.
+type Figure struct {
+	// Name is the stable identifier used by compare, the store and history ("ttft_p99").
+	Name string `json:"name"`
+	// Label is for people ("TTFT p99").
+	Label string  `json:"label"`
+	Value float64 `json:"value"`
+	Unit  string  `json:"unit"`
+	// Provenance is measured, configured, assumed or derived.
+	Provenance string `json:"provenance"`
+	// Source says how the figure was obtained, in a few words.
+	Source string `json:"source,omitempty"`
+	// Sample names the per-request sample behind the figure, for significance tests.
+	Sample string `json:"-"`
+	// Quantile is the sample quantile (0..1) the figure is, or 0 for a mean or rate.
+	Quantile float64 `json:"-"`
+}
+
+// Figure names.
+const (
+	FigTTFTP50       = "ttft_p50"
+	FigTTFTP99       = "ttft_p99"
+	FigE2EP50        = "e2e_p50"
+	FigE2EP99        = "e2e_p99"
+	FigTPOTP50       = "tpot_p50"
+	FigTPOTP99       = "tpot_p99"
+	FigITLP99        = "itl_p99"
+	FigOutputTokS    = "output_tok_s"
+	FigRequestsS     = "requests_s"
+	FigErrorRate     = "error_rate"
+	FigEnergyJ       = "energy_j"
+	FigJPerToken     = "j_per_token"
+	FigAvgPowerW     = "avg_power_w"
+	FigCostPerTask   = "cost_per_task_usd"
+	FigCostPerMTok   = "cost_per_mtok_usd"
+	FigMeasuredCount = "measured_requests"
+)
+
+// Window is the run's measurement window; when run.json has none, the span
+// of the measured attempts.
+func (d *Data) Window() record.Window {
+	if w := d.Run.Window; w.EndNS > w.StartNS {
+		return w
+	}
+	var w record.Window
+	first := true
+	for i := range d.Attempts {
+		a := &d.Attempts[i]
+		if !Measured(a) || a.SentNS == 0 && a.EndNS == 0 {
+			continue
+		}
+		if first || a.SentNS < w.StartNS {
+			w.StartNS = a.SentNS
+		}
+		if first || a.EndNS > w.EndNS {
+			w.EndNS = a.EndNS
+		}
+		first = false
+	}
+	return w
+}
+
+// Counts returns the measured attempts and how many of them failed.
+func (d *Data) Counts() (measured, failed int) {
+	for i := range d.Attempts {
+		a := &d.Attempts[i]
+		if !Measured(a) {
+			continue
+		}
+		measured++
+		if !a.OK {
+			failed++
+		}
+	}
+	return measured, failed
+}
+
+// OutputTokens sums the output tokens of measured, successful attempts.
+func (d *Data) OutputTokens() float64 {
+	var s float64
+	for _, v := range d.samples[SampleOutputTokens] {
+		s += v
+	}
+	return s
+}
+
+// Figures returns the run's headline figures. A figure the run did not
+// measure is absent, never zero.
+func (d *Data) Figures() []Figure {
+	var out []Figure
+	q := func(name, label, sample string, p float64) {
+		s := d.Sorted(sample)
+		if len(s) == 0 {
+			return
+		}
+		src := fmt.Sprintf("%d requests", len(s))
+		if sample == SampleITL {
+			src = fmt.Sprintf("%d gaps between streamed chunks", len(s))
+		}
+		out = append(out, Figure{Name: name, Label: label, Value: Quantile(s, p), Unit: "ms",
+			Provenance: record.Measured, Source: src, Sample: sample, Quantile: p})
+	}
+	q(FigTTFTP50, "TTFT p50", SampleTTFT, 0.50)
+	q(FigTTFTP99, "TTFT p99", SampleTTFT, 0.99)
+	q(FigE2EP50, "E2E latency p50", SampleE2E, 0.50)
+	q(FigE2EP99, "E2E latency p99", SampleE2E, 0.99)
+	q(FigTPOTP50, "TPOT p50", SampleTPOT, 0.50)
+	q(FigTPOTP99, "TPOT p99", SampleTPOT, 0.99)
+	q(FigITLP99, "ITL p99", SampleITL, 0.99)
+	out = append(out, d.rateFigures()...)
+	out = append(out, d.energyFigures()...)
+	out = append(out, d.costFigures()...)
+	return out
+}
+
+func (d *Data) rateFigures() []Figure {
+	var out []Figure
+	n, failed := d.Counts()
+	if n == 0 {
+		return nil
+	}
+	out = append(out, Figure{Name: FigMeasuredCount, Label: "Measured requests", Value: float64(n), Unit: "requests", Provenance: record.Measured, Source: "requests.jsonl"})
+	out = append(out, Figure{Name: FigErrorRate, Label: "Error rate", Value: float64(failed) / float64(n), Unit: "fraction", Provenance: record.Measured, Source: fmt.Sprintf("%d of %d failed", failed, n)})
+	ws := d.Window().Seconds()
+	if ws <= 0 {
+		return out
+	}
+	src := fmt.Sprintf("over the %.1f s measurement window", ws)
+	out = append(out, Figure{Name: FigOutputTokS, Label: "Output throughput", Value: d.OutputTokens() / ws, Unit: "tokens/s", Provenance: record.Measured, Source: src, Sample: SampleOutputTokens})
+	out = append(out, Figure{Name: FigRequestsS, Label: "Request throughput", Value: float64(len(d.samples[SampleE2E])) / ws, Unit: "requests/s", Provenance: record.Measured, Source: src})
+	return out
+}
+
+func (d *Data) energyFigures() []Figure {
+	if e := d.Run.Energy; e != nil && e.Measured && e.GPUEnergyJ > 0 {
+		src := "GPU energy counter (" + e.Source + ")"
+		if !e.Reliable {
+			src += "; flagged unreliable, see warnings"
+		}
+		out := []Figure{
+			{Name: FigEnergyJ, Label: "GPU energy in window", Value: e.GPUEnergyJ, Unit: "J", Provenance: record.Measured, Source: src},
+			{Name: FigAvgPowerW, Label: "Average GPU power", Value: e.AvgGPUPowerW, Unit: "W", Provenance: record.Measured, Source: src},
+		}
+		if e.Fleet.JPerOutputToken > 0 {
+			out = append(out, Figure{Name: FigJPerToken, Label: "GPU energy per output token", Value: e.Fleet.JPerOutputToken, Unit: "J/token", Provenance: record.Measured, Source: src + ", idle included"})
+		}
+		return out
+	}
+	j, how, ok := d.EnergyJ()
+	if !ok {
+		return nil
+	}
+	out := []Figure{{Name: FigEnergyJ, Label: "Energy in window", Value: j, Unit: "J", Provenance: record.Measured, Source: how}}
+	if ws := d.Window().Seconds(); ws > 0 {
+		out = append(out, Figure{Name: FigAvgPowerW, Label: "Average power", Value: j / ws, Unit: "W", Provenance: record.Measured, Source: how})
+	}
+	if tok := d.OutputTokens(); tok > 0 {
+		out = append(out, Figure{Name: FigJPerToken, Label: "Energy per output token", Value: j / tok, Unit: "J/token", Provenance: record.Measured, Source: how})
+	}
+	return out
+}
+
+func (d *Data) costFigures() []Figure {
+	c := d.Cost
+	if c == nil || !c.HasOnPrem {
+		return nil
+	}
+	out := []Figure{{Name: FigCostPerTask, Label: "On-prem cost per task", Value: c.OnPremPerTaskUSD, Unit: "USD/task", Provenance: Derived, Source: "cost model: measured throughput and energy × configured prices"}}
+	if c.OnPremPerMTokUSD > 0 {
+		out = append(out, Figure{Name: FigCostPerMTok, Label: "On-prem cost per million output tokens", Value: c.OnPremPerMTokUSD, Unit: "USD/Mtok", Provenance: Derived, Source: "cost model"})
+	}
+	return out
+}
+
+// FigureMap indexes figures by name.
+func FigureMap(fs []Figure) map[string]Figure {
+	m := make(map[string]Figure, len(fs))
+	for _, f := range fs {
+		m[f.Name] = f
+	}
+	return m
+}

@@ -1,0 +1,107 @@
+package rundata
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/tcobench/tcobench/bench/record"
+)
+
+// Data is one run directory, loaded.
+type Data struct {
+	// Dir is the run directory.
+	Dir string
+	// Run is run.json.
+	Run *record.Run
+	// Attempts are all lines of requests.jsonl, in file order.
+	Attempts []record.Attempt
+	// Telemetry holds all lines of telemetry.jsonl (nil when the run has none).
+	Telemetry []record.Sample
+	// Cost is the run's priced cost comparison, decoded (nil when unpriced).
+	Cost *Cost
+
+	samples map[string][]float64
+}
+
+// Load reads a run directory. A missing telemetry.jsonl is not an error
+// (no collector ran); a missing requests.jsonl is.
+func Load(dir string) (*Data, error) {
+	run, err := record.ReadRun(dir)
+	if err != nil {
+		return nil, err
+	}
+	atts, err := record.LoadAttempts(dir)
+	if err != nil {
+		return nil, err
+	}
+	smp, err := loadSamples(filepath.Join(dir, record.TelemetryFile))
+	if err != nil {
+		return nil, err
+	}
+	cost, err := DecodeCost(run.Cost)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cost: %w", filepath.Join(dir, record.RunFile), err)
+	}
+	d := &Data{Dir: dir, Run: run, Attempts: atts, Telemetry: smp, Cost: cost}
+	d.samples = perAttempt(atts)
+	return d, nil
+}
+
+// IsRunDir reports whether dir holds a run.json.
+func IsRunDir(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, record.RunFile))
+	return err == nil
+}
+
+// RunDirs lists the run directories directly below dir (a suite or sweep
+// directory), sorted by name.
+func RunDirs(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	var out []string
+	for _, e := range ents {
+		p := filepath.Join(dir, e.Name())
+		if e.IsDir() && IsRunDir(p) {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func loadSamples(path string) ([]record.Sample, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read telemetry: %w", err)
+	}
+	defer f.Close()
+	var out []record.Sample
+	err = decodeJSONL(f, path, func(s record.Sample) { out = append(out, s) })
+	return out, err
+}
+
+// FromRun loads a run directory's attempts and telemetry but takes the run
+// record as given (for a caller that holds a fresher one than run.json).
+func FromRun(dir string, run *record.Run) (*Data, error) {
+	d, err := Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	if run == nil {
+		return d, nil
+	}
+	cost, err := DecodeCost(run.Cost)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cost: %w", dir, err)
+	}
+	d.Run, d.Cost = run, cost
+	return d, nil
+}

@@ -1,0 +1,203 @@
+// Package rundatatest writes synthetic run directories for tests of the
+// packages that read run records (reports, compare, the store, suites).
+package rundatatest
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/tco"
+)
+
+// Options shape a synthetic run.
+type Options struct {
+	ID, Name, Workload, Target, Model string
+	// Requests is the number of measured requests (default 400).
+	Requests int
+	// Seed drives the random latencies (different seeds: independent noise).
+	Seed uint64
+	// Slowdown multiplies every latency (1.0 = baseline; 1.3 = a server 30% slower).
+	Slowdown float64
+	// OutputTokens per request (default 64).
+	OutputTokens int
+	// Failures is the number of extra failed measured requests.
+	Failures int
+	// Telemetry adds power, energy and utilisation samples.
+	Telemetry bool
+	// Cost adds a cost comparison in run.json.
+	Cost json.RawMessage
+	// Concurrency is recorded in the load config (default 4).
+	Concurrency int
+	// Started is the run's wall-clock start (default 2026-01-02 03:04:05 UTC).
+	Started time.Time
+	// ServerVersion is recorded in the environment.
+	ServerVersion string
+}
+
+// SampleCost is a cost comparison (tco.Comparison) as tcobench cost writes it.
+var SampleCost = sampleCost()
+
+func sampleCost() json.RawMessage {
+	f := func(v float64, p string) tco.Figure {
+		return tco.Figure{Value: v, Provenance: p, Source: "test fixture"}
+	}
+	be := func(v float64) *tco.Figure { x := f(v, tco.Configured); return &x }
+	c := tco.Comparison{Schema: tco.ComparisonSchema, Currency: "USD",
+		Hardware: tco.ProfileRef{Name: "8xh100-sxm"}, Site: tco.ProfileRef{Name: "us-colo"}, Prices: tco.ProfileRef{Name: "api-2026"},
+		Scenario: tco.Scenario{Utilization: f(0.6, tco.Assumed), ReferenceModel: "api/large"},
+		OnPrem: tco.OnPrem{
+			PerNodeHour: tco.HourlyCost{CapexMethod: "straight_line", CapexUSDPerHour: f(9.1, tco.Configured), MaintenanceUSDPerHour: f(0.9, tco.Configured),
+				StaffUSDPerHour: f(1.2, tco.Assumed), FacilityUSDPerHour: f(0.8, tco.Configured), EnergyUSDPerHour: f(0.7, tco.Measured), TotalUSDPerHour: f(12.7, tco.Configured)},
+			CapacityTasksPerDay: f(100000, tco.Measured),
+			Fleet:               tco.UnitCosts{USDPerTask: f(0.0021, tco.Configured), USDPerMillionOutputTokens: f(0.9, tco.Configured)},
+		},
+		API: []tco.APICost{{Key: "api/large", Model: "large", USDPerTask: f(0.012, tco.Configured), Checked: "2026-01-01"},
+			{Key: "api/small", Model: "small", USDPerTask: f(0.0015, tco.Configured), Checked: "2026-01-01"}},
+		BreakEven: []tco.BreakEven{{Key: "api/large", Reachable: true, TasksPerDay: be(10500), PaybackMonths: be(7.5)},
+			{Key: "api/small", Reachable: false, Reason: "on-prem at 100 % utilisation still costs more per task"}},
+		Sensitivity: tco.Sensitivity{Metric: "onprem_minus_api_usd_per_task", ReferenceModel: "api/large", SwingFraction: 0.2, BaseUSDPerTask: -0.0099,
+			Rows: []tco.TornadoRow{{Input: "utilisation", Unit: "fraction", LowUSDPerTask: -0.0092, HighUSDPerTask: -0.0103},
+				{Input: "GPU price", Unit: "USD", LowUSDPerTask: -0.0103, HighUSDPerTask: -0.0095},
+				{Input: "electricity price", Unit: "USD/kWh", LowUSDPerTask: -0.0100, HighUSDPerTask: -0.0098}}},
+	}
+	for _, u := range []float64{0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0} {
+		c.UtilizationCurve = append(c.UtilizationCurve, tco.CurvePoint{UtilizationFraction: u, USDPerTask: 0.00126 / u})
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// DefaultStart is a synthetic run's start unless Options.Started says otherwise.
+var DefaultStart = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func (o *Options) defaults() {
+	if o.ID == "" {
+		o.ID = "run-1"
+	}
+	if o.Workload == "" {
+		o.Workload = "tier1-support-ticket"
+	}
+	if o.Target == "" {
+		o.Target = "http://127.0.0.1:11434"
+	}
+	if o.Model == "" {
+		o.Model = "tcobench-tiny"
+	}
+	if o.Requests == 0 {
+		o.Requests = 400
+	}
+	if o.Slowdown == 0 {
+		o.Slowdown = 1
+	}
+	if o.OutputTokens == 0 {
+		o.OutputTokens = 64
+	}
+	if o.Concurrency == 0 {
+		o.Concurrency = 4
+	}
+	if o.Started.IsZero() {
+		o.Started = DefaultStart
+	}
+}
+
+// Write writes a synthetic run into dir (created) and returns the run.
+func Write(t testing.TB, dir string, o Options) *record.Run {
+	t.Helper()
+	o.defaults()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, 7))
+	w, err := record.CreateJSONL(filepath.Join(dir, record.RequestsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gap := int64(50e6) // a request every 50 ms
+	start := int64(1e9)
+	var end int64
+	for i := 0; i < o.Requests+o.Failures; i++ {
+		sched := start + int64(i)*gap
+		ttft := int64(o.Slowdown * 80e6 * math.Exp(0.25*rng.NormFloat64()))
+		tpot := int64(o.Slowdown * 10e6 * math.Exp(0.1*rng.NormFloat64()))
+		a := record.Attempt{Seq: int64(i), TaskID: "t" + itoa(i), TaskName: o.Workload, Phase: record.PhaseMeasure,
+			Backend: "ollama", Model: o.Model, ScheduledNS: sched, SentNS: sched + 1e5,
+			Tokens: record.Tokens{Input: 200, Source: record.TokensFromUsage}}
+		if i >= o.Requests {
+			a.EndNS = a.SentNS + 2e6
+			a.ErrorClass, a.Error, a.HTTPStatus = record.ErrHTTPStatus, "503 <b>busy</b>", 503
+		} else {
+			a.OK = true
+			a.HeadersNS = a.SentNS + 1e6
+			a.FirstTokenNS = a.SentNS + ttft
+			a.FirstContentNS = a.FirstTokenNS
+			a.EndNS = a.FirstTokenNS + int64(o.OutputTokens-1)*tpot
+			a.Tokens.Output, a.Tokens.StreamOutput = o.OutputTokens, o.OutputTokens
+			a.ChunkNS = []int64{a.FirstTokenNS, a.FirstTokenNS + tpot, a.FirstTokenNS + 2*tpot}
+		}
+		end = max(end, a.EndNS)
+		if err := w.Write(&a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	win := record.Window{StartNS: start, EndNS: end}
+	if o.Telemetry {
+		writeTelemetry(t, dir, win)
+	}
+	run := &record.Run{ID: o.ID, Name: o.Name, StartedAt: o.Started, EndedAt: o.Started.Add(time.Duration(end + 1e9)),
+		Config: record.RunConfig{Target: o.Target, Backend: "ollama", Model: o.Model, Workload: o.Workload,
+			Load: record.LoadConfig{Mode: "closed", Concurrency: o.Concurrency, Duration: record.Duration(time.Duration(end - start))}, Seed: o.Seed},
+		Environment: record.Environment{TcobenchVersion: "test", GoVersion: "go1.26",
+			Server: record.ServerInfo{URL: o.Target, Kind: "ollama", Version: o.ServerVersion, Model: o.Model}},
+		Workload: record.WorkloadInfo{Name: o.Workload, Tasks: o.Requests + o.Failures},
+		Window:   win, Cost: o.Cost}
+	if err := record.WriteRun(dir, run); err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+func writeTelemetry(t testing.TB, dir string, win record.Window) {
+	t.Helper()
+	w, err := record.CreateJSONL(filepath.Join(dir, record.TelemetryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	energy := 0.0
+	for ts := int64(0); ts <= win.EndNS+1e9; ts += 250e6 {
+		p := 120.0
+		if ts >= win.StartNS && ts <= win.EndNS {
+			p = 300 + 20*math.Sin(float64(ts)/1e9)
+		}
+		energy += p * 0.25 * 1000
+		lab := map[string]string{"gpu": "0"}
+		for _, s := range []record.Sample{
+			{TNS: ts, Collector: "nvml", Metric: "power_w", Labels: lab, Value: p},
+			{TNS: ts, Collector: "nvml", Metric: "energy_mj", Labels: lab, Value: energy},
+			{TNS: ts, Collector: "nvml", Metric: "gpu_util_pct", Labels: lab, Value: p / 4},
+		} {
+			if err := w.Write(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func itoa(i int) string {
+	b, _ := json.Marshal(i)
+	return string(b)
+}

@@ -1,0 +1,89 @@
+package rundata
+
+import (
+	"sort"
+
+	"github.com/tcobench/tcobench/bench/record"
+)
+
+// Per-request sample names (milliseconds unless said otherwise).
+const (
+	SampleTTFT      = record.MetricTTFT
+	SampleTTFTSched = record.MetricTTFTSched
+	SampleE2E       = record.MetricE2E
+	SampleE2ESched  = record.MetricE2ESched
+	SampleTPOT      = record.MetricTPOT
+	SampleITL       = record.MetricITL
+	// SampleOutputTokens is the output token count of each measured, successful request.
+	SampleOutputTokens = "output_tokens"
+)
+
+// Measured reports whether an attempt enters the figures: measurement phase.
+func Measured(a *record.Attempt) bool { return a.Phase == record.PhaseMeasure || a.Phase == "" }
+
+// AttemptSamples returns one attempt's latencies in ms, by sample name; a
+// latency the attempt did not reach (no first token) is absent.
+func AttemptSamples(a *record.Attempt) map[string]float64 {
+	m := map[string]float64{}
+	ms := func(ns int64) float64 { return float64(ns) / 1e6 }
+	if a.FirstTokenNS > 0 {
+		m[SampleTTFT] = ms(a.FirstTokenNS - a.SentNS)
+		m[SampleTTFTSched] = ms(a.FirstTokenNS - a.ScheduledNS)
+	}
+	if a.OK && a.EndNS > a.SentNS {
+		m[SampleE2E] = ms(a.EndNS - a.SentNS)
+		m[SampleE2ESched] = ms(a.EndNS - a.ScheduledNS)
+		if out := a.Tokens.Output; out > 1 && a.FirstTokenNS > 0 {
+			m[SampleTPOT] = ms(a.EndNS-a.FirstTokenNS) / float64(out-1)
+		}
+		m[SampleOutputTokens] = float64(a.Tokens.Output)
+	}
+	return m
+}
+
+func perAttempt(atts []record.Attempt) map[string][]float64 {
+	out := map[string][]float64{}
+	for i := range atts {
+		a := &atts[i]
+		if !Measured(a) || !a.OK {
+			continue
+		}
+		for k, v := range AttemptSamples(a) {
+			out[k] = append(out[k], v)
+		}
+		for j := 1; j < len(a.ChunkNS); j++ {
+			out[SampleITL] = append(out[SampleITL], float64(a.ChunkNS[j]-a.ChunkNS[j-1])/1e6)
+		}
+	}
+	return out
+}
+
+// Samples returns the raw per-request values of a sample (measured,
+// successful attempts), in attempt order. The caller must not modify it.
+func (d *Data) Values(name string) []float64 { return d.samples[name] }
+
+// Sorted returns a sorted copy of a sample.
+func (d *Data) Sorted(name string) []float64 {
+	s := append([]float64(nil), d.samples[name]...)
+	sort.Float64s(s)
+	return s
+}
+
+// Quantile returns the q-quantile (0..1) of sorted values by linear
+// interpolation between closest ranks; NaN-free: 0 for an empty slice.
+func Quantile(sorted []float64, q float64) float64 {
+	n := len(sorted)
+	if n == 0 {
+		return 0
+	}
+	if n == 1 {
+		return sorted[0]
+	}
+	pos := q * float64(n-1)
+	lo := int(pos)
+	if lo >= n-1 {
+		return sorted[n-1]
+	}
+	f := pos - float64(lo)
+	return sorted[lo] + f*(sorted[lo+1]-sorted[lo])
+}
