@@ -1,19 +1,349 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tcobench/tcobench/bench"
+	"github.com/tcobench/tcobench/bench/backend"
+	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/workloads"
 )
 
-// newRunCmd is a placeholder until its issue lands.
+// runOptions is everything `tcobench run` needs, resolved from flags,
+// TCOBENCH_* variables and the config file (see app.runOptions), or built
+// directly by demo, suites and sweep.
+type runOptions struct {
+	Name     string
+	Workload string // catalog name or file; "" for the built-in synthetic plan
+	// PromptTokens and MaxTokens size the built-in synthetic plan.
+	PromptTokens, MaxTokens int
+	Replay                  string // "recorded" or "live" ("" the workload's)
+	Target, Backend, Model  string
+	IgnoreEOS               bool
+
+	Arrival     string // closed, constant, poisson, gamma, trace ("": poisson with a rate, closed with a concurrency alone, else the workload's)
+	Concurrency int    // closed-loop users, or the open-loop ceiling
+	Rate        float64
+	GammaShape  float64
+	Duration    time.Duration
+	Requests    int
+	Warmup      time.Duration
+	Cooldown    time.Duration
+	ThinkTime   time.Duration
+	TimeScale   float64
+	TraceStart  time.Duration
+	TraceEnd    time.Duration
+	MaxQueue    int
+
+	SLOs           []record.SLO
+	RequestTimeout time.Duration
+	Grace          time.Duration
+	Seed           uint64
+	SeedSet        bool
+	Out            string
+	Quiet          bool
+}
+
+const runLong = `Run a workload against a model server and write a run directory:
+requests.jsonl (every attempt, appended as it finishes) and run.json
+(configuration, environment, summary, warnings).
+
+LOAD
+  closed loop   --concurrency N users, each starting its next task when the
+                last one ended (plus --think-time)
+  open loop     --rate R tasks/s with --arrival constant|poisson|gamma
+                (--gamma-shape below 1 is burstier than Poisson); the schedule
+                is fixed from the run's start, whatever the server does;
+                --concurrency then caps requests in flight and the time
+                spent waiting for a slot is recorded as queue time
+  trace         --arrival trace replays a trace's recorded offsets, times
+                --time-scale, within --trace-start/--trace-end
+  Limits: --duration (measured phase) and/or --requests (measured tasks);
+  --warmup and --cooldown run before and after and are excluded from figures.
+
+Latencies are kept both from the scheduled time (no coordinated omission)
+and from the actual send. Ctrl-C stops sending, gives requests in flight
+--grace to finish, and writes the run marked partial.`
+
 func newRunCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:    "run",
-		Short:  "Run a workload against a model server and write a run record",
-		Hidden: true,
+	cmd := &cobra.Command{
+		Use:   "run [--workload W] --target URL --model M [load flags]",
+		Short: "Run a workload against a model server and write a run record",
+		Long:  runLong,
+		Example: `  tcobench run --target http://127.0.0.1:11434 --model llama3 --concurrency 4 --duration 1m
+  tcobench run --workload tier1-support-ticket --backend ollama --model llama3 \
+      --rate 2 --arrival poisson --duration 5m --warmup 30s --slo ttft=500ms,tpot=50ms`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("run: not implemented yet")
+			opts, err := a.runOptions()
+			if err != nil {
+				return err
+			}
+			cfg, err := opts.benchConfig()
+			if err != nil {
+				return err
+			}
+			hooks, cleanup, err := a.runHooks(cmd.Context(), opts.Target)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			run, dir, err := a.startRun(cmd.Context(), cfg, opts.Quiet, hooks)
+			if err != nil {
+				return err
+			}
+			return a.reportRun(run, dir)
 		},
 	}
+	addRunFlags(cmd)
+	addCollectorFlags(cmd)
+	addCostFlags(cmd)
+	return cmd
+}
+
+// runHooks builds the collector and cost hooks the flags ask for.
+func (a *app) runHooks(ctx context.Context, target string) ([]bench.Hooks, func(), error) {
+	col, cleanup, err := a.collectorHooks(ctx, target)
+	if err != nil {
+		return nil, func() {}, err
+	}
+	hooks := []bench.Hooks{col}
+	cost, ok, err := a.costHook()
+	if err != nil {
+		cleanup()
+		return nil, func() {}, err
+	}
+	if ok {
+		hooks = append(hooks, cost)
+	}
+	return hooks, cleanup, nil
+}
+
+// addRunFlags registers the workload, target and load flags (run and sweep).
+func addRunFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.String("name", "", "label of the run")
+	f.String("workload", "", "catalog workload name or workload/trace file (default: built-in synthetic prompt, see --prompt-tokens)")
+	f.Int("prompt-tokens", 256, "prompt length of the built-in synthetic workload, tokens (estimated at 4 characters per token)")
+	f.Int("max-tokens", 128, "output limit of the built-in synthetic workload, tokens")
+	f.String("replay", "", "multi-turn replay mode: recorded (carry recorded outputs) or live (carry the server's replies)")
+	f.String("target", "http://127.0.0.1:11434", "model server base URL")
+	f.String("backend", backend.KindOpenAIChat, "API: "+strings.Join(backend.Kinds, ", "))
+	f.String("model", "", "model name to send")
+	f.Bool("ignore-eos", false, "ask OpenAI-compatible servers that support it (vLLM, llama.cpp) to generate exactly max tokens")
+	f.String("arrival", "", "arrival process: closed, constant, poisson, gamma or trace (default: poisson with --rate, closed with --concurrency alone, else the workload's)")
+	f.Int("concurrency", 0, "closed loop: number of users (default 1); open loop: ceiling on requests in flight (0: none)")
+	f.Float64("rate", 0, "open loop: task arrival rate, tasks per second")
+	f.Float64("gamma-shape", 1, "gamma arrivals: shape (1 is Poisson, below 1 burstier)")
+	f.Duration("duration", 0, "length of the measured phase (warm-up and cool-down are added)")
+	f.Int("requests", 0, "number of measured tasks (single-step workloads: requests)")
+	f.Int("count", 0, "same as --requests")
+	_ = f.MarkHidden("count")
+	f.Duration("warmup", 0, "warm-up before the measured phase, excluded from the figures")
+	f.Duration("cooldown", 0, "load kept after the measured phase, excluded from the figures")
+	f.Duration("think-time", 0, "closed loop: a user's pause between tasks")
+	f.Float64("time-scale", 1, "trace replay: multiply recorded offsets (0.5 replays twice as fast)")
+	f.Duration("trace-start", 0, "trace replay: skip arrivals recorded before this offset")
+	f.Duration("trace-end", 0, "trace replay: stop at arrivals recorded at or after this offset (0: the end)")
+	f.Int("max-queue", 0, "open loop with a ceiling: arrivals beyond this many waiting are dropped and recorded (0: no bound)")
+	f.StringSlice("slo", nil, "service-level objectives for goodput, e.g. ttft=500ms,tpot=50ms,e2e=10s,task_latency=30s (judged from the scheduled time; repeatable)")
+	f.Duration("request-timeout", 5*time.Minute, "limit on one request from send to the end of its stream (0: none)")
+	f.Duration("grace", bench.DefaultGrace, "after Ctrl-C, how long requests in flight may finish")
+	f.Uint64("seed", 0, "seed of the arrival schedule and the workload (default: the workload's, else 0)")
+	f.String("out", "", "run directory to write (default runs/<workload>-<UTC time>)")
+	f.Bool("quiet", false, "no progress output")
+}
+
+// runOptions reads the run flags (flag > TCOBENCH_* > config file > default).
+func (a *app) runOptions() (runOptions, error) {
+	v := a.v
+	o := runOptions{
+		Name: v.GetString("name"), Workload: v.GetString("workload"), PromptTokens: v.GetInt("prompt-tokens"),
+		MaxTokens: v.GetInt("max-tokens"), Replay: v.GetString("replay"), Target: v.GetString("target"),
+		Backend: v.GetString("backend"), Model: v.GetString("model"), IgnoreEOS: v.GetBool("ignore-eos"),
+		Arrival: v.GetString("arrival"), Concurrency: v.GetInt("concurrency"), Rate: v.GetFloat64("rate"),
+		GammaShape: v.GetFloat64("gamma-shape"), Duration: v.GetDuration("duration"), Requests: v.GetInt("requests"),
+		Warmup: v.GetDuration("warmup"), Cooldown: v.GetDuration("cooldown"), ThinkTime: v.GetDuration("think-time"),
+		TimeScale: v.GetFloat64("time-scale"), TraceStart: v.GetDuration("trace-start"), TraceEnd: v.GetDuration("trace-end"),
+		MaxQueue: v.GetInt("max-queue"), RequestTimeout: v.GetDuration("request-timeout"), Grace: v.GetDuration("grace"),
+		Seed: v.GetUint64("seed"), SeedSet: v.IsSet("seed") && v.GetUint64("seed") != 0, Out: v.GetString("out"),
+		Quiet: v.GetBool("quiet"),
+	}
+	if o.Requests == 0 {
+		o.Requests = v.GetInt("count")
+	}
+	slos, err := parseSLOs(strings.Join(v.GetStringSlice("slo"), ","))
+	if err != nil {
+		return o, usageErrorf("--slo: %v", err)
+	}
+	o.SLOs = slos
+	return o, nil
+}
+
+// parseSLOs reads "ttft=500ms,tpot=50ms".
+func parseSLOs(s string) ([]record.SLO, error) {
+	var out []record.SLO
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, val, ok := strings.Cut(part, "=")
+		if !ok {
+			return nil, fmt.Errorf("%q: want metric=duration, e.g. ttft=500ms", part)
+		}
+		d, err := time.ParseDuration(strings.TrimSpace(val))
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("%q: want a positive duration such as 500ms", part)
+		}
+		switch k = strings.TrimSpace(k); k {
+		case "ttft", "tpot", "itl", "e2e", "task_latency", "ttft_sched", "e2e_sched", "task_latency_sched":
+		default:
+			return nil, fmt.Errorf("%q: metric %q: want ttft, tpot, itl, e2e or task_latency", part, k)
+		}
+		out = append(out, record.SLO{Metric: k, Max: record.Duration(d)})
+	}
+	return out, nil
+}
+
+// executeRun resolves the workload, runs it with the given extra hooks and
+// returns the run record and its directory. It is the core of `tcobench
+// run`, reused by sweep, demo and suites.
+func (a *app) executeRun(ctx context.Context, o runOptions, hooks ...bench.Hooks) (*record.Run, string, error) {
+	cfg, err := o.benchConfig()
+	if err != nil {
+		return nil, "", err
+	}
+	return a.startRun(ctx, cfg, o.Quiet, hooks)
+}
+
+// startRun runs a resolved configuration (see executeRun).
+func (a *app) startRun(ctx context.Context, cfg bench.Config, quiet bool, hooks []bench.Hooks) (*record.Run, string, error) {
+	cfg.Hooks = hooks
+	if !quiet {
+		cfg.Progress = a.errOut
+	}
+	ver, rev := buildInfo()
+	cfg.Version, cfg.Commit = ver, rev
+	if !quiet {
+		fmt.Fprintf(a.errOut, "run: %s → %s (%s, model %s), writing %s\n", cfg.Plan.Name, cfg.Target, cfg.Backend, cfg.Model, cfg.OutDir)
+	}
+	run, err := bench.Run(ctx, cfg)
+	if err != nil {
+		return nil, cfg.OutDir, withExit(1, err)
+	}
+	return run, cfg.OutDir, nil
+}
+
+// benchConfig turns the options into the engine's configuration.
+func (o runOptions) benchConfig() (bench.Config, error) {
+	if o.Model == "" {
+		return bench.Config{}, usageErrorf("--model is required (the model name the server knows)")
+	}
+	plan, err := o.plan()
+	if err != nil {
+		return bench.Config{}, err
+	}
+	mode := o.Arrival
+	switch {
+	case mode != "":
+	case o.Rate > 0:
+		mode = workloads.ArrivalPoisson
+	case o.Concurrency > 0:
+		mode = workloads.ArrivalClosed
+	case plan.Arrival.Process != "":
+		mode = plan.Arrival.Process
+	default:
+		mode = workloads.ArrivalClosed
+	}
+	if (mode == workloads.ArrivalConstant || mode == workloads.ArrivalPoisson || mode == workloads.ArrivalGamma) && o.Rate <= 0 && plan.Arrival.RatePerS <= 0 {
+		return bench.Config{}, usageErrorf("--arrival %s needs --rate (tasks per second)", mode)
+	}
+	if mode != workloads.ArrivalTrace && o.Duration <= 0 && o.Requests <= 0 {
+		return bench.Config{}, usageErrorf("give --duration or --requests (the workload has no end)")
+	}
+	out := o.Out
+	if out == "" {
+		out = filepath.Join("runs", sanitize(plan.Name)+"-"+time.Now().UTC().Format("20060102T150405Z"))
+	}
+	cfg := bench.Config{
+		Name: o.Name, OutDir: out, Target: o.Target, Backend: o.Backend, Model: o.Model, IgnoreEOS: o.IgnoreEOS,
+		Plan: *plan,
+		Load: record.LoadConfig{Mode: mode, Concurrency: o.Concurrency, RatePerS: o.Rate, GammaShape: o.GammaShape,
+			TimeScale: o.TimeScale, Duration: record.Duration(o.Duration), Count: o.Requests,
+			Warmup: record.Duration(o.Warmup), Cooldown: record.Duration(o.Cooldown), ThinkTime: record.Duration(o.ThinkTime)},
+		TraceStartNS: int64(o.TraceStart), TraceEndNS: int64(o.TraceEnd), MaxQueue: o.MaxQueue,
+		SLOs: o.SLOs, RequestTimeout: o.RequestTimeout, Grace: o.Grace, Seed: o.Seed,
+		Extra: map[string]any{"workload_arg": o.Workload, "replay": o.Replay},
+	}
+	if o.Workload == "" {
+		cfg.Extra["prompt_tokens"], cfg.Extra["max_tokens"] = o.PromptTokens, o.MaxTokens
+	}
+	if mode == workloads.ArrivalTrace {
+		cfg.Extra["trace_start"], cfg.Extra["trace_end"] = o.TraceStart.String(), o.TraceEnd.String()
+	}
+	if o.MaxQueue > 0 {
+		cfg.Extra["max_queue"] = o.MaxQueue
+	}
+	if _, err := backend.New(o.Backend, o.Target, backend.Options{}); err != nil {
+		return cfg, usageErrorf("%v", err)
+	}
+	return cfg, nil
+}
+
+// plan resolves the workload, or builds the synthetic one.
+func (o runOptions) plan() (*workloads.Plan, error) {
+	if o.Workload == "" {
+		if o.PromptTokens <= 0 || o.MaxTokens <= 0 {
+			return nil, usageErrorf("--prompt-tokens and --max-tokens must be positive")
+		}
+		p := bench.SimplePlan(o.PromptTokens, o.MaxTokens)
+		return &p, nil
+	}
+	ro := workloads.ResolveOptions{Replay: o.Replay}
+	if o.SeedSet {
+		seed := o.Seed
+		ro.Seed = &seed
+	}
+	if c, err := workloads.FindCalibration(o.Target, o.Model); err == nil && c != nil {
+		ro.Calibration = c
+	}
+	p, err := workloads.Open(o.Workload, ro)
+	if err != nil {
+		return nil, withExit(2, err)
+	}
+	return p, nil
+}
+
+func sanitize(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, s)
+	if s == "" {
+		return "run"
+	}
+	return s
+}
+
+// reportRun prints the run's headline figures and its warnings.
+func (a *app) reportRun(run *record.Run, dir string) error {
+	printSummary(a.out, run, dir)
+	s := run.Summary
+	switch {
+	case run.Partial:
+		return withExit(1, fmt.Errorf("run interrupted; partial record written to %s", dir))
+	case s != nil && s.Requests.Scheduled > 0 && s.Requests.OK == 0:
+		return withExit(1, errors.New("no request succeeded (see errors above and requests.jsonl)"))
+	}
+	return nil
 }

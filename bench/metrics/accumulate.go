@@ -1,0 +1,206 @@
+package metrics
+
+import (
+	"fmt"
+
+	"github.com/tcobench/tcobench/bench/record"
+)
+
+// Accumulator gathers the samples of a run's attempts one at a time, so a
+// run of any length is summarised without keeping its attempts in memory.
+// It is not safe for concurrent use.
+type Accumulator struct {
+	slos    []record.SLO
+	counts  record.RequestCounts
+	errs    map[string]int
+	samples map[string][]float64
+	itlOne  bool // every chunk so far carried one token, matching usage
+	tokens  record.TokenTotals
+	tasks   map[string]*taskAcc
+	good    int
+	trend   []trendPoint
+	// span of the measured attempts, for a window when the run has none
+	firstSched, lastEnd int64
+}
+
+type taskAcc struct {
+	sched, sent, end int64
+	ok, good, cut    bool
+	n                int
+}
+
+type trendPoint struct {
+	sched         int64
+	e2eSched, e2e float64
+}
+
+// NewAccumulator returns an empty accumulator judging goodput against slos.
+func NewAccumulator(slos []record.SLO) *Accumulator {
+	return &Accumulator{
+		slos: slos, errs: map[string]int{}, samples: map[string][]float64{},
+		itlOne: true, tasks: map[string]*taskAcc{}, firstSched: -1,
+	}
+}
+
+// Add takes one attempt into account. The attempt is not retained.
+func (c *Accumulator) Add(a *record.Attempt) {
+	c.count(a)
+	if a.Phase != record.PhaseMeasure {
+		return
+	}
+	c.counts.Measured++
+	if !a.OK {
+		c.errs[a.ErrorClass]++
+	}
+	if c.firstSched < 0 || a.ScheduledNS < c.firstSched {
+		c.firstSched = a.ScheduledNS
+	}
+	if a.EndNS > c.lastEnd {
+		c.lastEnd = a.EndNS
+	}
+	sent := a.SentNS > 0 && a.ErrorClass != record.ErrDropped
+	if sent {
+		c.add(record.MetricDispatchLag, nsToMS(a.SentNS-a.ScheduledNS-a.QueuedNS))
+		c.add(record.MetricQueue, nsToMS(a.QueuedNS))
+	}
+	good := a.OK && c.latencies(a)
+	if good {
+		c.good++
+	}
+	c.task(a, good)
+}
+
+func (c *Accumulator) count(a *record.Attempt) {
+	c.counts.Scheduled++
+	switch {
+	case a.ErrorClass == record.ErrDropped:
+		c.counts.Dropped++
+	case a.OK:
+		c.counts.Sent++
+		c.counts.OK++
+	default:
+		if a.SentNS > 0 {
+			c.counts.Sent++
+		}
+		c.counts.Failed++
+	}
+}
+
+func (c *Accumulator) add(metric string, v float64) {
+	c.samples[metric] = append(c.samples[metric], v)
+}
+
+// latencies records the latency samples and token totals of an OK attempt
+// and reports whether it met every request SLO.
+func (c *Accumulator) latencies(a *record.Attempt) bool {
+	e2e, e2eSched := a.EndNS-a.SentNS, a.EndNS-a.ScheduledNS
+	c.add(record.MetricE2E, nsToMS(e2e))
+	c.add(record.MetricE2ESched, nsToMS(e2eSched))
+	c.trend = append(c.trend, trendPoint{a.ScheduledNS, nsToMS(e2eSched), nsToMS(e2e)})
+	var ttft, ttftSched, tpot, maxITL int64 = -1, -1, -1, 0
+	if a.FirstTokenNS > 0 {
+		ttft, ttftSched = a.FirstTokenNS-a.SentNS, a.FirstTokenNS-a.ScheduledNS
+		c.add(record.MetricTTFT, nsToMS(ttft))
+		c.add(record.MetricTTFTSched, nsToMS(ttftSched))
+	}
+	if a.FirstContentNS > 0 {
+		c.add(record.MetricTTFC, nsToMS(a.FirstContentNS-a.SentNS))
+	}
+	if out := a.Tokens.Output; out > 1 && ttft >= 0 {
+		tpot = (e2e - ttft) / int64(out-1)
+		c.add(record.MetricTPOT, nsToMS(tpot))
+	}
+	for i := 1; i < len(a.ChunkNS); i++ {
+		d := a.ChunkNS[i] - a.ChunkNS[i-1]
+		c.add(record.MetricITL, nsToMS(d))
+		maxITL = max(maxITL, d)
+	}
+	for _, k := range a.ChunkTokens {
+		if k != 1 {
+			c.itlOne = false
+		}
+	}
+	c.tokenTotals(a)
+	return c.meets(ttftSched, tpot, e2eSched, maxITL, a.FirstTokenNS > 0)
+}
+
+func (c *Accumulator) tokenTotals(a *record.Attempt) {
+	t := &c.tokens
+	t.Input += int64(a.Tokens.Input)
+	t.Output += int64(a.Tokens.Output)
+	t.Reasoning += int64(a.Tokens.Reasoning)
+	t.CachedInput += int64(a.Tokens.CachedInput)
+	if a.Tokens.Source != record.TokensFromUsage {
+		t.Estimated++
+		return
+	}
+	t.FromUsage++
+	if d := a.Tokens.Output - a.Tokens.StreamOutput; d != 0 {
+		c.itlOne = false
+		t.Disagreements++
+		t.MaxDisagreement = max(t.MaxDisagreement, abs(d))
+	}
+}
+
+// meets checks the request SLOs. Latency SLOs are judged from the
+// scheduled time: what the user waited, queueing and harness lag included.
+func (c *Accumulator) meets(ttftSched, tpot, e2eSched, maxITL int64, hasToken bool) bool {
+	for _, s := range c.slos {
+		limit := int64(s.Max)
+		switch s.Metric {
+		case record.MetricTTFT, record.MetricTTFTSched:
+			if !hasToken || ttftSched > limit {
+				return false
+			}
+		case record.MetricTPOT:
+			if tpot > limit {
+				return false
+			}
+		case record.MetricE2E, record.MetricE2ESched:
+			if e2eSched > limit {
+				return false
+			}
+		case record.MetricITL:
+			if maxITL > limit {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (c *Accumulator) task(a *record.Attempt, good bool) {
+	t := c.tasks[a.TaskID]
+	if t == nil {
+		t = &taskAcc{sched: a.ScheduledNS, ok: true, good: true}
+		c.tasks[a.TaskID] = t
+	}
+	t.n++
+	t.sched = min(t.sched, a.ScheduledNS)
+	if a.SentNS > 0 && (t.sent == 0 || a.SentNS < t.sent) {
+		t.sent = a.SentNS
+	}
+	t.end = max(t.end, a.EndNS)
+	t.ok = t.ok && a.OK
+	t.good = t.good && good
+	if a.ErrorClass == record.ErrCanceled || a.ErrorClass == record.ErrDropped {
+		t.cut = true
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// ValidateSLO reports whether metric can be used as an SLO.
+func ValidateSLO(metric string) error {
+	switch metric {
+	case record.MetricTTFT, record.MetricTTFTSched, record.MetricTPOT, record.MetricE2E,
+		record.MetricE2ESched, record.MetricITL, record.MetricTaskLatency, record.MetricTaskLatencySched:
+		return nil
+	}
+	return fmt.Errorf("SLO metric %q: want ttft, tpot, itl, e2e or task_latency", metric)
+}

@@ -1,0 +1,133 @@
+package metrics
+
+import (
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tcobench/tcobench/bench/record"
+)
+
+func TestDistExactPercentiles(t *testing.T) {
+	xs := make([]float64, 0, 1001)
+	for i := 1000; i >= 0; i-- {
+		xs = append(xs, float64(i))
+	}
+	d := Dist(xs)
+	want := record.Dist{Count: 1001, Mean: 500, Min: 0, Max: 1000, P50: 500, P90: 900, P95: 950, P99: 990, P999: 999}
+	d.Stddev = 0
+	if d != want {
+		t.Fatalf("got %+v\nwant %+v", d, want)
+	}
+	if q := Quantile([]float64{1, 2}, 0.5); q != 1.5 {
+		t.Fatalf("interpolated median %v, want 1.5", q)
+	}
+	if (Dist(nil) != record.Dist{}) {
+		t.Fatal("empty dist not zero")
+	}
+}
+
+const ms = int64(time.Millisecond)
+
+// attempt is an OK measured attempt sent at sent ms, first token at +ttft,
+// then out-1 more one-token chunks every itl ms.
+func attempt(task string, sched, sent, ttft, itl int64, out int) record.Attempt {
+	a := record.Attempt{TaskID: task, Phase: record.PhaseMeasure, OK: true, ScheduledNS: sched * ms, SentNS: sent * ms,
+		FirstTokenNS: (sent + ttft) * ms, FirstContentNS: (sent + ttft) * ms,
+		Tokens: record.Tokens{Input: 10, Output: out, StreamOutput: out, Source: record.TokensFromUsage}}
+	for i := 0; i < out; i++ {
+		a.ChunkNS = append(a.ChunkNS, (sent+ttft+int64(i)*itl)*ms)
+		a.ChunkTokens = append(a.ChunkTokens, 1)
+	}
+	a.EndNS = a.ChunkNS[len(a.ChunkNS)-1]
+	return a
+}
+
+func TestSummarize(t *testing.T) {
+	atts := []record.Attempt{
+		attempt("t1", 0, 0, 100, 10, 11),    // ttft 100, e2e 200, tpot 10
+		attempt("t2", 100, 150, 300, 20, 6), // ttft 300 (350 from schedule), e2e 400, tpot 20
+		{TaskID: "t3", Phase: record.PhaseMeasure, ScheduledNS: 200 * ms, SentNS: 200 * ms, EndNS: 250 * ms,
+			ErrorClass: record.ErrHTTPStatus, HTTPStatus: 500, Tokens: record.Tokens{Source: record.TokensEstimated}},
+		{TaskID: "w", Phase: record.PhaseWarmup, OK: true, SentNS: 1, EndNS: 2},
+	}
+	run := &record.Run{Window: record.Window{StartNS: 0, EndNS: 1000 * ms},
+		Config: record.RunConfig{SLOs: []record.SLO{{Metric: "ttft", Max: record.Duration(200 * time.Millisecond)}}}}
+	s, warns := Summarize(run, atts)
+	if s.Requests.Scheduled != 4 || s.Requests.Measured != 3 || s.Requests.OK != 3 || s.Requests.Failed != 1 {
+		t.Fatalf("counts %+v", s.Requests)
+	}
+	check := func(metric string, field, want float64) {
+		t.Helper()
+		if math.Abs(field-want) > 1e-9 {
+			t.Errorf("%s: %v, want %v", metric, field, want)
+		}
+	}
+	l := s.LatencyMS
+	check("ttft max", l[record.MetricTTFT].Max, 300)
+	check("ttft_sched max", l[record.MetricTTFTSched].Max, 350)
+	check("e2e min", l[record.MetricE2E].Min, 200)
+	check("tpot max", l[record.MetricTPOT].Max, 20)
+	check("itl min", l[record.MetricITL].Min, 10)
+	check("dispatch lag max", l[record.MetricDispatchLag].Max, 50)
+	check("requests/s", s.Throughput.RequestsPerS, 2)
+	check("output tokens/s", s.Throughput.OutputTokensPerS, 17)
+	check("goodput fraction", s.Goodput.Fraction, 1.0/3)
+	check("goodput tasks/s", s.Goodput.TasksPerS, 1)
+	if s.ITLBasis != "per_token" || s.ErrorsByClass[record.ErrHTTPStatus] != 1 || s.Tasks.Succeeded != 2 || s.Tasks.Failed != 1 {
+		t.Fatalf("basis %q errors %v tasks %+v", s.ITLBasis, s.ErrorsByClass, s.Tasks)
+	}
+	if len(warns) == 0 || !contains(warns, "harness fell behind") {
+		t.Fatalf("warnings %q: want the 50 ms dispatch lag flagged", warns)
+	}
+}
+
+func contains(ws []string, sub string) bool {
+	for _, w := range ws {
+		if strings.Contains(w, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestUsageDisagreementMakesITLPerChunk(t *testing.T) {
+	a := attempt("t", 0, 0, 10, 10, 4)
+	a.Tokens.Output = 6 // the server counted more tokens than chunks
+	s, warns := Summarize(&record.Run{}, []record.Attempt{a})
+	if s.ITLBasis != "per_chunk" || s.TokenTotals.Disagreements != 1 || s.TokenTotals.MaxDisagreement != 2 {
+		t.Fatalf("basis %q totals %+v", s.ITLBasis, s.TokenTotals)
+	}
+	if !contains(warns, "disagreed") {
+		t.Fatalf("warnings %q", warns)
+	}
+}
+
+func TestSummarizeDirMatchesInMemory(t *testing.T) {
+	dir := t.TempDir()
+	w, err := record.CreateJSONL(filepath.Join(dir, record.RequestsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	atts := []record.Attempt{attempt("a", 0, 1, 5, 2, 3), attempt("b", 10, 12, 7, 3, 5)}
+	for i := range atts {
+		if err := w.Write(&atts[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	run := &record.Run{ID: "x", Window: record.Window{EndNS: 100 * ms}}
+	if err := record.WriteRun(dir, run); err != nil {
+		t.Fatal(err)
+	}
+	_, got, _, err := SummarizeDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := Summarize(run, atts)
+	if got.LatencyMS[record.MetricTTFT] != want.LatencyMS[record.MetricTTFT] || got.Throughput != want.Throughput {
+		t.Fatalf("from disk %+v\nin memory %+v", got, want)
+	}
+}

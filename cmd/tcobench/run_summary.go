@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/tcobench/tcobench/bench/record"
+)
+
+// printSummary prints a run's headline figures: counts, latencies from the
+// send and from the schedule, throughput, goodput and warnings.
+func printSummary(w io.Writer, run *record.Run, dir string) {
+	s := run.Summary
+	fmt.Fprintf(w, "run %s: %s\n", run.ID, dir)
+	if s == nil {
+		return
+	}
+	r := s.Requests
+	fmt.Fprintf(w, "requests: %d scheduled, %d sent, %d ok, %d failed, %d dropped; %d measured over %.1f s (measured)\n",
+		r.Scheduled, r.Sent, r.OK, r.Failed, r.Dropped, r.Measured, s.WindowS)
+	fmt.Fprintf(w, "tasks: %d started, %d succeeded, %d failed\n", s.Tasks.Started, s.Tasks.Succeeded, s.Tasks.Failed)
+	fmt.Fprintf(w, "%-20s %8s %8s %8s %8s %8s\n", "latency (ms)", "p50", "p90", "p99", "max", "count")
+	for _, k := range []string{record.MetricTTFT, record.MetricTTFTSched, record.MetricTTFC, record.MetricTPOT, record.MetricITL,
+		record.MetricE2E, record.MetricE2ESched, record.MetricQueue, record.MetricDispatchLag, record.MetricTaskLatency, record.MetricTaskLatencySched} {
+		d, ok := s.LatencyMS[k]
+		if !ok || (k == record.MetricQueue && d.Max == 0) {
+			continue
+		}
+		name := k
+		if k == record.MetricITL && s.ITLBasis != "" {
+			name += " (" + s.ITLBasis + ")"
+		}
+		fmt.Fprintf(w, "%-20s %8.1f %8.1f %8.1f %8.1f %8d\n", name, d.P50, d.P90, d.P99, d.Max, d.Count)
+	}
+	t := s.Throughput
+	fmt.Fprintf(w, "throughput: %.2f requests/s, %.2f tasks/s, %.1f input tokens/s, %.1f output tokens/s (measured window)\n",
+		t.RequestsPerS, t.TasksPerS, t.InputTokensPerS, t.OutputTokensPerS)
+	if g := s.Goodput; g != nil {
+		fmt.Fprintf(w, "goodput: %.2f requests/s, %.2f tasks/s meeting every SLO (%.1f%% of measured requests)\n",
+			g.RequestsPerS, g.TasksPerS, 100*g.Fraction)
+	}
+	if len(s.ErrorsByClass) > 0 {
+		keys := make([]string, 0, len(s.ErrorsByClass))
+		for k := range s.ErrorsByClass {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprint(w, "errors:")
+		for _, k := range keys {
+			fmt.Fprintf(w, " %s=%d", k, s.ErrorsByClass[k])
+		}
+		fmt.Fprintln(w)
+	}
+	for _, warn := range run.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+}
