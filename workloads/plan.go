@@ -19,6 +19,10 @@ type Plan struct {
 	ReplayMode string
 	// PromptLengths is "calibrated", "estimated" or "" (no synthesised text).
 	PromptLengths string
+	// TimestampPolicy says how a trace's recorded timestamps became arrival
+	// offsets (for example Mooncake's whole seconds spread across each
+	// second); "" for workloads that are not traces.
+	TimestampPolicy string
 	// Instances returns task instance i (from 0), deterministic for the plan's
 	// seed. ok is false past the end of a finite plan (a trace).
 	Instance func(i int) (Instance, bool)

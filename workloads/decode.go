@@ -1,0 +1,158 @@
+package workloads
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Problem is one thing wrong with a workload or trace file.
+type Problem struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+// String renders "file:line: field: message".
+func (p Problem) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+	}
+	if p.Field != "" {
+		fmt.Fprintf(&b, ": %s", p.Field)
+	}
+	fmt.Fprintf(&b, ": %s", p.Msg)
+	return b.String()
+}
+
+// ProblemsError carries every problem found in a file.
+type ProblemsError struct{ Problems []Problem }
+
+// Error lists every problem, one a line.
+func (e *ProblemsError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// Decode reads a YAML workload strictly (an unknown field is an error) and
+// validates it, returning a *ProblemsError listing every problem found.
+func Decode(name string, data []byte) (*File, error) {
+	var f File
+	var problems []Problem
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &ProblemsError{[]Problem{{File: name, Msg: "empty workload file"}}}
+		}
+		problems = append(problems, yamlProblems(name, err)...)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil || len(problems) > 0 && !hasTypeErrorOnly(problems) {
+		return nil, &ProblemsError{problems}
+	}
+	problems = append(problems, Validate(name, &f, &root)...)
+	if len(problems) > 0 {
+		return nil, &ProblemsError{problems}
+	}
+	return &f, nil
+}
+
+func hasTypeErrorOnly(ps []Problem) bool {
+	for _, p := range ps {
+		if p.Line == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func yamlProblems(name string, err error) []Problem {
+	var te *yaml.TypeError
+	msgs := []string{err.Error()}
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	var out []Problem
+	for _, m := range msgs {
+		p := Problem{File: name, Msg: strings.TrimPrefix(m, "yaml: ")}
+		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
+			p.Line, _ = strconv.Atoi(sm[1])
+			p.Msg = sm[2]
+		}
+		p.Msg = strings.ReplaceAll(p.Msg, " in type workloads.", " in ")
+		out = append(out, p)
+	}
+	return out
+}
+
+// lineOf finds the line of the node at path (string keys and int indexes),
+// or of its nearest existing ancestor.
+func lineOf(root *yaml.Node, path ...any) int {
+	n := root
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := 0
+	for _, seg := range path {
+		if n == nil {
+			break
+		}
+		line = n.Line
+		n = child(n, seg)
+	}
+	if n != nil {
+		return n.Line
+	}
+	return line
+}
+
+func child(n *yaml.Node, seg any) *yaml.Node {
+	switch s := seg.(type) {
+	case string:
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == s {
+				return n.Content[i+1]
+			}
+		}
+	case int:
+		if n.Kind == yaml.SequenceNode && s < len(n.Content) {
+			return n.Content[s]
+		}
+	}
+	return nil
+}
+
+// fieldName renders a path as tasks[0].steps[1].max_tokens.
+func fieldName(path []any) string {
+	var b strings.Builder
+	for _, seg := range path {
+		switch s := seg.(type) {
+		case string:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(s)
+		case int:
+			fmt.Fprintf(&b, "[%d]", s)
+		}
+	}
+	return b.String()
+}
