@@ -95,7 +95,7 @@ func (c *Config) newRecord(ctx context.Context, be backend.Backend) *record.Run 
 		Environment: record.Environment{TcobenchVersion: c.Version, TcobenchCommit: c.Commit,
 			GoVersion: runtime.Version(), Host: HostInfo(pctx), Server: be.Probe(pctx, c.Model)},
 		Workload: record.WorkloadInfo{Name: c.Plan.Name, Source: c.Plan.Source, ReplayMode: c.Plan.ReplayMode,
-			PromptLengths: c.Plan.PromptLengths},
+			PromptLengths: c.Plan.PromptLengths, TimestampPolicy: c.Plan.TimestampPolicy},
 	}
 	return r
 }

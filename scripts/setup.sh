@@ -11,7 +11,7 @@ done
 echo "setup: installing Debian packages: ${need[*]}" >&2
 if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
 # The packaged services are not needed as system services: tests start their own.
 for s in prometheus prometheus-pushgateway prometheus-node-exporter postgresql; do
   $sudo systemctl disable --now "$s" >/dev/null 2>&1 || $sudo service "$s" stop >/dev/null 2>&1 || true

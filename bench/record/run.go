@@ -126,7 +126,10 @@ type WorkloadInfo struct {
 	// PromptLengths says how synthesised prompt lengths were sized:
 	// "calibrated" (measured tokenizer), "estimated" or "" (no synthesised prompts).
 	PromptLengths string `json:"prompt_lengths,omitempty"`
-	Tasks         int    `json:"tasks"`
+	// TimestampPolicy says how a trace's coarse timestamps were turned into
+	// send times (for example Mooncake's rounded seconds), when it mattered.
+	TimestampPolicy string `json:"timestamp_policy,omitempty"`
+	Tasks           int    `json:"tasks"`
 	// RecordedAPICostUSD is the API cost the workload's source recorded, per task, when it had one.
 	RecordedAPICostUSD map[string]float64 `json:"recorded_api_cost_usd,omitempty"`
 }

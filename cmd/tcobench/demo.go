@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,11 +14,11 @@ import (
 )
 
 // newDemoCmd is what `make demo` runs: a real local model server, checked
-// by doctor, then (later) a benchmark and its report.
+// by doctor, then a real benchmark, its price and its report.
 func newDemoCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:    "demo",
-		Short:  "Start a local Ollama with a generated model, check it, then stop it (used by make demo)",
+		Short:  "Start a local Ollama with a generated model, benchmark it, price it, write the report (used by make demo)",
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -56,15 +58,28 @@ func runDemo(ctx context.Context, a *app) error {
 	return srv.Stop()
 }
 
-// runDemoBenchmark runs the demo's benchmark against srv and writes its
-// report under --out.
-//
-// TODO(lead): once the load engine and the report land, run a short
-// benchmark here (for example the tier1-support-ticket workload at a few
-// concurrency levels against srv.URL() and srv.Model()), write the run
-// record to a.v.GetString("out") and render the report next to it.
+// runDemoBenchmark runs a real multi-step workload (an agent resolving a
+// support ticket) against srv, prices it with the CPU-server profile against
+// the API catalog, and writes the HTML report under --out. Each step goes
+// through the same commands a user would type.
 func runDemoBenchmark(ctx context.Context, a *app, srv *localserver.Server) error {
-	_, _ = ctx, srv
-	fmt.Fprintf(a.out, "\n== benchmark: not wired in yet (the load engine lands in a later issue); see %s later\n", a.v.GetString("out"))
+	out := a.v.GetString("out")
+	dir := filepath.Join(out, "run-"+time.Now().UTC().Format("20060102T150405Z"))
+	steps := [][]string{
+		{"run", "--workload", "tier1-support-ticket", "--target", srv.URL(), "--model", srv.Model(),
+			"--backend", "openai-chat", "--concurrency", "2", "--requests", "2", "--warmup", "0s",
+			"--slo", "ttft=5s,e2e=30s", "--hardware", "cpu-server", "--site", "office", "--out", dir},
+		{"cost", dir, "--hardware", "cpu-server", "--site", "office"},
+		{"report", dir, "--format", "html", "--out", filepath.Join(dir, "report.html")},
+		{"report", dir, "--format", "md", "--out", filepath.Join(dir, "report.md")},
+	}
+	for _, args := range steps {
+		fmt.Fprintf(a.out, "\n== tcobench %s\n", strings.Join(args, " "))
+		if code := execute(ctx, args, a.out, a.errOut); code != 0 {
+			return withExit(code, fmt.Errorf("demo: tcobench %s failed (exit status %d)", args[0], code))
+		}
+	}
+	abs, _ := filepath.Abs(filepath.Join(dir, "report.html"))
+	fmt.Fprintf(a.out, "\n== report written: %s\n", abs)
 	return nil
 }

@@ -82,6 +82,9 @@ func newRunCmd(a *app) *cobra.Command {
       --rate 2 --arrival poisson --duration 5m --warmup 30s --slo ttft=500ms,tpot=50ms`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if path := a.v.GetString("suite"); path != "" {
+				return a.runSuiteFile(cmd.Context(), path)
+			}
 			opts, err := a.runOptions()
 			if err != nil {
 				return err
@@ -99,10 +102,16 @@ func newRunCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := a.saveRun(cmd.Context(), dir, run); err != nil {
+				return err
+			}
 			return a.reportRun(run, dir)
 		},
 	}
 	addRunFlags(cmd)
+	cmd.Flags().String("suite", "", "run every run of a suite file into one suite directory (--out) with one combined report")
+	cmd.Flags().Bool("save", false, "save the run in the results store (see --store; tcobench history shows trends)")
+	cmd.Flags().String("store", "", "results store DSN: postgres://..., a SQLite file path, or empty for SQLite in the user's data directory")
 	addCollectorFlags(cmd)
 	addCostFlags(cmd)
 	return cmd
@@ -312,9 +321,11 @@ func (o runOptions) plan() (*workloads.Plan, error) {
 		seed := o.Seed
 		ro.Seed = &seed
 	}
-	if c, err := workloads.FindCalibration(o.Target, o.Model); err == nil && c != nil {
-		ro.Calibration = c
+	c, err := workloads.FindCalibration(o.Target, o.Model)
+	if err != nil {
+		return nil, usageErrorf("tokenizer calibration for %s (%s): %v (re-run tcobench workloads calibrate, or remove the file)", o.Target, o.Model, err)
 	}
+	ro.Calibration = c
 	p, err := workloads.Open(o.Workload, ro)
 	if err != nil {
 		return nil, withExit(2, err)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/store"
 	"github.com/tcobench/tcobench/suite"
 )
 
@@ -56,4 +58,59 @@ func (a *app) runSuite(ctx context.Context, s *suite.Suite, dir string, runOne s
 		return withExit(1, runErr)
 	}
 	return repErr
+}
+
+// runSuiteFile is `tcobench run --suite FILE`: each run of the suite goes
+// through the same path as a plain `tcobench run` with the spec's flags, so
+// collectors, pricing and --save behave the same inside a suite.
+func (a *app) runSuiteFile(ctx context.Context, path string) error {
+	s, err := loadSuite(path)
+	if err != nil {
+		return err
+	}
+	dir := suiteDir(s, a.v.GetString("out"))
+	passOn := a.suitePassOn()
+	runOne := func(ctx context.Context, sp suite.RunSpec, runDir string) error {
+		args := append([]string{"run"}, sp.Args()...)
+		args = append(args, passOn...)
+		args = append(args, "--out", runDir)
+		if code := execute(ctx, args, a.out, a.errOut); code != 0 {
+			return fmt.Errorf("run %s: exit status %d", sp.Name, code)
+		}
+		return nil
+	}
+	return a.runSuite(ctx, s, dir, runOne)
+}
+
+// suitePassOn lists the suite command's own flags that every run inherits
+// (quiet, saving, the store).
+func (a *app) suitePassOn() []string {
+	var out []string
+	if a.v.GetBool("quiet") {
+		out = append(out, "--quiet")
+	}
+	if a.v.GetBool("save") {
+		out = append(out, "--save")
+	}
+	if dsn := a.v.GetString("store"); dsn != "" {
+		out = append(out, "--store", dsn)
+	}
+	return out
+}
+
+// saveRun stores the run in the results store when --save is given.
+func (a *app) saveRun(ctx context.Context, dir string, run *record.Run) error {
+	if !a.v.GetBool("save") {
+		return nil
+	}
+	st, err := store.Open(ctx, a.v.GetString("store"))
+	if err != nil {
+		return withExit(1, fmt.Errorf("results store: %w", err))
+	}
+	defer st.Close()
+	if err := st.SaveRun(ctx, dir, run); err != nil {
+		return withExit(1, fmt.Errorf("results store: %w", err))
+	}
+	fmt.Fprintf(a.errOut, "saved run %s in the results store\n", run.ID)
+	return nil
 }
