@@ -11,10 +11,11 @@ import (
 
 // stepResult is what later steps need from an earlier one.
 type stepResult struct {
-	ok     bool
-	sent   bool
-	end    int64
-	output []byte
+	ok       bool
+	sent     bool
+	recorded bool // the step's attempt was recorded (sent or dropped)
+	end      int64
+	output   []byte
 }
 
 // task is one task instance being executed.
@@ -30,8 +31,10 @@ type task struct {
 
 // runTask executes inst, which arrived at arrival (run clock, ns), step by
 // step. Steps run in order unless the task declares dependencies; a step
-// whose dependency failed is not sent (the task has failed).
-func (e *engine) runTask(inst workloads.Instance, n int, arrival int64, phase string) {
+// whose dependency failed is not sent (the task has failed). It returns
+// when the task ended on the run clock: the latest end of its recorded
+// steps (a closed-loop user is ready again from then, plus its think time).
+func (e *engine) runTask(inst workloads.Instance, n int, arrival int64, phase string) int64 {
 	defer e.tasks.Done()
 	t := &task{e: e, inst: &inst, id: inst.ID, phase: phase, arrival: arrival, res: make([]stepResult, len(inst.Steps))}
 	if t.id == "" {
@@ -41,13 +44,28 @@ func (e *engine) runTask(inst workloads.Instance, n int, arrival int64, phase st
 	if !hasDeps(&inst) {
 		for i := range inst.Steps {
 			if i > 0 && !t.res[i-1].ok {
-				return
+				break
 			}
 			t.step(i, t.readyAfter([]int{i - 1}))
 		}
-		return
+	} else {
+		t.runDAG()
 	}
-	t.runDAG()
+	return t.end()
+}
+
+// end is the latest end of the task's recorded steps, else now.
+func (t *task) end() int64 {
+	end := int64(-1)
+	for _, r := range t.res {
+		if r.recorded {
+			end = max(end, r.end)
+		}
+	}
+	if end < 0 {
+		return t.e.clk.Now()
+	}
+	return end
 }
 
 func hasDeps(inst *workloads.Instance) bool {
@@ -121,12 +139,14 @@ func (t *task) step(i int, ready int64) {
 	e, s := t.e, &t.inst.Steps[i]
 	due := ready + s.DelayNS
 	a := &record.Attempt{TaskID: t.id, TaskName: t.inst.Name, StepID: s.ID, StepIndex: i, Phase: t.phase,
-		ScheduledNS: due, Backend: e.be.Kind(), Model: e.cfg.Model, Seq: e.seq.Add(1) - 1}
+		ScheduledNS: due, DelayNS: s.DelayNS, Backend: e.be.Kind(), Model: e.cfg.Model, Seq: e.seq.Add(1) - 1}
 	if !e.waitUntil(due) {
 		e.drop(a, "run stopped before the step was due")
+		t.res[i] = stepResult{recorded: true, end: a.EndNS}
 		return
 	}
 	if !e.acquire(a) {
+		t.res[i] = stepResult{recorded: true, end: a.EndNS}
 		return
 	}
 	req := &backend.Request{Model: e.cfg.Model, Messages: t.messages(i), MaxTokens: s.MaxTokens,
@@ -136,7 +156,7 @@ func (t *task) step(i int, ready int64) {
 	out := e.be.Do(e.reqCtx, e.clk, req, a)
 	e.inflight.Add(-1)
 	e.release()
-	t.res[i] = stepResult{ok: a.OK, sent: true, end: a.EndNS, output: out}
+	t.res[i] = stepResult{ok: a.OK, sent: true, recorded: true, end: a.EndNS, output: out}
 	e.finish(a)
 }
 

@@ -93,8 +93,9 @@ func (e *engine) closedLoop() {
 					return
 				}
 				e.tasks.Add(1)
-				e.runTask(inst, i, ready, phase)
-				ready = e.clk.Now() + think
+				// The user is ready again when its task ended (not when
+				// tcobench got round to it) plus the think time.
+				ready = e.runTask(inst, i, ready, phase) + think
 				if !e.waitUntil(ready) {
 					return
 				}

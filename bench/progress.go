@@ -23,6 +23,37 @@ type progress struct {
 	nttft  int
 	buf    []byte
 	sorted []float64
+	// width is the terminal's width in columns (0: unknown); a live line
+	// longer than it would wrap and leave copies behind when rewritten.
+	width func() int
+	// hist holds recent (time, done) readings for the current rate.
+	hist []rateMark
+}
+
+// rateMark is the done count at a time, for the current rate.
+type rateMark struct {
+	at   time.Time
+	done int64
+}
+
+// rateWindow is the span the current rate is measured over.
+const rateWindow = 5 * time.Second
+
+// rate is the completion rate per second over the last rateWindow (at
+// least since the previous reading), noting done at now.
+func (p *progress) rate(now time.Time, done int64) float64 {
+	p.hist = append(p.hist, rateMark{now, done})
+	i := 0
+	for i < len(p.hist)-2 && now.Sub(p.hist[i+1].at) >= rateWindow {
+		i++
+	}
+	p.hist = p.hist[i:]
+	first := p.hist[0]
+	secs := now.Sub(first.at).Seconds()
+	if len(p.hist) < 2 || secs <= 0 {
+		return 0
+	}
+	return float64(done-first.done) / secs
 }
 
 func (p *progress) observe(a *record.Attempt) {
@@ -45,6 +76,13 @@ func (e *engine) startProgress(done <-chan struct{}) (stop func()) {
 	p := &progress{w: w}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.tty = true
+		p.width = func() int {
+			wd, _, err := term.GetSize(int(f.Fd()))
+			if err != nil {
+				return 0
+			}
+			return wd
+		}
 	}
 	every := e.cfg.ProgressEvery
 	if every <= 0 {
@@ -61,34 +99,35 @@ func (e *engine) startProgress(done <-chan struct{}) (stop func()) {
 		defer close(exited)
 		t := time.NewTicker(every)
 		defer t.Stop()
-		var lastDone int64
-		last := time.Now()
+		p.rate(time.Now(), 0)
 		for {
 			select {
 			case <-done:
-				e.printProgress(p, &lastDone, &last, true)
+				e.printProgress(p, time.Now(), true)
 				return
 			case <-t.C:
-				e.printProgress(p, &lastDone, &last, false)
+				e.printProgress(p, time.Now(), false)
 			}
 		}
 	}()
 	return func() { <-exited }
 }
 
-func (e *engine) printProgress(p *progress, lastDone *int64, last *time.Time, final bool) {
+// printProgress writes one progress line as of now: on a terminal it
+// rewrites the live line (cut to the terminal's width), otherwise it
+// appends a plain line.
+func (e *engine) printProgress(p *progress, now time.Time, final bool) {
 	e.mu.Lock()
 	done, errs := p.done, p.errs
 	n := min(p.nttft, len(p.ttft))
 	p.sorted = append(p.sorted[:0], p.ttft[:n]...)
 	e.mu.Unlock()
-	now := time.Now()
-	rate := float64(done-*lastDone) / now.Sub(*last).Seconds()
-	*lastDone, *last = done, now
+	rate := p.rate(now, done)
 	b := p.buf[:0]
 	if p.tty {
 		b = append(b, "\r\033[K"...)
 	}
+	start := len(b)
 	b = append(b, "t="...)
 	b = strconv.AppendFloat(b, float64(e.clk.Now())/1e9, 'f', 0, 64)
 	b = append(b, "s sent="...)
@@ -104,10 +143,17 @@ func (e *engine) printProgress(p *progress, lastDone *int64, last *time.Time, fi
 	b = append(b, "/s ttft_p50="...)
 	if n > 0 {
 		slices.Sort(p.sorted)
-		b = strconv.AppendFloat(b, p.sorted[n/2], 'f', 0, 64)
-		b = append(b, "ms (recent, measured)"...)
+		b = strconv.AppendFloat(b, p.sorted[n/2], 'f', 1, 64)
+		b = append(b, "ms (last "...)
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(b, ')')
 	} else {
 		b = append(b, '-')
+	}
+	if p.tty && !final && p.width != nil { // the final line ends with a newline: wrapping is harmless
+		if wd := p.width(); wd > 1 && len(b)-start > wd-1 {
+			b = b[:start+wd-1]
+		}
 	}
 	if !p.tty || final {
 		b = append(b, '\n')

@@ -122,8 +122,16 @@ func (e *engine) execute(ctx context.Context, run *record.Run) error {
 	stopBG := e.background()
 	defer stopBG()
 
-	loadErr := e.load()
-	e.gate.stop()
+	// The load runs beside the wait below, so that an interrupt reaches
+	// requests in flight after the grace time even while the load is still
+	// running (a closed loop's users block in their requests). It counts as
+	// a task itself, so the tasks it starts never race the wait.
+	e.tasks.Add(1)
+	loaded := make(chan error, 1)
+	go func() {
+		defer e.tasks.Done()
+		loaded <- e.load()
+	}()
 	idle := make(chan struct{})
 	go func() { e.tasks.Wait(); close(idle) }()
 	select {
@@ -131,6 +139,8 @@ func (e *engine) execute(ctx context.Context, run *record.Run) error {
 	case <-ctx.Done():
 		e.graceWait(idle, cancelReqs)
 	}
+	e.gate.stop()
+	loadErr := <-loaded
 	run.EndedAt = time.Now()
 	if ctx.Err() != nil {
 		run.Partial, run.PartialReason = true, "interrupted: sending stopped early, requests in flight were given "+e.cfg.Grace.String()+" to finish"

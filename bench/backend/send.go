@@ -3,6 +3,7 @@ package backend
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,9 +24,10 @@ func send(ctx context.Context, client *http.Client, o *Options, clk Clock, a *re
 		rctx, cancel = context.WithTimeout(ctx, o.Timeout)
 	}
 	var wrote atomic.Int64
-	rctx = httptrace.WithClientTrace(rctx, &httptrace.ClientTrace{
+	var conn connSpan
+	rctx = httptrace.WithClientTrace(rctx, conn.trace(clk, &httptrace.ClientTrace{
 		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.CompareAndSwap(0, clk.Now()) },
-	})
+	}))
 	req, err := http.NewRequestWithContext(rctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		cancel()
@@ -40,6 +42,7 @@ func send(ctx context.Context, client *http.Client, o *Options, clk Clock, a *re
 	if w := wrote.Load(); w > 0 && w <= now {
 		a.SentNS = w
 	}
+	a.ConnectNS = conn.duration(a.SentNS)
 	if err != nil {
 		cancel()
 		a.EndNS = now
@@ -90,4 +93,32 @@ func chunkCap(maxTokens int) int {
 		return 1024 // longer outputs grow the slices; 10,000 streams stay small
 	}
 	return maxTokens + 1
+}
+
+// connSpan is the time spent opening a new connection for a request (DNS,
+// TCP connect, TLS handshake): from the first of those starting to the last
+// ending. It stays zero when a pooled connection is reused.
+type connSpan struct{ start, end atomic.Int64 }
+
+// trace adds the connection hooks to t.
+func (c *connSpan) trace(clk Clock, t *httptrace.ClientTrace) *httptrace.ClientTrace {
+	begin := func() { c.start.CompareAndSwap(0, clk.Now()) }
+	finish := func() { c.end.Store(clk.Now()) }
+	t.DNSStart = func(httptrace.DNSStartInfo) { begin() }
+	t.ConnectStart = func(string, string) { begin() }
+	t.TLSHandshakeStart = begin
+	t.ConnectDone = func(string, string, error) { finish() }
+	t.TLSHandshakeDone = func(tls.ConnectionState, error) { finish() }
+	return t
+}
+
+// duration is the connection time in ns before sent (0: none opened). A
+// dial that ends after the send (the request got another connection) counts
+// only up to the send.
+func (c *connSpan) duration(sent int64) int64 {
+	s, e := c.start.Load(), min(c.end.Load(), sent)
+	if s == 0 || e <= s {
+		return 0
+	}
+	return e - s
 }

@@ -15,10 +15,13 @@ type Accumulator struct {
 	errs    map[string]int
 	samples map[string][]float64
 	itlOne  bool // every chunk so far carried one token, matching usage
-	tokens  record.TokenTotals
-	tasks   map[string]*taskAcc
-	good    int
-	trend   []trendPoint
+	// itlUnchecked: some ITL samples came from attempts without a usage
+	// report, so one token per chunk could not be checked.
+	itlUnchecked bool
+	tokens       record.TokenTotals
+	tasks        map[string]*taskAcc
+	good         int
+	trend        []trendPoint
 	// span of the measured attempts, for a window when the run has none
 	firstSched, lastEnd int64
 }
@@ -60,7 +63,9 @@ func (c *Accumulator) Add(a *record.Attempt) {
 	}
 	sent := a.SentNS > 0 && a.ErrorClass != record.ErrDropped
 	if sent {
-		c.add(record.MetricDispatchLag, nsToMS(a.SentNS-a.ScheduledNS-a.QueuedNS))
+		// The harness's own delay: connection setup and queueing at the
+		// ceiling are not the harness falling behind.
+		c.add(record.MetricDispatchLag, nsToMS(a.SentNS-a.ScheduledNS-a.QueuedNS-a.ConnectNS))
 		c.add(record.MetricQueue, nsToMS(a.QueuedNS))
 	}
 	good := a.OK && c.latencies(a)
@@ -120,6 +125,9 @@ func (c *Accumulator) latencies(a *record.Attempt) bool {
 			c.itlOne = false
 		}
 	}
+	if len(a.ChunkNS) > 1 && a.Tokens.Source != record.TokensFromUsage {
+		c.itlUnchecked = true
+	}
 	c.tokenTotals(a)
 	return c.meets(ttftSched, tpot, e2eSched, maxITL, a.FirstTokenNS > 0)
 }
@@ -170,13 +178,16 @@ func (c *Accumulator) meets(ttftSched, tpot, e2eSched, maxITL int64, hasToken bo
 }
 
 func (c *Accumulator) task(a *record.Attempt, good bool) {
+	// The task arrived when its first step became ready: its scheduled
+	// time less its own delay.
+	ready := a.ScheduledNS - a.DelayNS
 	t := c.tasks[a.TaskID]
 	if t == nil {
-		t = &taskAcc{sched: a.ScheduledNS, ok: true, good: true}
+		t = &taskAcc{sched: ready, ok: true, good: true}
 		c.tasks[a.TaskID] = t
 	}
 	t.n++
-	t.sched = min(t.sched, a.ScheduledNS)
+	t.sched = min(t.sched, ready)
 	if a.SentNS > 0 && (t.sent == 0 || a.SentNS < t.sent) {
 		t.sent = a.SentNS
 	}

@@ -131,3 +131,72 @@ func TestSummarizeDirMatchesInMemory(t *testing.T) {
 		t.Fatalf("from disk %+v\nin memory %+v", got, want)
 	}
 }
+
+// Without a usage report one token per chunk cannot be checked: ITL is
+// labelled per chunk, with a warning that says why.
+func TestITLWithoutUsageIsPerChunk(t *testing.T) {
+	a := attempt("t", 0, 0, 10, 10, 4)
+	a.Tokens.Source = record.TokensEstimated
+	s, warns := Summarize(&record.Run{}, []record.Attempt{a})
+	if s.ITLBasis != "per_chunk" || !contains(warns, "could not be checked") {
+		t.Fatalf("basis %q warnings %q: want per_chunk, unchecked", s.ITLBasis, warns)
+	}
+	b := attempt("t", 0, 0, 10, 10, 4)
+	if s, _ := Summarize(&record.Run{}, []record.Attempt{b}); s.ITLBasis != "per_token" {
+		t.Fatalf("usage matching the chunks: basis %q, want per_token", s.ITLBasis)
+	}
+}
+
+// TPOT divides the time after the first token (of any kind: reasoning
+// included) by the usage's output count less one, not by the chunk count;
+// TTFC is measured beside TTFT from the first content token.
+func TestTPOTUsesUsageCountAndFirstTokenOfAnyKind(t *testing.T) {
+	a := attempt("t", 0, 0, 10, 10, 5) // chunks at 10..50 ms, end 50 ms
+	a.Tokens.Output = 9                // the server counted 9 tokens in 5 chunks
+	a.FirstContentNS = 30 * ms         // the first two chunks were reasoning
+	s, _ := Summarize(&record.Run{}, []record.Attempt{a})
+	l := s.LatencyMS
+	if got, want := l[record.MetricTPOT].Max, (50.0-10.0)/8; math.Abs(got-want) > 1e-9 {
+		t.Errorf("tpot %v ms, want (e2e 50 − ttft 10)/(9−1) = %v", got, want)
+	}
+	if l[record.MetricTTFT].Max != 10 || l[record.MetricTTFC].Max != 30 {
+		t.Errorf("ttft %v ttfc %v, want 10 and 30", l[record.MetricTTFT].Max, l[record.MetricTTFC].Max)
+	}
+	if s.TokenTotals.Output != 9 || s.TokenTotals.Disagreements != 1 {
+		t.Errorf("totals %+v: want usage's 9 output tokens and the disagreement counted", s.TokenTotals)
+	}
+}
+
+// Task latency from the scheduled time runs from the task's arrival (the
+// first step's scheduled time less its own delay), from the send from the
+// first send; warm-up attempts are outside the figures.
+func TestTaskLatencyFromArrival(t *testing.T) {
+	a := attempt("t", 105, 106, 10, 1, 2) // arrival 100 + delay 5; ends 117
+	a.DelayNS = 5 * ms
+	b := attempt("t", 127, 130, 10, 1, 2) // scheduled at a's end + 10 ms delay; ends 141
+	b.DelayNS = 10 * ms
+	w := attempt("w", 0, 0, 500, 1, 2)
+	w.Phase = record.PhaseWarmup
+	s, _ := Summarize(&record.Run{Window: record.Window{StartNS: 100 * ms, EndNS: 200 * ms}}, []record.Attempt{a, b, w})
+	l := s.LatencyMS
+	if l[record.MetricTaskLatencySched].Max != 41 || l[record.MetricTaskLatency].Max != 35 {
+		t.Errorf("task latency from arrival %v, from send %v: want 41 and 35", l[record.MetricTaskLatencySched].Max, l[record.MetricTaskLatency].Max)
+	}
+	if l[record.MetricTTFT].Max != 10 || s.Requests.Measured != 2 || s.Throughput.OutputTokensPerS != 40 {
+		t.Errorf("ttft max %v measured %d output tok/s %v: the warm-up attempt leaked in", l[record.MetricTTFT].Max, s.Requests.Measured, s.Throughput.OutputTokensPerS)
+	}
+}
+
+// Dispatch lag is the harness's own delay: the queue wait and the time to
+// open a connection are not in it.
+func TestDispatchLagExcludesQueueAndConnect(t *testing.T) {
+	a := attempt("t", 100, 160, 10, 1, 2)
+	a.QueuedNS, a.ConnectNS = 30*ms, 25*ms
+	s, warns := Summarize(&record.Run{}, []record.Attempt{a})
+	if got := s.LatencyMS[record.MetricDispatchLag].Max; got != 5 {
+		t.Fatalf("dispatch lag %v ms, want 60 − 30 queued − 25 connecting = 5", got)
+	}
+	if contains(warns, "harness fell behind") {
+		t.Fatalf("connection setup reported as harness lag: %q", warns)
+	}
+}

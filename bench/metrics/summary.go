@@ -28,7 +28,7 @@ func (c *Accumulator) Summary(window record.Window) *record.Summary {
 	}
 	if len(c.samples[record.MetricITL]) > 0 {
 		s.ITLBasis = "per_chunk"
-		if c.itlOne {
+		if c.itlOne && !c.itlUnchecked {
 			s.ITLBasis = "per_token"
 		}
 	}

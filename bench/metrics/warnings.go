@@ -32,8 +32,12 @@ func (c *Accumulator) Warnings(s *record.Summary) []string {
 	if n := s.TokenTotals.Disagreements; n > 0 {
 		w = append(w, fmt.Sprintf("%d requests' usage disagreed with the tokens counted from the stream (largest difference %d tokens); usage was used", n, s.TokenTotals.MaxDisagreement))
 	}
-	if s.ITLBasis == "per_chunk" {
+	switch {
+	case s.ITLBasis != "per_chunk":
+	case !c.itlOne:
 		w = append(w, "inter-token latency is per chunk: the server's chunks did not carry exactly one token each")
+	default:
+		w = append(w, "inter-token latency is per chunk: without the server's usage report, one token per chunk could not be checked")
 	}
 	return w
 }

@@ -23,12 +23,21 @@ type Attempt struct {
 	// Model is the model name sent in the request.
 	Model string `json:"model,omitempty"`
 
-	// ScheduledNS is when the attempt was due to be sent (the schedule, not the send).
+	// ScheduledNS is when the attempt was due to be sent (the schedule, not the send):
+	// the task's arrival for a first step, else when the steps it depends on
+	// ended; plus DelayNS either way.
 	ScheduledNS int64 `json:"scheduled_ns"`
+	// DelayNS is the step's configured delay (think or tool time) included in
+	// ScheduledNS, so ScheduledNS−DelayNS is when the step became ready (the
+	// task's arrival for a first step).
+	DelayNS int64 `json:"delay_ns,omitempty"`
 	// QueuedNS is how long the attempt waited for a free concurrency slot before it was sent.
 	QueuedNS int64 `json:"queued_ns,omitempty"`
 	// SentNS is when the request was actually written to the connection.
 	SentNS int64 `json:"sent_ns"`
+	// ConnectNS is how long opening a new connection took before the send
+	// (DNS, TCP, TLS); absent when a pooled connection was reused.
+	ConnectNS int64 `json:"connect_ns,omitempty"`
 	// HeadersNS is when the response headers arrived.
 	HeadersNS int64 `json:"headers_ns,omitempty"`
 	// FirstTokenNS is when the first token of any kind (content or reasoning) arrived.

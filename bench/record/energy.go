@@ -26,9 +26,10 @@ type Energy struct {
 	// warm-up and cool-down excluded), on the run clock; WindowS its length.
 	Window  Window  `json:"window"`
 	WindowS float64 `json:"window_s"`
-	// Reliable is false when the window is shorter than MinWindowS, when a
-	// counter went backwards, or when the counter and the power integral
-	// disagree by more than the tolerance; Warnings say which.
+	// Reliable is false when the window is shorter than MinWindowS or when a
+	// counter went backwards; Warnings say which. A counter and power
+	// integral that disagree by more than the tolerance only add a warning:
+	// the counter is the reference, sampled power the less accurate one.
 	Reliable   bool    `json:"reliable"`
 	MinWindowS float64 `json:"min_window_s"`
 

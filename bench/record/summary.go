@@ -16,7 +16,9 @@ type Summary struct {
 	// omission); the plain one from the actual send.
 	LatencyMS map[string]Dist `json:"latency_ms"`
 	// ITLBasis says how inter-token latency was measured: "per_token" when the
-	// server's chunks carried one token each, "per_chunk" otherwise.
+	// server's chunks carried one token each (checked against its usage
+	// report), "per_chunk" otherwise (including when no usage report allowed
+	// the check).
 	ITLBasis string `json:"itl_basis,omitempty"`
 
 	Throughput Throughput `json:"throughput"`

@@ -115,8 +115,8 @@ func window(run *record.Run, attempts []record.Attempt) record.Window {
 	first := true
 	for i := range attempts {
 		a := &attempts[i]
-		if a.Phase != record.PhaseMeasure || a.SentNS == 0 && a.EndNS == 0 {
-			continue
+		if a.Phase != record.PhaseMeasure || !inFlight(a) {
+			continue // a dropped attempt (never sent) has no span
 		}
 		if first || a.SentNS < w.StartNS {
 			w.StartNS = a.SentNS

@@ -190,3 +190,44 @@ func TestAccountMultiGPU(t *testing.T) {
 	}
 	near(t, "share mean", e.RequestShareJ.Mean, 700)
 }
+
+// A run without a window falls back to the measured attempts' span; a
+// dropped attempt (never sent, SentNS 0) does not stretch it to zero.
+func TestAccountFallbackWindowIgnoresDropped(t *testing.T) {
+	samples := trace("GPU-a", 0, 20, func(int64) float64 { return 100 }, 1)
+	att := sequential(4, 2) // 0..8 s
+	for i := range att {
+		att[i].SentNS += 6 * sec
+		att[i].EndNS += 6 * sec // 6..14 s
+	}
+	att = append(att, record.Attempt{TaskID: "x", Phase: record.PhaseMeasure, EndNS: 12 * sec, ErrorClass: record.ErrDropped})
+	e := Account(&record.Run{}, att, samples, Config{})
+	if e.Window.StartNS != 6*sec || e.Window.EndNS != 14*sec {
+		t.Fatalf("window %+v, want 6 s to 14 s", e.Window)
+	}
+	near(t, "GPUEnergyJ", e.GPUEnergyJ, 800)
+	if e.Requests != 4 {
+		t.Errorf("requests %d: the dropped attempt counted as work", e.Requests)
+	}
+}
+
+// Energy is split across every request in flight, whatever its phase: a
+// cool-down request overlapping a measured one takes its half, and the
+// measured request's share is only its own part.
+func TestAccountSharesSplitWithOtherPhases(t *testing.T) {
+	samples := trace("GPU-a", 0, 10, func(int64) float64 { return 200 }, 1)
+	att := []record.Attempt{
+		{TaskID: "m", Phase: record.PhaseMeasure, SentNS: 2 * sec, EndNS: 6 * sec, OK: true, Tokens: record.Tokens{Output: 10}},
+		{TaskID: "c", Phase: record.PhaseCooldown, SentNS: 4 * sec, EndNS: 8 * sec, OK: true, Tokens: record.Tokens{Output: 10}},
+	}
+	run := &record.Run{Window: record.Window{StartNS: 0, EndNS: 10 * sec}}
+	e := Account(run, att, samples, Config{Idle: record.Window{StartNS: 0, EndNS: 10 * sec}})
+	// 2 s alone (400 J) + 2 s shared (200 J).
+	near(t, "measured share", e.RequestShareJ.Max, 600)
+	if e.RequestShareJ.Count != 1 || e.Requests != 1 {
+		t.Errorf("share count %d, requests %d: the cool-down request entered the figures", e.RequestShareJ.Count, e.Requests)
+	}
+	// idle 200 W is all of the draw: nothing is marginal.
+	near(t, "marginal share", e.RequestShareMarginalJ.Max, 0)
+	near(t, "MarginalGPUEnergyJ", e.MarginalGPUEnergyJ, 0)
+}
