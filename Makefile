@@ -41,7 +41,8 @@ check: $(PRIVATE_TMP) ## gofmt and go vet
 test: ollama check ## all tests, with the race detector, against the real local server
 	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 
-bench: ollama $(PRIVATE_TMP) ## self-benchmarks: print the harness's own figures
+bench: ollama $(PRIVATE_TMP) ## self-benchmarks: the harness's own figures against a minimal client (docs/performance.md)
+	$(GO) run ./bench/perf/cmd/perfbench $(BENCH_FLAGS)
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
 
 fuzz: $(PRIVATE_TMP) ## run each fuzz target briefly

@@ -14,25 +14,36 @@ func quantileNearest(sorted []float64, q float64) float64 {
 	return sorted[k]
 }
 
-// resampleQuantile draws a bootstrap resample of sorted (with replacement)
-// and returns its nearest-rank q-quantile, in O(n) without sorting: the
-// resample is a multiset of positions, counted in counts.
-func resampleQuantile(rng *rand.Rand, sorted []float64, q float64, counts []int) float64 {
+// resampleQuantile draws the nearest-rank q-quantile of a bootstrap
+// resample of sorted (n draws with replacement) in O(1): the resample's
+// (k+1)-th smallest index is floor(n*U) where U is the (k+1)-th smallest of
+// n uniform variables, which is Beta(k+1, n-k) distributed. This is the
+// exact distribution of the O(n) counting method, not an approximation.
+func resampleQuantile(rng *rand.Rand, sorted []float64, q float64) float64 {
 	n := len(sorted)
-	clear(counts)
-	for i := 0; i < n; i++ {
-		counts[rng.IntN(n)]++
-	}
 	k := int(math.Ceil(q*float64(n))) - 1
 	k = min(max(k, 0), n-1)
-	cum := 0
-	for i, c := range counts {
-		cum += c
-		if cum > k {
-			return sorted[i]
+	x, y := gammaDraw(rng, float64(k+1)), gammaDraw(rng, float64(n-k))
+	i := int(float64(n) * x / (x + y))
+	return sorted[min(max(i, 0), n-1)]
+}
+
+// gammaDraw draws from Gamma(shape, 1), shape >= 1 (Marsaglia and Tsang, 2000).
+func gammaDraw(r *rand.Rand, shape float64) float64 {
+	d := shape - 1.0/3
+	c := 1 / math.Sqrt(9*d)
+	for {
+		x := r.NormFloat64()
+		v := 1 + c*x
+		if v <= 0 {
+			continue
+		}
+		v = v * v * v
+		u := r.Float64()
+		if u < 1-0.0331*x*x*x*x || math.Log(u) < 0.5*x*x+d*(1-v+math.Log(v)) {
+			return d * v
 		}
 	}
-	return sorted[n-1]
 }
 
 // interval is a bootstrap percentile interval of a difference (candidate − baseline).
@@ -41,10 +52,9 @@ type interval struct{ lo, hi float64 }
 // bootstrapQuantileDiff returns the interval of quantile(cand) − quantile(base).
 func bootstrapQuantileDiff(base, cand []float64, q float64, cfg Config, salt uint64) interval {
 	rng := rand.New(rand.NewPCG(cfg.Seed, salt))
-	cb, cc := make([]int, len(base)), make([]int, len(cand))
 	diffs := make([]float64, cfg.Resamples)
 	for i := range diffs {
-		diffs[i] = resampleQuantile(rng, cand, q, cc) - resampleQuantile(rng, base, q, cb)
+		diffs[i] = resampleQuantile(rng, cand, q) - resampleQuantile(rng, base, q)
 	}
 	return percentileInterval(diffs, cfg.Confidence)
 }
