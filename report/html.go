@@ -15,7 +15,7 @@ var htmlTemplate string
 
 var funcs = template.FuncMap{
 	"val":   FormatValue,
-	"pct":   func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+	"pct":   Percent,
 	"add1":  func(i int) int { return i + 1 },
 	"join":  strings.Join,
 	"usd":   func(f float64) string { return "$" + FormatValue(f, "") },
@@ -59,6 +59,15 @@ func (r *Report) HTML(w io.Writer) error {
 	return err
 }
 
+// Percent formats a fraction as a whole percentage, "<1%" for a share
+// that would otherwise round to a misleading 0%.
+func Percent(f float64) string {
+	if f > 0 && f < 0.005 {
+		return "<1%"
+	}
+	return fmt.Sprintf("%.0f%%", 100*f)
+}
+
 // FormatValue formats a figure for people: four significant digits, a
 // fraction as a percentage.
 func FormatValue(v float64, unit string) string {
@@ -71,6 +80,10 @@ func FormatValue(v float64, unit string) string {
 		return "0"
 	case a >= 1000:
 		return fmt.Sprintf("%.0f", v)
+	case a < 1e-4 && a >= 1e-12:
+		// Four significant digits without an exponent: a finance reader
+		// should see 0.00002808, not 2.808e-05.
+		return fmt.Sprintf("%.*f", 3-int(math.Floor(math.Log10(a))), v)
 	default:
 		return fmt.Sprintf("%.4g", v)
 	}

@@ -127,7 +127,7 @@ func mdCost(b *strings.Builder, c *CostView) {
 	for _, be := range c.BreakEven {
 		v := "never: " + md(be.Reason)
 		if be.Reached {
-			v = fmt.Sprintf("%s tasks/day (%.0f%% of one node)", FormatValue(be.TasksPerDay, ""), 100*be.Utilisation)
+			v = fmt.Sprintf("%s tasks/day (%s of one node)", FormatValue(be.TasksPerDay, ""), Percent(be.Utilisation))
 		}
 		fmt.Fprintf(b, "| break-even against %s | | derived | %s |\n", md(be.Model), v)
 	}

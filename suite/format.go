@@ -137,13 +137,17 @@ func (s *Suite) Path() string { return s.path }
 
 var yamlLineRE = regexp.MustCompile(`line (\d+): `)
 
+// unknownFieldRE matches the decoder's "field x not found in type suite.T",
+// whose Go type name means nothing to the suite's author.
+var unknownFieldRE = regexp.MustCompile(`field (\S+) not found in type \S+`)
+
 // yamlError turns the YAML decoder's message into "file:line: message" lines.
 func yamlError(name string, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
 	var out []string
 	for _, l := range strings.Split(msg, "\n") {
-		l = strings.TrimSpace(l)
+		l = unknownFieldRE.ReplaceAllString(strings.TrimSpace(l), `unknown field "$1"`)
 		if m := yamlLineRE.FindStringSubmatchIndex(l); m != nil && m[0] == 0 {
 			out = append(out, name+":"+l[m[2]:m[3]]+": "+l[m[1]:])
 		} else if l != "" {

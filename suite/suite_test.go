@@ -38,7 +38,7 @@ func TestExampleSuite(t *testing.T) {
 func TestValidation(t *testing.T) {
 	base := "name: n\ndefaults: {duration: 1m}\nworkloads: [w]\ntargets:\n  - name: t\n    url: http://127.0.0.1:1\nloads:\n  - concurrency: 2\n"
 	cases := map[string]struct{ yaml, want string }{
-		"unknown key":    {base + "extra: 1\n", "s.yaml:9: field extra not found"},
+		"unknown key":    {base + "extra: 1\n", `s.yaml:9: unknown field "extra"`},
 		"bad url":        {strings.Replace(base, "http://127.0.0.1:1", "ftp://x", 1), "s.yaml:6: targets[0].url"},
 		"no load":        {strings.Replace(base, "concurrency: 2", "mode: closed", 1), "s.yaml:8: loads[0]: a closed-loop load point needs concurrency"},
 		"bad duration":   {strings.Replace(base, "1m", "soon", 1), "not a duration"},

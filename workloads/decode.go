@@ -48,6 +48,10 @@ func (e *ProblemsError) Error() string {
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
+// unknownField matches the YAML decoder's "field x not found in type T",
+// whose Go type name means nothing to the file's author.
+var unknownField = regexp.MustCompile(`^field (\S+) not found in (?:type )?[\w.]+$`)
+
 // Decode reads a YAML workload strictly (an unknown field is an error) and
 // validates it, returning a *ProblemsError listing every problem found.
 func Decode(name string, data []byte) (*File, error) {
@@ -95,6 +99,9 @@ func yamlProblems(name string, err error) []Problem {
 			p.Msg = sm[2]
 		}
 		p.Msg = strings.ReplaceAll(p.Msg, " in type workloads.", " in ")
+		if sm := unknownField.FindStringSubmatch(p.Msg); sm != nil {
+			p.Msg = fmt.Sprintf("unknown field %q (docs/workloads.md lists the fields)", sm[1])
+		}
 		out = append(out, p)
 	}
 	return out

@@ -27,7 +27,7 @@ func TestDecodeBad(t *testing.T) {
 		t.Fatalf("got %v; want a ProblemsError", err)
 	}
 	want := []string{
-		"testdata/bad.yaml:8: field colour not found",
+		"testdata/bad.yaml:8: unknown field \"colour\"",
 		"testdata/bad.yaml:18: field dist: unknown kind \"gaussian\"",
 		"testdata/bad.yaml:1: version: want version: 1, got 2",
 		"testdata/bad.yaml:3: replay: want \"recorded\" or \"live\", got \"sometimes\"",

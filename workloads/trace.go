@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -133,6 +134,10 @@ func ReadTrace(name string, r io.Reader, skipBad bool) (*Trace, *ImportReport, e
 		}
 		if !sawHeader {
 			if err := decodeStrict(b, &t.Header); err != nil {
+				var se *json.SyntaxError
+				if errors.As(err, &se) {
+					return nil, nil, fmt.Errorf("%s:%d: not a tcobench trace: line 1 must be a JSON header {\"format\": %q, ...} (%w); a YAML workload or a public trace (azure, mooncake, tau2, lengths CSV) goes through its own reader or tcobench workloads import --format", name, line, TraceFormat, err)
+				}
 				return nil, nil, fmt.Errorf("%s:%d: trace header: %w", name, line, err)
 			}
 			if err := checkHeader(t.Header); err != nil {
@@ -202,8 +207,10 @@ func checkHeader(h TraceHeader) error {
 		if h.Arrival.Users < 1 {
 			return fmt.Errorf("field arrival.users: want at least 1")
 		}
+	case "":
+		return errors.New("field arrival.process: missing (trace, closed, constant, poisson or gamma)")
 	default:
-		return fmt.Errorf("field arrival.process: unknown process %q", h.Arrival.Process)
+		return fmt.Errorf("field arrival.process: unknown process %q (trace, closed, constant, poisson or gamma)", h.Arrival.Process)
 	}
 	return nil
 }

@@ -7,7 +7,9 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -81,6 +83,63 @@ func (a *app) loadConfig(path string) error {
 	return nil
 }
 
+// checkMerged rejects a value from the environment or the config file that
+// the flag of that name could not take (TCOBENCH_CONCURRENCY=abc,
+// "duration: 300" without a unit), which viper would otherwise read as zero.
+func (a *app) checkMerged(cmd *cobra.Command, configPath string) error {
+	var bad error
+	check := func(f *pflag.Flag) {
+		if bad != nil || f.Changed || !a.v.IsSet(f.Name) {
+			return
+		}
+		raw := fmt.Sprint(a.v.Get(f.Name))
+		if err := parsesAs(f.Value.Type(), raw); err != nil {
+			env := "TCOBENCH_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+			where := "config file " + configPath + ": " + f.Name
+			if _, ok := os.LookupEnv(env); ok {
+				where = "environment " + env
+			}
+			bad = usageErrorf("%s=%q: %v (as --%s)", where, raw, err, f.Name)
+		}
+	}
+	cmd.Flags().VisitAll(check)
+	cmd.InheritedFlags().VisitAll(check)
+	return bad
+}
+
+// parsesAs checks that raw is a valid value of a flag of pflag type typ.
+func parsesAs(typ, raw string) error {
+	var err error
+	switch typ {
+	case "int", "int64", "int32":
+		_, err = strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return errors.New("want a whole number")
+		}
+	case "uint", "uint64", "uint32":
+		_, err = strconv.ParseUint(raw, 10, 64)
+		if err != nil {
+			return errors.New("want a whole number, 0 or more")
+		}
+	case "float64", "float32":
+		_, err = strconv.ParseFloat(raw, 64)
+		if err != nil {
+			return errors.New("want a number")
+		}
+	case "bool":
+		_, err = strconv.ParseBool(raw)
+		if err != nil {
+			return errors.New("want true or false")
+		}
+	case "duration":
+		_, err = time.ParseDuration(raw)
+		if err != nil {
+			return errors.New("want a duration with its unit, e.g. 500ms, 30s or 5m")
+		}
+	}
+	return nil
+}
+
 // yamlLine finds the line number in a YAML parser's message.
 var yamlLine = regexp.MustCompile(`(?:While parsing config: )?yaml: line (\d+): `)
 
@@ -132,8 +191,14 @@ func exitCode(err error) int {
 	return 1
 }
 
-// oneLine folds a multi-line error message onto one line.
+// oneLine folds a multi-line error message onto one line, its lines (one
+// problem each, as a file's validation lists them) separated by "; ".
 func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	var parts []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, "; ")
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,7 +62,7 @@ func newCompareCmd(a *app) *cobra.Command {
 		Example: `  tcobench compare runs/last-night runs/tonight
   tcobench compare runs/main runs/pr-123 --markdown compare.md --junit compare.xml
   tcobench compare last-good runs/nightly-2026-03-01 --store postgres://tcobench@db/tcobench --save`,
-		Args: cobra.ExactArgs(2),
+		Args: wantArgs(2, 2, "BASELINE and CANDIDATE directories"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.compare(cmd.Context(), args[0], args[1])
 		},
@@ -91,6 +92,14 @@ func (a *app) compare(ctx context.Context, baseArg, candArg string) error {
 			return usageErrorf("%v", err)
 		}
 		cfg = c
+	}
+	for _, d := range [][2]string{{"baseline", baseArg}, {"candidate", candArg}} {
+		if d[1] == "last-good" && d[0] == "baseline" {
+			continue
+		}
+		if _, err := os.Stat(d[1]); errors.Is(err, fs.ErrNotExist) {
+			return usageErrorf("%s %s: no such run or suite directory", d[0], d[1])
+		}
 	}
 	cands, err := runDirsOf(candArg)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -25,7 +27,13 @@ Profiles and catalogs are built-in names (tcobench profiles list, tcobench
 prices list) or YAML file paths. Every figure says whether it was measured (by
 the run), configured (a sourced figure, a flag) or assumed (an estimate, a
 default). The comparison is written into run.json ("cost"), so an old run can
-be re-priced when prices change. See docs/cost-model.md.`
+be re-priced when prices change. See docs/cost-model.md.
+
+EXIT STATUS
+  0  priced
+  1  the run cannot be priced (no task completed, no throughput)
+  2  bad usage or unusable input: no such run directory, unknown or invalid
+     profile or catalog, flag values out of range`
 
 // addCostFlags adds the pricing flags, shared by tcobench cost and tcobench run.
 func addCostFlags(cmd *cobra.Command) {
@@ -67,8 +75,15 @@ func (a *app) costRequest() (req costRequest, ok bool, err error) {
 	if req.catalog, err = tco.LoadCatalog(a.v.GetString("prices")); err != nil {
 		return req, false, withExit(2, err)
 	}
-	req.opt, err = a.costOptions()
-	return req, err == nil, err
+	if req.opt, err = a.costOptions(); err != nil {
+		return req, false, err
+	}
+	if m := req.opt.ReferenceModel; m != "" {
+		if _, found := req.catalog.Find(m); !found {
+			return req, false, usageErrorf("--reference-model %q is not in price catalog %s (tcobench prices show %s lists its models)", m, req.catalog.Name, a.v.GetString("prices"))
+		}
+	}
+	return req, true, nil
 }
 
 // costOptions turns the scenario flags into options, labelling each value
@@ -91,7 +106,22 @@ func (a *app) costOptions() (tco.Options, error) {
 		opt.VolumeTasksPerDay = tco.Figure{Value: n, Provenance: tco.Configured, Source: "--volume (tasks per day)"}
 	}
 	opt.ReferenceModel = a.v.GetString("reference-model")
-	return opt, nil
+	return opt, checkCostOptions(opt)
+}
+
+// checkCostOptions rejects scenario flags out of range before anything runs,
+// so that tcobench run does not fail at its end, after the load.
+func checkCostOptions(opt tco.Options) error {
+	if u := opt.Utilization.Value; !(u > 0 && u <= 1) {
+		return usageErrorf("--utilization %g: want a fraction above 0 and at most 1 (0.5 is 50 %%)", u)
+	}
+	if d := opt.APIPriceDeclinePerYear.Value; !(d >= 0 && d < 1) {
+		return usageErrorf("--api-price-decline %g: want a fraction per year from 0 up to (not including) 1", d)
+	}
+	if g := opt.TokensPerTaskGrowthPerYear.Value; !(g >= 0 && g <= 10) {
+		return usageErrorf("--token-growth %g: want a fraction per year from 0 to 10", g)
+	}
+	return nil
 }
 
 // priceDir prices the run in dir and writes the comparison into its run.json.
@@ -165,7 +195,7 @@ func newCostCmd(a *app) *cobra.Command {
 		Example: `  tcobench cost runs/ticket-c8 --hardware 8xh100-sxm --site us-colo
   tcobench cost runs/demo --hardware cpu-server --site office --utilization 0.3 --json
   tcobench cost runs/demo --hardware my-server.yaml --site my-site.yaml --prices my-prices.yaml`,
-		Args: cobra.ExactArgs(1),
+		Args: wantArgs(1, 1, "one RUN_DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req, ok, err := a.costRequest()
 			if err != nil {
@@ -173,6 +203,9 @@ func newCostCmd(a *app) *cobra.Command {
 			}
 			if !ok {
 				return usageErrorf("cost needs --hardware and --site (tcobench profiles list)")
+			}
+			if _, err := os.Stat(filepath.Join(args[0], "run.json")); err != nil {
+				return usageErrorf("%s: not a run directory (no run.json; tcobench run writes one)", args[0])
 			}
 			c, err := priceDir(args[0], req)
 			if err != nil {

@@ -116,8 +116,8 @@ func TestCostRefusesBadInput(t *testing.T) {
 		{[]string{"cost", dir, "--hardware", bad, "--site", "office"}, 2, "hw.yaml:4: server_capex_usd_per_node.value: negative"},
 		{[]string{"cost", dir, "--hardware", "cpu-server", "--site", "office", "--volume", "lots"}, 2, "--volume"},
 		{[]string{"cost", dir, "--hardware", "cpu-server", "--site", "office"}, 1, "no summary"},
-		{[]string{"profiles", "validate", bad}, 1, "hw.yaml:1: amortisation_years: missing"},
-		{[]string{"prices", "validate", bad}, 1, "not a prices file"},
+		{[]string{"profiles", "validate", bad}, 2, "hw.yaml:1: amortisation_years: missing"},
+		{[]string{"prices", "validate", bad}, 2, "not a prices file"},
 	} {
 		code, stdout, stderr := runTcobench(t, c.args...)
 		if code != c.code || !strings.Contains(stdout+stderr, c.want) {

@@ -18,7 +18,8 @@ const doctorLong = `Shows what this node offers for a benchmark, in plain lines:
 
 EXIT STATUS
   0  all probes ran and, with --target, the server answers
-  1  the target does not answer
+  1  the target does not answer as a model server (neither Ollama's API nor
+     an OpenAI-compatible /v1/models)
   2  bad usage (for example a malformed --target URL)`
 
 // newDoctorCmd reports the node's GPUs, host and, optionally, a model server.
@@ -67,7 +68,7 @@ func runDoctor(cmd *cobra.Command, a *app) error {
 		return err
 	}
 	if rep.Target != nil && !rep.Target.Answers {
-		return withExit(1, fmt.Errorf("target %s does not answer: %s", rep.Target.URL, rep.Target.Error))
+		return withExit(1, fmt.Errorf("target %s does not answer as a model server: %s", rep.Target.URL, rep.Target.Error))
 	}
 	return nil
 }

@@ -19,11 +19,13 @@ chosen figures, oldest first, and the regression gate's verdict on each.
 The store is SQLite by default, at $XDG_DATA_HOME/tcobench/results.db (else
 ~/.local/share/tcobench/results.db); --store postgres://user@host/db uses
 PostgreSQL. Runs get there with tcobench compare --save (nightly) or when
-tcobench run is asked to store them.
+tcobench run --save stores them.
 
 Figures (--metric, repeatable or comma-separated): ttft_p50, ttft_p99,
-e2e_p50, e2e_p99, tpot_p50, tpot_p99, itl_p99, output_tok_s, requests_s,
-error_rate, energy_j, avg_power_w, j_per_token, cost_per_task_usd.`
+e2e_p50, e2e_p99, tpot_p50, tpot_p99, itl_p99 (ms); output_tok_s (tokens/s),
+requests_s (requests/s), error_rate (fraction), measured_requests; energy_j
+(J), avg_power_w (W), j_per_token (J/token); cost_per_task_usd (USD/task),
+cost_per_mtok_usd (USD per million output tokens).`
 
 func newHistoryCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
@@ -37,6 +39,9 @@ func newHistoryCmd(a *app) *cobra.Command {
 			format := a.v.GetString("format")
 			if format != "table" && format != "html" {
 				return usageErrorf("--format %q: want table or html", format)
+			}
+			if err := checkMetrics(metricList(a.v.GetStringSlice("metric"))); err != nil {
+				return err
 			}
 			st, err := store.Open(cmd.Context(), a.v.GetString("store"))
 			if err != nil {
@@ -60,6 +65,23 @@ func newHistoryCmd(a *app) *cobra.Command {
 	f.String("format", "table", "table or html")
 	f.String("out", "", "write to this file instead of standard output")
 	return cmd
+}
+
+// historyFigures are the figures the results store keeps for each run.
+var historyFigures = []string{rundata.FigTTFTP50, rundata.FigTTFTP99, rundata.FigE2EP50, rundata.FigE2EP99,
+	rundata.FigTPOTP50, rundata.FigTPOTP99, rundata.FigITLP99, rundata.FigOutputTokS, rundata.FigRequestsS,
+	rundata.FigErrorRate, rundata.FigMeasuredCount, rundata.FigEnergyJ, rundata.FigAvgPowerW, rundata.FigJPerToken,
+	rundata.FigCostPerTask, rundata.FigCostPerMTok}
+
+// checkMetrics rejects a --metric that names no stored figure, which would
+// otherwise show an empty column.
+func checkMetrics(ms []string) error {
+	for _, m := range ms {
+		if !contains(historyFigures, m) {
+			return usageErrorf("--metric %q: not a stored figure (want one of %s)", m, strings.Join(historyFigures, ", "))
+		}
+	}
+	return nil
 }
 
 func metricList(in []string) []string {

@@ -18,7 +18,11 @@ func newPricesCmd(a *app) *cobra.Command {
 		Long: `API price catalogs list, per model, the USD price per million tokens of input,
 cached input (read), cache writes, output and reasoning, the batch discount,
 long-context tiers, the date the prices were checked and their source. Built-in
-catalogs are listed here; tcobench cost --prices also takes a YAML file path.`,
+catalogs are listed here; tcobench cost --prices also takes a YAML file path
+(start from a copy of a built-in one). Prices move fast: check the dates.`,
+		Example: `  tcobench prices list
+  tcobench prices show api-2026
+  tcobench prices validate my-prices.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
@@ -32,7 +36,7 @@ catalogs are listed here; tcobench cost --prices also takes a YAML file path.`,
 		&cobra.Command{
 			Use:   "show [NAME|FILE]",
 			Short: "Show a catalog's prices (default api-2026)",
-			Args:  cobra.MaximumNArgs(1),
+			Args:  wantArgs(0, 1, "at most one catalog NAME or FILE"),
 			RunE: func(_ *cobra.Command, args []string) error {
 				ref := "api-2026"
 				if len(args) == 1 {
@@ -43,7 +47,17 @@ catalogs are listed here; tcobench cost --prices also takes a YAML file path.`,
 		},
 		&cobra.Command{
 			Use:   "validate [NAME|FILE...]",
-			Short: "Validate catalogs (all built-in ones when none is given); exit 1 if any is invalid",
+			Short: "Validate catalogs (all built-in ones when none is given); exit 2 if any is invalid",
+			Long: `Validate API price catalogs (all built-in ones when none is given): every
+price field present (state 0 explicitly when it is zero), none negative, each
+within a plausible range, a checked date and a source. Prints "ok FILE (prices)" or one
+line per problem, "file:line: field: what is wrong".
+
+EXIT STATUS
+  0  every catalog is valid
+  2  at least one is invalid`,
+			Example: `  tcobench prices validate
+  tcobench prices validate my-prices.yaml`,
 			RunE: func(_ *cobra.Command, args []string) error {
 				if len(args) == 0 {
 					args = tco.Names(tco.KindPrices)

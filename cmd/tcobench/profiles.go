@@ -18,7 +18,12 @@ func newProfilesCmd(a *app) *cobra.Command {
 maintenance); site profiles describe where it runs (electricity, PUE, colocation
 or owned facility, staff, cost of capital). Each figure carries its unit in its
 field name, a source, a date and whether it is an estimate. Built-in profiles
-are listed here; any command that takes a profile also takes a YAML file path.`,
+are listed here; any command that takes a profile also takes a YAML file path
+(start from a copy of a built-in one). See docs/cost-model.md.`,
+		Example: `  tcobench profiles list
+  tcobench profiles show 8xh100-sxm
+  tcobench profiles show us-colo
+  tcobench profiles validate my-server.yaml my-site.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
@@ -32,12 +37,22 @@ are listed here; any command that takes a profile also takes a YAML file path.`,
 		&cobra.Command{
 			Use:   "show NAME|FILE",
 			Short: "Show a profile's figures with their provenance and sources",
-			Args:  cobra.ExactArgs(1),
+			Args:  wantArgs(1, 1, "one profile NAME or FILE (tcobench profiles list)"),
 			RunE:  func(_ *cobra.Command, args []string) error { return showProfile(a.out, args[0]) },
 		},
 		&cobra.Command{
 			Use:   "validate [NAME|FILE...]",
-			Short: "Validate profiles (all built-in ones when none is given); exit 1 if any is invalid",
+			Short: "Validate profiles (all built-in ones when none is given); exit 2 if any is invalid",
+			Long: `Validate hardware and site profiles (all built-in ones when none is given):
+every required figure present with its value, source, date and estimate
+flag, none negative, each within a plausible range. Prints "ok FILE (kind)" or one line per
+problem, "file:line: field: what is wrong".
+
+EXIT STATUS
+  0  every profile is valid
+  2  at least one is invalid`,
+			Example: `  tcobench profiles validate
+  tcobench profiles validate my-server.yaml my-site.yaml`,
 			RunE: func(_ *cobra.Command, args []string) error {
 				if len(args) == 0 {
 					args = append(tco.Names(tco.KindHardware), tco.Names(tco.KindSite)...)
@@ -127,7 +142,7 @@ func validateFiles(out io.Writer, refs []string, kinds ...string) error {
 		fmt.Fprintf(out, "ok  %s (%s)\n", ref, kind)
 	}
 	if bad > 0 {
-		return withExit(1, fmt.Errorf("%d of %d file(s) invalid", bad, len(refs)))
+		return usageErrorf("%d of %d file(s) invalid (listed above)", bad, len(refs))
 	}
 	return nil
 }

@@ -30,6 +30,9 @@ usage, latency, status. Upstream errors are passed through and recorded.
 --redact keeps only lengths and SHA-256 hashes of messages and outputs.
 Credentials (Authorization, API-key headers, api_key fields) are never
 written. Stop with Ctrl-C; replay with: tcobench run --workload FILE.`,
+		Example: `  tcobench record --upstream http://127.0.0.1:11434 --out traces/support.jsonl
+  # point the application at http://127.0.0.1:8088/v1 instead of :11434/v1, then
+  tcobench run --workload traces/support.jsonl --model llama3`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runRecord(cmd.Context(), a)

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -26,7 +28,12 @@ Every figure gives its unit and provenance: measured on the run, configured by
 you, assumed (a default), or derived from measured and configured inputs. A
 chart whose data the run lacks says "not measured on this run". Text that
 comes from outside (model and server names, task names, error messages) is
-escaped.`
+escaped.
+
+EXIT STATUS
+  0  written
+  1  the report could not be written
+  2  bad usage, or DIR is no run, suite or sweep directory`
 
 func newReportCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
@@ -35,13 +42,18 @@ func newReportCmd(a *app) *cobra.Command {
 		Long:  reportLong,
 		Example: `  tcobench report runs/ticket-c8
   tcobench report runs/nightly --format html --out nightly.html`,
-		Args: cobra.ExactArgs(1),
+		Args: wantArgs(1, 1, "one run, suite or sweep DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format := a.v.GetString("format")
 			switch format {
 			case "md", "markdown", "html", "json":
 			default:
 				return usageErrorf("--format %q: want md, html or json", format)
+			}
+			if fi, err := os.Stat(args[0]); errors.Is(err, fs.ErrNotExist) {
+				return usageErrorf("%s: no such run, suite or sweep directory", args[0])
+			} else if err == nil && !fi.IsDir() {
+				return usageErrorf("%s: a file, not a run, suite or sweep directory", args[0])
 			}
 			r, err := report.Load(args[0])
 			if err != nil {

@@ -37,8 +37,12 @@ CONFIGURATION
 
 EXIT STATUS
   0  success
-  1  failure (the target did not answer, a run failed, compare found a regression)
-  2  bad usage or unusable input (unknown flag, malformed config or workload)
+  1  failure (the target did not answer, no request of a run succeeded,
+     compare found a regression, no sweep point met the SLOs)
+  2  bad usage or unusable input (unknown flag, a config, environment,
+     workload, profile, price or suite value that cannot be used, a missing
+     run directory, runs of different workloads given to compare)
+  Errors are one line on standard error: "tcobench: what, where".
 
 FILES
   A run writes a directory: run.json (configuration, environment, summary),
@@ -59,7 +63,10 @@ func newRootCmd(a *app) *cobra.Command {
 			if configPath == "" {
 				configPath = a.v.GetString("config")
 			}
-			return a.loadConfig(configPath)
+			if err := a.loadConfig(configPath); err != nil {
+				return err
+			}
+			return a.checkMerged(cmd, configPath)
 		},
 	}
 	root.PersistentFlags().StringVar(&configPath, "config", "", "YAML config file whose keys are flag names (env TCOBENCH_CONFIG)")
@@ -101,6 +108,19 @@ func registerTree(a *app, c *cobra.Command) {
 }
 
 // isUsageError reports whether cobra's error is about how tcobench was called.
+// wantArgs accepts between lo and hi positional arguments (hi < 0: no upper
+// bound) and otherwise says which ones the command takes: "cost: want one
+// RUN_DIR, got 0 argument(s) (see tcobench cost --help)".
+func wantArgs(lo, hi int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < lo || hi >= 0 && len(args) > hi {
+			return usageErrorf("%s: want %s, got %d argument(s) (see %s --help)",
+				strings.TrimPrefix(cmd.CommandPath(), "tcobench "), names, len(args), cmd.CommandPath())
+		}
+		return nil
+	}
+}
+
 func isUsageError(msg string) bool {
 	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "invalid argument", "flag needs an argument", "required flag"} {
 		if strings.Contains(msg, p) {

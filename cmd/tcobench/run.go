@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/tcobench/tcobench/bench"
 	"github.com/tcobench/tcobench/bench/backend"
@@ -70,7 +73,18 @@ LOAD
 
 Latencies are kept both from the scheduled time (no coordinated omission)
 and from the actual send. Ctrl-C stops sending, gives requests in flight
---grace to finish, and writes the run marked partial.`
+--grace to finish, and writes the run marked partial.
+
+PRICING
+  With --hardware and --site (and --prices, --utilization...), the run is
+  priced at its end as tcobench cost would, into run.json; tcobench report
+  then shows the cost per task beside each API model.
+
+EXIT STATUS
+  0  the run completed and at least one request succeeded
+  1  no request succeeded (every attempt is still recorded), the run was
+     interrupted (a partial record is written), or it could not be written
+  2  bad usage or unusable input: flags, workload, suite or profile files`
 
 func newRunCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
@@ -79,10 +93,16 @@ func newRunCmd(a *app) *cobra.Command {
 		Long:  runLong,
 		Example: `  tcobench run --target http://127.0.0.1:11434 --model llama3 --concurrency 4 --duration 1m
   tcobench run --workload tier1-support-ticket --backend ollama --model llama3 \
-      --rate 2 --arrival poisson --duration 5m --warmup 30s --slo ttft=500ms,tpot=50ms`,
+      --rate 2 --arrival poisson --duration 5m --warmup 30s --slo ttft=500ms,tpot=50ms
+  tcobench run --workload draft-email --model llama3 --requests 200 --concurrency 8 \
+      --hardware cpu-server --site office --out runs/email-c8     # priced at the end
+  tcobench run --suite examples/nightly-suite.yaml --out runs/nightly`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if path := a.v.GetString("suite"); path != "" {
+				if err := suiteOnlyFlags(cmd); err != nil {
+					return err
+				}
 				return a.runSuiteFile(cmd.Context(), path)
 			}
 			opts, err := a.runOptions()
@@ -109,7 +129,7 @@ func newRunCmd(a *app) *cobra.Command {
 		},
 	}
 	addRunFlags(cmd)
-	cmd.Flags().String("suite", "", "run every run of a suite file into one suite directory (--out) with one combined report")
+	cmd.Flags().String("suite", "", "run every run of a suite file into one suite directory (--out) with one combined report; the file sets each run, so only --out, --quiet, --save and --store go with it")
 	cmd.Flags().Bool("save", false, "save the run in the results store (see --store; tcobench history shows trends)")
 	cmd.Flags().String("store", "", "results store DSN: postgres://..., a SQLite file path, or empty for SQLite in the user's data directory")
 	addCollectorFlags(cmd)
@@ -256,6 +276,9 @@ func (o runOptions) benchConfig() (bench.Config, error) {
 	if o.Model == "" {
 		return bench.Config{}, usageErrorf("--model is required (the model name the server knows)")
 	}
+	if err := o.checkLoadFlags(); err != nil {
+		return bench.Config{}, err
+	}
 	plan, err := o.plan()
 	if err != nil {
 		return bench.Config{}, err
@@ -307,6 +330,52 @@ func (o runOptions) benchConfig() (bench.Config, error) {
 	return cfg, nil
 }
 
+// suiteOnlyFlags rejects a command-line flag that --suite would silently
+// ignore: each run's settings come from the suite file.
+func suiteOnlyFlags(cmd *cobra.Command) error {
+	var ignored []string
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		switch f.Name {
+		case "suite", "out", "quiet", "save", "store", "config":
+		default:
+			ignored = append(ignored, "--"+f.Name)
+		}
+	})
+	if len(ignored) > 0 {
+		return usageErrorf("%s: not used with --suite (each run's settings come from the suite file: set them in its defaults, targets or loads)", strings.Join(ignored, ", "))
+	}
+	return nil
+}
+
+// checkLoadFlags rejects load flags no run can use, naming the flag, before
+// anything is resolved or sent.
+func (o runOptions) checkLoadFlags() error {
+	switch o.Arrival {
+	case "", workloads.ArrivalClosed, workloads.ArrivalConstant, workloads.ArrivalPoisson, workloads.ArrivalGamma, workloads.ArrivalTrace:
+	default:
+		return usageErrorf("--arrival %q: want closed, constant, poisson, gamma or trace", o.Arrival)
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"duration", o.Duration}, {"warmup", o.Warmup}, {"cooldown", o.Cooldown}, {"think-time", o.ThinkTime},
+		{"trace-start", o.TraceStart}, {"trace-end", o.TraceEnd}, {"request-timeout", o.RequestTimeout}, {"grace", o.Grace}} {
+		if d.v < 0 {
+			return usageErrorf("--%s %s: must not be negative", d.name, d.v)
+		}
+	}
+	for _, n := range []struct {
+		name string
+		v    float64
+	}{{"concurrency", float64(o.Concurrency)}, {"requests", float64(o.Requests)}, {"max-queue", float64(o.MaxQueue)},
+		{"rate", o.Rate}, {"gamma-shape", o.GammaShape}, {"time-scale", o.TimeScale}} {
+		if n.v < 0 || math.IsNaN(n.v) || math.IsInf(n.v, 0) {
+			return usageErrorf("--%s %g: must be a finite number, 0 or more", n.name, n.v)
+		}
+	}
+	return nil
+}
+
 // plan resolves the workload, or builds the synthetic one.
 func (o runOptions) plan() (*workloads.Plan, error) {
 	if o.Workload == "" {
@@ -354,7 +423,27 @@ func (a *app) reportRun(run *record.Run, dir string) error {
 	case run.Partial:
 		return withExit(1, fmt.Errorf("run interrupted; partial record written to %s", dir))
 	case s != nil && s.Requests.Scheduled > 0 && s.Requests.OK == 0:
-		return withExit(1, errors.New("no request succeeded (see errors above and requests.jsonl)"))
+		return withExit(1, noSuccessError(run, dir))
 	}
 	return nil
+}
+
+// noSuccessError says why a run in which no request succeeded failed: how
+// many attempts failed, by error class, and where to look next.
+func noSuccessError(run *record.Run, dir string) error {
+	s := run.Summary
+	failed := s.Requests.Sent - s.Requests.OK
+	classes := make([]string, 0, len(s.ErrorsByClass))
+	for k, n := range s.ErrorsByClass {
+		classes = append(classes, fmt.Sprintf("%s=%d", k, n))
+	}
+	sort.Strings(classes)
+	msg := fmt.Sprintf("no request succeeded: %d of %d sent failed", failed, s.Requests.Sent)
+	if len(classes) > 0 {
+		msg += " (" + strings.Join(classes, ", ") + ")"
+	}
+	if s.ErrorsByClass["refused"] > 0 {
+		msg += fmt.Sprintf("; is a model server listening at %s? (tcobench doctor --target %s)", run.Config.Target, run.Config.Target)
+	}
+	return errors.New(msg + "; every attempt is in " + filepath.Join(dir, "requests.jsonl"))
 }

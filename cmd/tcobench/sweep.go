@@ -22,7 +22,13 @@ from the scheduled time) and at most --max-errors of them failed.
 
 Give either --rates (open loop, tasks per second) or --concurrencies (closed
 loop users). Points run in the order given; the sweep stops after the first
-failing point unless --keep-going. It writes DIR/sweep.json and prints a table.`
+failing point unless --keep-going. It writes DIR/sweep.json (DIR is --out)
+and prints a table; tcobench report DIR draws throughput against latency.
+
+EXIT STATUS
+  0  at least one load point met the SLOs
+  1  no load point met them, or a run failed
+  2  bad usage (no --slo, both or neither of --rates and --concurrencies)`
 
 // sweepPoint is one load point's outcome, a row of sweep.json.
 type sweepPoint struct {
@@ -67,6 +73,7 @@ func newSweepCmd(a *app) *cobra.Command {
 	addRunFlags(cmd)
 	addCollectorFlags(cmd)
 	f := cmd.Flags()
+	f.Lookup("out").Usage = "sweep directory to write, one run directory per point inside it (default runs/sweep-<UTC time>)"
 	f.String("rates", "", "open-loop arrival rates to try, tasks per second, comma-separated")
 	f.String("concurrencies", "", "closed-loop user counts to try, comma-separated")
 	f.Float64("min-goodput", 0.95, "share of measured requests that must meet every SLO for a point to pass")
@@ -109,7 +116,9 @@ func (a *app) sweep(ctx context.Context) error {
 			o.Rate, tag = rates[i], "rate-"+strconv.FormatFloat(rates[i], 'g', -1, 64)
 		}
 		o.Out = filepath.Join(dir, fmt.Sprintf("%02d-%s", i+1, tag))
-		fmt.Fprintf(a.errOut, "sweep point %d/%d: %s\n", i+1, n, tag)
+		if !o.Quiet {
+			fmt.Fprintf(a.errOut, "sweep point %d/%d: %s\n", i+1, n, tag)
+		}
 		run, err := a.sweepRun(ctx, o)
 		if err != nil {
 			return err
@@ -127,6 +136,9 @@ func (a *app) sweep(ctx context.Context) error {
 		return err
 	}
 	printSweep(a, dir, &res)
+	if res.Best < 0 {
+		return withExit(1, fmt.Errorf("no load point met the SLOs (%s)", filepath.Join(dir, "sweep.json")))
+	}
 	return nil
 }
 
@@ -216,7 +228,7 @@ func writeSweep(dir string, res *sweepResult) error {
 
 func printSweep(a *app, dir string, res *sweepResult) {
 	w := a.out
-	fmt.Fprintf(w, "sweep %s (%d points, pass: ≥%.0f%% of requests meet every SLO, ≤%.1f%% errors)\n",
+	fmt.Fprintf(w, "sweep %s (%d point(s), pass: ≥%.0f%% of requests meet every SLO, ≤%.1f%% errors)\n",
 		dir, len(res.Points), 100*res.MinGoodput, 100*res.MaxErrors)
 	fmt.Fprintf(w, "%-12s %10s %12s %10s %14s %12s %6s\n", "load", "req/s", "goodput/s", "good %", "ttft_sched p99", "tpot p99", "pass")
 	for _, p := range res.Points {

@@ -31,7 +31,7 @@ func TestWorkloadsCommands(t *testing.T) {
 	}
 	bad := writeFile(t, "bad.yaml", "version: 1\nname: x\nfoo: 1\narrival: {process: poisson}\ntasks: []\n")
 	code, _, errOut = runTcobench(t, "workloads", "validate", bad, "tier1-support-ticket")
-	for _, w := range []string{bad + ":3: field foo not found", bad + ":4: arrival.rate_per_s", bad + ":5: tasks: want at least one task"} {
+	for _, w := range []string{bad + ":3: unknown field \"foo\"", bad + ":4: arrival.rate_per_s", bad + ":5: tasks: want at least one task"} {
 		if code != 2 || !strings.Contains(errOut, w) {
 			t.Errorf("validate: exit %d, want %q in:\n%s", code, w, errOut)
 		}
