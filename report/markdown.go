@@ -119,7 +119,7 @@ func mdCost(b *strings.Builder, c *CostView) {
 	fmt.Fprintf(b, "Priced with hardware %s, site %s, prices %s, at %.0f%% utilisation (%s).\n\n", md(cmp.Hardware.Name), md(cmp.Site.Name), md(cmp.Prices.Name), 100*c.Utilisation.Value, c.Utilisation.Provenance)
 	b.WriteString("| Cost per task | USD | Provenance | Break-even |\n|---|---:|---|---|\n")
 	if c.HasOnPrem {
-		fmt.Fprintf(b, "| on-prem, this run (fleet, all-in) | %s | derived | |\n", FormatValue(c.OnPremPerTaskUSD, ""))
+		fmt.Fprintf(b, "| on-prem, this run (fleet, all-in) | %s | %s | |\n", FormatValue(c.OnPremPerTaskUSD, ""), c.OnPremProvenance)
 	}
 	for _, a := range c.APIs {
 		fmt.Fprintf(b, "| API: %s | %s | %s price | |\n", md(a.Model), FormatValue(a.PerTaskUSD, ""), a.Provenance)
@@ -129,7 +129,7 @@ func mdCost(b *strings.Builder, c *CostView) {
 		if be.Reached {
 			v = fmt.Sprintf("%s tasks/day (%s of one node)", FormatValue(be.TasksPerDay, ""), Percent(be.Utilisation))
 		}
-		fmt.Fprintf(b, "| break-even against %s | | derived | %s |\n", md(be.Model), v)
+		fmt.Fprintf(b, "| break-even against %s | | %s | %s |\n", md(be.Model), be.Provenance, v)
 	}
 	b.WriteString("\n")
 }

@@ -25,7 +25,7 @@ func mustSite(t *testing.T, name string) *Site {
 
 func cents(v float64) float64 { return math.Round(v*100) / 100 }
 
-// TestWorkedExample reproduces /work/shared/reference/energy-tco.md §3.5 from
+// TestWorkedExample reproduces the project's energy and TCO research notes §3.5 from
 // the 8xh100-sxm profile and the reference-example site, to the cent.
 func TestWorkedExample(t *testing.T) {
 	hw, site := mustHW(t, "8xh100-sxm"), mustSite(t, "reference-example")

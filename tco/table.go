@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 )
@@ -117,15 +118,25 @@ func usd(v float64) string {
 	case a == 0:
 		return "$0"
 	default:
-		return fmt.Sprintf("%s$%.3g", sign, a)
+		return sign + "$" + plain3(a)
 	}
+}
+
+// plain3 formats a positive value below 1 with three significant digits and
+// no exponent (0.0000281, not 2.81e-05), for readers outside engineering.
+func plain3(a float64) string {
+	decimals := 2 - int(math.Floor(math.Log10(a)))
+	return strconv.FormatFloat(a, 'f', decimals, 64)
 }
 
 func num(v float64) string {
 	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
 		return fmt.Sprintf("%.0f", v)
 	}
-	return fmt.Sprintf("%.3g", v)
+	if a := math.Abs(v); a > 0 && a < 1 {
+		return plain3(v)
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
 }
 
 func ratio(f *Figure) string {
@@ -139,10 +150,10 @@ func optNum(f *Figure, none string) string {
 	if f == nil {
 		return none
 	}
-	if f.Value >= 100 {
+	if f.Value >= 10 {
 		return fmt.Sprintf("%.0f", f.Value)
 	}
-	return fmt.Sprintf("%.3g", f.Value)
+	return fmt.Sprintf("%.1f", f.Value)
 }
 
 func provOf(api []APICost) string {

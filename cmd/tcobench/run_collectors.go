@@ -166,7 +166,7 @@ func (t *telemetry) addNVML() error {
 			return withExit(1, fmt.Errorf("%v (--require-gpu)", err))
 		}
 		t.gpuNote = "GPU energy not measured: " + err.Error()
-		fmt.Fprintf(t.a.errOut, "tcobench: %v; GPU energy will not be measured\n", err)
+		fmt.Fprintf(t.a.errOut, "note: %v; GPU energy will not be measured (run.json says so)\n", err)
 		t.down = append(t.down, record.CollectorHealth{Name: nvml.Name, Message: err.Error()})
 		return nil
 	case err != nil:

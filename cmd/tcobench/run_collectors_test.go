@@ -57,7 +57,7 @@ func TestCollectorHooksAgainstOllama(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cleanup()
-	if got := errOut.String(); !strings.Contains(got, "tcobench: no NVIDIA driver: NVML library not found; GPU energy will not be measured\n") {
+	if got := errOut.String(); !strings.Contains(got, "note: no NVIDIA driver: NVML library not found; GPU energy will not be measured (run.json says so)\n") {
 		t.Errorf("stderr %q lacks the one-line GPU notice", got)
 	}
 	m := regexp.MustCompile(`live metrics on (http://\S+/metrics)`).FindStringSubmatch(errOut.String())

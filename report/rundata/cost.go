@@ -17,6 +17,9 @@ type Cost struct {
 	OnPremPerTaskUSD float64
 	OnPremPerMTokUSD float64
 	HasOnPrem        bool
+	// OnPremProvenance is the cost model's label for the on-prem figures: the
+	// weakest of their inputs (assumed when any input is an assumption).
+	OnPremProvenance string
 	// Utilisation is the stated utilisation (0..1).
 	Utilisation tco.Figure
 	// APIs lists the API models priced for the same tokens.
@@ -53,6 +56,8 @@ type BreakEven struct {
 	TasksPerDay float64
 	// PaybackMonths is set when the hardware pays back at the stated volume.
 	PaybackMonths float64
+	// Provenance is the cost model's label for the break-even figure.
+	Provenance string
 }
 
 // Tornado is the sensitivity of (on-prem − API) cost per task to each input.
@@ -90,7 +95,7 @@ func DecodeCost(raw json.RawMessage) (*Cost, error) {
 func FromComparison(c *tco.Comparison) *Cost {
 	v := &Cost{C: c, Utilisation: c.Scenario.Utilization}
 	if f := c.OnPrem.Fleet.USDPerTask; f.Provenance != "" || f.Value != 0 {
-		v.OnPremPerTaskUSD, v.HasOnPrem = f.Value, true
+		v.OnPremPerTaskUSD, v.HasOnPrem, v.OnPremProvenance = f.Value, true, orDerived(f.Provenance)
 		v.OnPremPerMTokUSD = c.OnPrem.Fleet.USDPerMillionOutputTokens.Value
 	}
 	for _, a := range c.API {
@@ -101,9 +106,9 @@ func FromComparison(c *tco.Comparison) *Cost {
 	}
 	capacity := c.OnPrem.CapacityTasksPerDay.Value
 	for _, b := range c.BreakEven {
-		be := BreakEven{Model: b.Key, Reached: b.Reachable, Reason: b.Reason}
+		be := BreakEven{Model: b.Key, Reached: b.Reachable, Reason: b.Reason, Provenance: Derived}
 		if b.TasksPerDay != nil {
-			be.TasksPerDay = b.TasksPerDay.Value
+			be.TasksPerDay, be.Provenance = b.TasksPerDay.Value, orDerived(b.TasksPerDay.Provenance)
 			if capacity > 0 {
 				be.Utilisation = b.TasksPerDay.Value / capacity
 			}

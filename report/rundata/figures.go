@@ -52,25 +52,7 @@ const (
 // Window is the run's measurement window; when run.json has none, the span
 // of the measured attempts.
 func (d *Data) Window() record.Window {
-	if w := d.Run.Window; w.EndNS > w.StartNS {
-		return w
-	}
-	var w record.Window
-	first := true
-	for i := range d.Attempts {
-		a := &d.Attempts[i]
-		if !Measured(a) || a.SentNS == 0 && a.EndNS == 0 {
-			continue
-		}
-		if first || a.SentNS < w.StartNS {
-			w.StartNS = a.SentNS
-		}
-		if first || a.EndNS > w.EndNS {
-			w.EndNS = a.EndNS
-		}
-		first = false
-	}
-	return w
+	return record.MeasurementWindow(d.Run, d.Attempts)
 }
 
 // Counts returns the measured attempts and how many of them failed.
@@ -178,9 +160,13 @@ func (d *Data) costFigures() []Figure {
 	if c == nil || !c.HasOnPrem {
 		return nil
 	}
-	out := []Figure{{Name: FigCostPerTask, Label: "On-prem cost per task", Value: c.OnPremPerTaskUSD, Unit: "USD/task", Provenance: Derived, Source: "cost model: measured throughput and energy × configured prices"}}
+	src := "cost model: measured throughput and energy × configured prices"
+	if _, _, ok := d.EnergyJ(); !ok && (d.Run.Energy == nil || !d.Run.Energy.Measured) {
+		src = "cost model: measured throughput × profile prices; energy not measured, from the hardware profile's power model"
+	}
+	out := []Figure{{Name: FigCostPerTask, Label: "On-prem cost per task", Value: c.OnPremPerTaskUSD, Unit: "USD/task", Provenance: c.OnPremProvenance, Source: src}}
 	if c.OnPremPerMTokUSD > 0 {
-		out = append(out, Figure{Name: FigCostPerMTok, Label: "On-prem cost per million output tokens", Value: c.OnPremPerMTokUSD, Unit: "USD/Mtok", Provenance: Derived, Source: "cost model"})
+		out = append(out, Figure{Name: FigCostPerMTok, Label: "On-prem cost per million output tokens", Value: c.OnPremPerMTokUSD, Unit: "USD/Mtok", Provenance: c.OnPremProvenance, Source: "cost model"})
 	}
 	return out
 }
@@ -192,4 +178,13 @@ func FigureMap(fs []Figure) map[string]Figure {
 		m[f.Name] = f
 	}
 	return m
+}
+
+// orDerived is the cost model's own provenance label, or Derived for older
+// records that did not carry one.
+func orDerived(p string) string {
+	if p == "" {
+		return Derived
+	}
+	return p
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 
 	"github.com/tcobench/tcobench/bench/record"
 )
@@ -24,6 +25,10 @@ type Data struct {
 	Cost *Cost
 
 	samples map[string][]float64
+	// sorted caches Sorted: a long run's ITL sample has millions of values,
+	// and figures, charts and comparisons each ask for it.
+	sortMu sync.Mutex
+	sorted map[string][]float64
 }
 
 // Load reads a run directory. A missing telemetry.jsonl is not an error

@@ -1,7 +1,7 @@
 package rundata
 
 import (
-	"sort"
+	"slices"
 
 	"github.com/tcobench/tcobench/bench/record"
 )
@@ -62,10 +62,20 @@ func perAttempt(atts []record.Attempt) map[string][]float64 {
 // successful attempts), in attempt order. The caller must not modify it.
 func (d *Data) Values(name string) []float64 { return d.samples[name] }
 
-// Sorted returns a sorted copy of a sample.
+// Sorted returns a sample's values in increasing order (sorted once, then
+// cached). The caller must not modify it. It is safe for concurrent use.
 func (d *Data) Sorted(name string) []float64 {
-	s := append([]float64(nil), d.samples[name]...)
-	sort.Float64s(s)
+	d.sortMu.Lock()
+	defer d.sortMu.Unlock()
+	if s, ok := d.sorted[name]; ok {
+		return s
+	}
+	s := slices.Clone(d.samples[name])
+	slices.Sort(s)
+	if d.sorted == nil {
+		d.sorted = map[string][]float64{}
+	}
+	d.sorted[name] = s
 	return s
 }
 
