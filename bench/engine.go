@@ -35,6 +35,7 @@ type engine struct {
 	tasks    sync.WaitGroup
 
 	w        *record.JSONLWriter
+	brk      breaker
 	observe  []func(*record.Attempt)
 	mu       sync.Mutex // guards acc, prog, writeErr and the recorded costs
 	acc      *metrics.Accumulator
@@ -62,6 +63,7 @@ func newEngine(cfg *Config, be backend.Backend, w *record.JSONLWriter) *engine {
 // requests.jsonl, shown to the observers, added to the figures.
 func (e *engine) finish(a *record.Attempt) {
 	err := e.w.Write(a)
+	e.brk.observe(a)
 	for _, f := range e.observe {
 		f(a)
 	}

@@ -55,6 +55,7 @@ func Run(ctx context.Context, cfg Config) (*record.Run, error) {
 		return nil, err
 	}
 	e := newEngine(&cfg, be, w)
+	defer gcTune.raise()()
 	err = e.execute(ctx, run)
 	if cerr := w.Close(); err == nil {
 		err = cerr
@@ -107,6 +108,7 @@ func (e *engine) execute(ctx context.Context, run *record.Run) error {
 	reqCtx, cancelReqs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelReqs()
 	e.sendCtx, e.reqCtx = sendCtx, reqCtx
+	e.brk.stop = stopSending
 
 	start := time.Now()
 	e.clk = backend.NewClock(start)
@@ -144,6 +146,9 @@ func (e *engine) execute(ctx context.Context, run *record.Run) error {
 	run.EndedAt = time.Now()
 	if ctx.Err() != nil {
 		run.Partial, run.PartialReason = true, "interrupted: sending stopped early, requests in flight were given "+e.cfg.Grace.String()+" to finish"
+	} else if reason, ok := e.brk.tripped(); ok {
+		run.Partial, run.PartialReason = true, reason
+		run.Warnings = append(run.Warnings, reason)
 	}
 	return loadErr
 }

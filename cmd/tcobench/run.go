@@ -421,7 +421,7 @@ func (a *app) reportRun(run *record.Run, dir string) error {
 	s := run.Summary
 	switch {
 	case run.Partial:
-		return withExit(1, fmt.Errorf("run interrupted; partial record written to %s", dir))
+		return withExit(1, fmt.Errorf("partial record written to %s: %s", dir, run.PartialReason))
 	case s != nil && s.Requests.Scheduled > 0 && s.Requests.OK == 0:
 		return withExit(1, noSuccessError(run, dir))
 	}
