@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"sort"
 
 	"github.com/tcobench/tcobench/report/chart"
 	"github.com/tcobench/tcobench/report/rundata"
@@ -80,7 +81,7 @@ func costBarChart(rr *RunReport) template.HTML {
 	c := chart.Bars{Title: "Cost per task: on-prem beside each API model", Unit: "USD"}
 	if cv := rr.Cost; cv != nil {
 		if cv.HasOnPrem {
-			c.Bars = append(c.Bars, chart.Bar{Label: "on-prem (derived)", Value: cv.OnPremPerTaskUSD, Highlight: true})
+			c.Bars = append(c.Bars, chart.Bar{Label: "on-prem (" + cv.OnPremProvenance + ")", Value: cv.OnPremPerTaskUSD, Highlight: true})
 		}
 		for _, a := range cv.APIs {
 			c.Bars = append(c.Bars, chart.Bar{Label: a.Model + " (" + a.Provenance + " price)", Value: a.PerTaskUSD})
@@ -96,23 +97,33 @@ func costCurveChart(rr *RunReport) template.HTML {
 		return chart.NotMeasured(title, "not measured on this run (no cost model applied)")
 	}
 	l := chart.Line{Title: title, XLabel: "utilisation of one node (%)", YLabel: "USD per task", LogY: true}
-	on := chart.Series{Name: "on-prem (derived)", Points: true}
+	on := chart.Series{Name: "on-prem (" + cv.OnPremProvenance + ")", Points: true}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, p := range cv.Curve {
 		on.X, on.Y = append(on.X, 100*p.Utilisation), append(on.Y, p.PerTaskUSD)
 		lo, hi = math.Min(lo, 100*p.Utilisation), math.Max(hi, 100*p.Utilisation)
 	}
 	l.Series = append(l.Series, on)
-	for i, a := range cv.APIs {
-		if i >= 6 {
-			break
-		}
-		l.Series = append(l.Series, chart.Series{Name: a.Model, X: []float64{lo, hi}, Y: []float64{a.PerTaskUSD, a.PerTaskUSD}})
+	// Draw the API models whose break-even falls inside one node's range,
+	// lowest utilisation first, each with its marker; at most four stay legible.
+	price := map[string]float64{}
+	for _, a := range cv.APIs {
+		price[a.Model] = a.PerTaskUSD
 	}
+	var be []rundata.BreakEven
 	for _, b := range cv.BreakEven {
-		if b.Reached && b.Utilisation > 0 && b.Utilisation <= 1 && len(l.Markers) < 4 {
-			l.Markers = append(l.Markers, chart.Marker{X: 100 * b.Utilisation, Label: fmt.Sprintf("break-even %s %.0f%%", b.Model, 100*b.Utilisation)})
+		if _, ok := price[b.Model]; ok && b.Reached && b.Utilisation > 0 && b.Utilisation <= 1 {
+			be = append(be, b)
 		}
+	}
+	sort.Slice(be, func(i, j int) bool { return be[i].Utilisation < be[j].Utilisation })
+	if len(be) > 4 {
+		be = be[:4]
+	}
+	for _, b := range be {
+		p := price[b.Model]
+		l.Series = append(l.Series, chart.Series{Name: b.Model, X: []float64{lo, hi}, Y: []float64{p, p}})
+		l.Markers = append(l.Markers, chart.Marker{X: 100 * b.Utilisation, Label: fmt.Sprintf("%s: %.0f%%", b.Model, 100*b.Utilisation)})
 	}
 	return l.SVG()
 }

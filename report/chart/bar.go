@@ -33,11 +33,11 @@ func (c Bars) SVG() template.HTML {
 	if hi <= 0 {
 		hi = 1
 	}
-	left := 170.0
-	xs := scale{lo: 0, hi: hi * 1.15, p0: left, p1: Width - padR}
-	rowH := math.Min(28, float64(Height-padT-padB)/float64(len(c.Bars)))
+	left := barLeft
+	xs := scale{lo: 0, hi: hi * 1.25, p0: left, p1: Width - padR}
+	height, rowH := barLayout(len(c.Bars))
 	var b strings.Builder
-	open(&b, c.Title)
+	openSized(&b, c.Title, height)
 	for i, bar := range c.Bars {
 		y := float64(padT+8) + rowH*float64(i)
 		col := palette[0]
@@ -45,13 +45,33 @@ func (c Bars) SVG() template.HTML {
 			col = palette[1]
 		}
 		w := math.Max(1, xs.at(math.Max(bar.Value, 0))-left)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" class="tick">%s</text>`, left-6, y+rowH*0.6, esc(clip(bar.Label, 28)))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" class="tick">%s</text>`, left-6, y+rowH*0.6, esc(clip(bar.Label, barLabelChars)))
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, left, y+2, w, rowH*0.7, col)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="tick">%s</text>`, left+w+4, y+rowH*0.6, esc(Fmt(bar.Value)+" "+c.Unit))
 	}
-	fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" class="frame"/>`, left, padT+4, left, Height-padB)
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" class="frame"/>`, left, padT+4, left, height-padB)
 	b.WriteString("</svg>")
 	return template.HTML(b.String())
+}
+
+// Bar chart layout: labels take the left barLeft units, clipped to
+// barLabelChars; each bar gets at least minRowH units of height, so a chart
+// of many bars grows taller instead of overprinting its labels.
+const (
+	barLeft       = 250.0
+	barLabelChars = 40
+	minRowH       = 18.0
+	maxRowH       = 28.0
+)
+
+// barLayout returns the chart height and the row height for n bars.
+func barLayout(n int) (height int, rowH float64) {
+	rowH = math.Min(maxRowH, float64(Height-padT-padB)/float64(n))
+	if rowH < minRowH {
+		rowH = minRowH
+	}
+	height = int(math.Max(Height, float64(padT+8+padB)+rowH*float64(n)))
+	return height, rowH
 }
 
 // TornadoBar is one input of a sensitivity tornado.
@@ -80,23 +100,23 @@ func (c Tornado) SVG() template.HTML {
 		lo, hi = math.Min(lo, math.Min(t.Low, t.High)), math.Max(hi, math.Max(t.Low, t.High))
 	}
 	pad := (hi - lo) * 0.08
-	left := 170.0
+	left := barLeft
 	xs := scale{lo: lo - pad, hi: hi + pad, p0: left, p1: Width - padR}
-	rowH := math.Min(28, float64(Height-padT-padB)/float64(len(bars)))
+	height, rowH := barLayout(len(bars))
 	var b strings.Builder
-	open(&b, c.Title)
+	openSized(&b, c.Title, height)
 	for _, t := range ticks(lo-pad, hi+pad, 5) {
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="tick">%s</text>`, xs.at(t), Height-padB+14, esc(Fmt(t)))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="tick">%s</text>`, xs.at(t), height-padB+14, esc(Fmt(t)))
 	}
 	for i, t := range bars {
 		y := float64(padT+8) + rowH*float64(i)
 		a, z := xs.at(math.Min(t.Low, t.High)), xs.at(math.Max(t.Low, t.High))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" class="tick">%s</text>`, left-6, y+rowH*0.6, esc(clip(t.Label, 28)))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" class="tick">%s</text>`, left-6, y+rowH*0.6, esc(clip(t.Label, barLabelChars)))
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, a, y+2, math.Max(1, z-a), rowH*0.7, palette[0])
 	}
 	x := xs.at(c.Base)
-	fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" class="marker"/>`, x, padT+4, x, Height-padB)
-	fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, (left+Width-padR)/2, Height-6, esc("base "+Fmt(c.Base)+" "+c.Unit))
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" class="marker"/>`, x, padT+4, x, height-padB)
+	fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, (left+Width-padR)/2, height-6, esc("base "+Fmt(c.Base)+" "+c.Unit))
 	b.WriteString("</svg>")
 	return template.HTML(b.String())
 }

@@ -60,8 +60,12 @@ func NotMeasured(title, why string) template.HTML {
 	return template.HTML(b.String())
 }
 
-func open(b *strings.Builder, title string) {
-	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" class="chart">`, Width, Height, Width, Height, esc(title))
+func open(b *strings.Builder, title string) { openSized(b, title, Height) }
+
+// openSized starts a chart of the standard width and the given height (bar
+// charts grow with their number of bars so labels never overlap).
+func openSized(b *strings.Builder, title string, height int) {
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" class="chart">`, Width, height, Width, height, esc(title))
 	fmt.Fprintf(b, `<text x="%d" y="18" class="title">%s</text>`, padL, esc(title))
 }
 

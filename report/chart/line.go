@@ -47,10 +47,11 @@ func (c Line) SVG() template.HTML {
 			}
 		}
 	}
-	for _, m := range c.Markers {
+	for i, m := range c.Markers {
 		x := xs.at(m.X)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" class="marker"/>`, x, ys.p0, x, ys.p1)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="mlabel">%s</text>`, x+4, ys.p1+12, esc(m.Label))
+		// Labels step down one line each, so neighbouring markers never overprint.
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="mlabel">%s</text>`, x+4, ys.p1+12+13*float64(i), esc(m.Label))
 	}
 	legend(&b, c.Series)
 	b.WriteString("</svg>")
