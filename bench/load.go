@@ -42,10 +42,10 @@ func (e *engine) openLoop(arr *Arrivals) {
 			return
 		}
 		inst, ok := e.instance(i)
-		if !ok || !e.waitUntil(at) {
+		if !ok || !e.waitPrecise(at) {
 			return
 		}
-		e.start(inst, i, at, phase)
+		e.startPaced(inst, i, at, phase)
 	}
 }
 
@@ -64,10 +64,10 @@ func (e *engine) traceLoop() {
 		}
 		at := int64(float64(inst.AtNS-from) * scale)
 		phase, ok := e.gate.admit(at)
-		if !ok || !e.waitUntil(at) {
+		if !ok || !e.waitPrecise(at) {
 			return
 		}
-		e.start(inst, i, at, phase)
+		e.startPaced(inst, i, at, phase)
 	}
 }
 
@@ -105,6 +105,14 @@ func (e *engine) closedLoop() {
 	for u := 0; u < users; u++ {
 		<-done
 	}
+}
+
+// startPaced starts a task from the pacer goroutine. The new goroutine
+// sits in the pacer's P (runnext); waitPrecise yields to it before its
+// clock_nanosleep system call, during which nothing would run it until the
+// runtime's sysmon retakes the P (20 µs to 10 ms).
+func (e *engine) startPaced(inst workloads.Instance, i int, at int64, phase string) {
+	e.start(inst, i, at, phase)
 }
 
 // start runs a task in its own goroutine.

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/tcobench/tcobench/internal/randdist"
 	"github.com/tcobench/tcobench/workloads"
 )
 
@@ -73,26 +74,5 @@ func (s *Arrivals) gap() float64 {
 	if s.process == workloads.ArrivalPoisson {
 		return s.rng.ExpFloat64() / s.rate
 	}
-	return gammaDraw(s.rng, s.shape) / (s.shape * s.rate)
-}
-
-// gammaDraw draws from Gamma(shape, 1) (Marsaglia and Tsang, 2000).
-func gammaDraw(r *rand.Rand, shape float64) float64 {
-	if shape < 1 {
-		return gammaDraw(r, shape+1) * math.Pow(r.Float64(), 1/shape)
-	}
-	d := shape - 1.0/3
-	c := 1 / math.Sqrt(9*d)
-	for {
-		x := r.NormFloat64()
-		v := 1 + c*x
-		if v <= 0 {
-			continue
-		}
-		v = v * v * v
-		u := r.Float64()
-		if u < 1-0.0331*x*x*x*x || math.Log(u) < 0.5*x*x+d*(1-v+math.Log(v)) {
-			return d * v
-		}
-	}
+	return randdist.Gamma(s.rng, s.shape) / (s.shape * s.rate)
 }

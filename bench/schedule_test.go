@@ -164,7 +164,7 @@ func checkLatencies(t *testing.T, run *record.Run, by map[string]map[string]reco
 			add(record.MetricTTFTSched, a.FirstTokenNS-a.ScheduledNS)
 			add(record.MetricE2E, a.EndNS-a.SentNS)
 			add(record.MetricE2ESched, a.EndNS-a.ScheduledNS)
-			add(record.MetricDispatchLag, a.SentNS-a.ScheduledNS-a.QueuedNS)
+			add(record.MetricDispatchLag, a.SentNS-a.ScheduledNS-a.QueuedNS-a.ConnectNS)
 			arrival, sent, end = min(arrival, a.ScheduledNS-a.DelayNS), min(sent, a.SentNS), max(end, a.EndNS)
 		}
 		add(record.MetricTaskLatency, end-sent)

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+
+	"github.com/tcobench/tcobench/internal/randdist"
 )
 
 // quantileNearest is the nearest-rank q-quantile of sorted values.
@@ -23,27 +25,9 @@ func resampleQuantile(rng *rand.Rand, sorted []float64, q float64) float64 {
 	n := len(sorted)
 	k := int(math.Ceil(q*float64(n))) - 1
 	k = min(max(k, 0), n-1)
-	x, y := gammaDraw(rng, float64(k+1)), gammaDraw(rng, float64(n-k))
+	x, y := randdist.Gamma(rng, float64(k+1)), randdist.Gamma(rng, float64(n-k))
 	i := int(float64(n) * x / (x + y))
 	return sorted[min(max(i, 0), n-1)]
-}
-
-// gammaDraw draws from Gamma(shape, 1), shape >= 1 (Marsaglia and Tsang, 2000).
-func gammaDraw(r *rand.Rand, shape float64) float64 {
-	d := shape - 1.0/3
-	c := 1 / math.Sqrt(9*d)
-	for {
-		x := r.NormFloat64()
-		v := 1 + c*x
-		if v <= 0 {
-			continue
-		}
-		v = v * v * v
-		u := r.Float64()
-		if u < 1-0.0331*x*x*x*x || math.Log(u) < 0.5*x*x+d*(1-v+math.Log(v)) {
-			return d * v
-		}
-	}
 }
 
 // interval is a bootstrap percentile interval of a difference (candidate − baseline).

@@ -99,13 +99,22 @@ var specs = []spec{
 
 // Dirs loads two run directories and compares them.
 func Dirs(baseDir, candDir string, cfg Config) (*Result, error) {
+	// The two runs load side by side: reading requests.jsonl is most of
+	// the time a comparison of long runs takes.
+	var cand *rundata.Data
+	var candErr error
+	loaded := make(chan struct{})
+	go func() {
+		defer close(loaded)
+		cand, candErr = rundata.Load(candDir)
+	}()
 	base, err := rundata.Load(baseDir)
+	<-loaded
 	if err != nil {
 		return nil, &UnusableError{Reason: "baseline: " + err.Error()}
 	}
-	cand, err := rundata.Load(candDir)
-	if err != nil {
-		return nil, &UnusableError{Reason: "candidate: " + err.Error()}
+	if candErr != nil {
+		return nil, &UnusableError{Reason: "candidate: " + candErr.Error()}
 	}
 	return Runs(base, cand, cfg)
 }

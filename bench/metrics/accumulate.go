@@ -14,6 +14,9 @@ type Accumulator struct {
 	counts  record.RequestCounts
 	errs    map[string]int
 	samples map[string][]float64
+	// ITL samples beyond itlCap go to itlHist (then the only ITL record).
+	itlCap  int
+	itlHist *logHist
 	itlOne  bool // every chunk so far carried one token, matching usage
 	// itlUnchecked: some ITL samples came from attempts without a usage
 	// report, so one token per chunk could not be checked.
@@ -41,7 +44,7 @@ type trendPoint struct {
 func NewAccumulator(slos []record.SLO) *Accumulator {
 	return &Accumulator{
 		slos: slos, errs: map[string]int{}, samples: map[string][]float64{},
-		itlOne: true, tasks: map[string]*taskAcc{}, firstSched: -1,
+		itlOne: true, tasks: map[string]*taskAcc{}, firstSched: -1, itlCap: ITLExactCap,
 	}
 }
 
@@ -95,6 +98,25 @@ func (c *Accumulator) add(metric string, v float64) {
 	c.samples[metric] = append(c.samples[metric], v)
 }
 
+// addITL keeps an ITL sample exactly while there are at most itlCap of
+// them, then moves them all into a log-bucketed histogram.
+func (c *Accumulator) addITL(v float64) {
+	if c.itlHist != nil {
+		c.itlHist.add(v)
+		return
+	}
+	xs := append(c.samples[record.MetricITL], v)
+	if len(xs) <= c.itlCap {
+		c.samples[record.MetricITL] = xs
+		return
+	}
+	c.itlHist = newLogHist()
+	for _, x := range xs {
+		c.itlHist.add(x)
+	}
+	delete(c.samples, record.MetricITL)
+}
+
 // latencies records the latency samples and token totals of an OK attempt
 // and reports whether it met every request SLO.
 func (c *Accumulator) latencies(a *record.Attempt) bool {
@@ -117,7 +139,7 @@ func (c *Accumulator) latencies(a *record.Attempt) bool {
 	}
 	for i := 1; i < len(a.ChunkNS); i++ {
 		d := a.ChunkNS[i] - a.ChunkNS[i-1]
-		c.add(record.MetricITL, nsToMS(d))
+		c.addITL(nsToMS(d))
 		maxITL = max(maxITL, d)
 	}
 	for _, k := range a.ChunkTokens {

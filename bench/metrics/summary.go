@@ -26,7 +26,11 @@ func (c *Accumulator) Summary(window record.Window) *record.Summary {
 	for k, xs := range c.samples {
 		s.LatencyMS[k] = Dist(xs)
 	}
-	if len(c.samples[record.MetricITL]) > 0 {
+	if c.itlHist != nil {
+		s.LatencyMS[record.MetricITL] = c.itlHist.dist()
+		s.ITLApprox = &record.Approx{Method: "log_histogram", ExactCap: c.itlCap, RelErr: histRelErr}
+	}
+	if len(c.samples[record.MetricITL]) > 0 || c.itlHist != nil {
 		s.ITLBasis = "per_chunk"
 		if c.itlOne && !c.itlUnchecked {
 			s.ITLBasis = "per_token"

@@ -71,7 +71,7 @@ func DecodeAttempts(r io.Reader, name string, fn func(*Attempt) error) error {
 		b, err := br.ReadBytes('\n')
 		if len(b) > 0 && b[len(b)-1] == '\n' {
 			var a Attempt
-			if jerr := json.Unmarshal(b, &a); jerr != nil {
+			if jerr := UnmarshalAttempt(b, &a); jerr != nil {
 				return fmt.Errorf("%s:%d: %w", name, line, jerr)
 			}
 			if ferr := fn(&a); ferr != nil {

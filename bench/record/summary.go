@@ -20,6 +20,10 @@ type Summary struct {
 	// report), "per_chunk" otherwise (including when no usage report allowed
 	// the check).
 	ITLBasis string `json:"itl_basis,omitempty"`
+	// ITLApprox is set when the run had more inter-token latency samples than
+	// are kept exactly: the ITL percentiles are then approximate (count,
+	// mean, stddev, min and max stay exact). Nil: every ITL figure is exact.
+	ITLApprox *Approx `json:"itl_approx,omitempty"`
 
 	Throughput Throughput `json:"throughput"`
 	// Goodput is the rate of measured requests (and tasks) meeting every SLO at once.

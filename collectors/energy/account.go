@@ -75,7 +75,7 @@ func (c *Config) defaults() {
 func Account(run *record.Run, attempts []record.Attempt, samples []record.Sample, cfg Config) *record.Energy {
 	cfg.defaults()
 	e := &record.Energy{MinWindowS: cfg.MinWindow.Seconds(), DriverVersion: cfg.DriverVersion, NVMLVersion: cfg.NVMLVersion}
-	e.Window = window(run, attempts)
+	e.Window = record.MeasurementWindow(run, attempts)
 	e.WindowS = e.Window.Seconds()
 	countWork(e, attempts)
 	cpuEnergy(e, samples, cfg.CPUEnergyNote)
@@ -104,29 +104,6 @@ func Account(run *record.Run, attempts []record.Attempt, samples []record.Sample
 		e.Warnings = append(e.Warnings, fmt.Sprintf("energy window %.1f s is shorter than the %.0f s minimum: energy figures are unreliable", e.WindowS, cfg.MinWindow.Seconds()))
 	}
 	return e
-}
-
-// window is the run's measurement window, else the span of the measured attempts.
-func window(run *record.Run, attempts []record.Attempt) record.Window {
-	if run != nil && run.Window.EndNS > run.Window.StartNS {
-		return run.Window
-	}
-	var w record.Window
-	first := true
-	for i := range attempts {
-		a := &attempts[i]
-		if a.Phase != record.PhaseMeasure || !inFlight(a) {
-			continue // a dropped attempt (never sent) has no span
-		}
-		if first || a.SentNS < w.StartNS {
-			w.StartNS = a.SentNS
-		}
-		if first || a.EndNS > w.EndNS {
-			w.EndNS = a.EndNS
-		}
-		first = false
-	}
-	return w
 }
 
 // countWork fills the denominators: measured attempts that completed OK.

@@ -44,7 +44,16 @@ type Collector struct {
 	pid    int32
 	host   map[string]string
 	proc   map[string]string
+	// the model-server process tree, refreshed every treeRefresh
+	procs  []*process.Process
+	treeAt time.Time
 }
+
+// treeRefresh is how often the model server's descendants are looked up
+// again (a walk of every /proc/*/stat, most of the collector's cost at
+// short intervals); between refreshes only the known processes are read.
+// A child started since the last refresh is counted from the next one.
+const treeRefresh = 5 * time.Second
 
 // New returns a host collector. It never fails: what cannot be read is
 // reported in its health.
@@ -110,7 +119,7 @@ func (c *Collector) sample(ctx context.Context, sink collectors.Sink, now time.T
 	} else {
 		c.health.Error("load: " + err.Error())
 	}
-	c.sampleProcess(ctx, add)
+	c.sampleProcess(ctx, now, add)
 	c.rapl.read(func(zone string, j float64) {
 		add(c.rapl.labels(zone), collectors.MetricCPUEnergyJ, j)
 	})
@@ -118,7 +127,7 @@ func (c *Collector) sample(ctx context.Context, sink collectors.Sink, now time.T
 
 // sampleProcess reads the model-server process tree (the server and its
 // children, e.g. Ollama's runner).
-func (c *Collector) sampleProcess(ctx context.Context, add func(map[string]string, string, float64)) {
+func (c *Collector) sampleProcess(ctx context.Context, now time.Time, add func(map[string]string, string, float64)) {
 	if c.pid == 0 && c.opts.Port == 0 {
 		return
 	}
@@ -130,7 +139,7 @@ func (c *Collector) sampleProcess(ctx context.Context, add func(map[string]strin
 		}
 		c.pid = pid
 	}
-	p, err := process.NewProcessWithContext(ctx, c.pid)
+	procs, err := c.tree(ctx, now)
 	if err != nil {
 		c.health.Error(fmt.Sprintf("model-server process %d: %v", c.pid, err))
 		if c.opts.PID == 0 {
@@ -139,11 +148,11 @@ func (c *Collector) sampleProcess(ctx context.Context, add func(map[string]strin
 		return
 	}
 	if c.proc == nil || c.proc["pid"] != strconv.Itoa(int(c.pid)) {
-		name, _ := p.NameWithContext(ctx)
+		name, _ := procs[0].NameWithContext(ctx)
 		c.proc = map[string]string{"pid": strconv.Itoa(int(c.pid)), "process": name}
 	}
 	var cpuS, rss float64
-	for _, q := range tree(ctx, p) {
+	for _, q := range procs {
 		if t, err := q.TimesWithContext(ctx); err == nil {
 			cpuS += t.User + t.System
 		}
@@ -153,6 +162,21 @@ func (c *Collector) sampleProcess(ctx context.Context, add func(map[string]strin
 	}
 	add(c.proc, "proc_cpu_seconds", cpuS)
 	add(c.proc, "proc_rss_bytes", rss)
+}
+
+// tree returns the model server's process and its descendants, looked up
+// again when the last lookup is treeRefresh old or was for another PID.
+func (c *Collector) tree(ctx context.Context, now time.Time) ([]*process.Process, error) {
+	p, err := process.NewProcessWithContext(ctx, c.pid)
+	if err != nil {
+		c.procs = nil
+		return nil, err
+	}
+	if len(c.procs) > 0 && c.procs[0].Pid == c.pid && now.Sub(c.treeAt) < treeRefresh {
+		return c.procs, nil
+	}
+	c.procs, c.treeAt = tree(ctx, p), now
+	return c.procs, nil
 }
 
 // tree is p and its descendants.

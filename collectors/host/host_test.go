@@ -129,3 +129,22 @@ func TestOllamaProcess(t *testing.T) {
 	}
 	t.Logf("ollama pid %d rss %.1f MiB", c.PID(), r.Value/(1<<20))
 }
+
+// The process tree is looked up again only every treeRefresh.
+func TestProcessTreeRefresh(t *testing.T) {
+	c := New(Options{PID: int32(os.Getpid())})
+	ctx := context.Background()
+	t0 := time.Now()
+	first, err := c.tree(ctx, t0)
+	if err != nil || len(first) == 0 || first[0].Pid != int32(os.Getpid()) {
+		t.Fatalf("tree = %v, %v; want this process first", first, err)
+	}
+	again, _ := c.tree(ctx, t0.Add(treeRefresh/2))
+	if &again[0] != &first[0] {
+		t.Fatal("tree looked up again before treeRefresh")
+	}
+	later, _ := c.tree(ctx, t0.Add(treeRefresh))
+	if &later[0] == &first[0] {
+		t.Fatal("tree not looked up again after treeRefresh")
+	}
+}
