@@ -21,7 +21,7 @@ func (c *Accumulator) Warnings(s *record.Summary) []string {
 		w = append(w, fmt.Sprintf("the harness fell behind its schedule: dispatch lag p99 %.1f ms, max %.1f ms (measured, send minus scheduled time, queueing excluded); latencies from the scheduled time include it", d.P99, d.Max))
 	}
 	if a := s.ITLApprox; a != nil {
-		w = append(w, fmt.Sprintf("inter-token latency percentiles are approximate (within %.1f%%): the run had more than %d gaps, beyond which they are kept in a %s (count, mean, min and max stay exact)", 100*a.RelErr, a.ExactCap, a.Method))
+		w = append(w, fmt.Sprintf("inter-token latency percentiles are approximate (within %.1f%%): the run had more than %d gaps, beyond which they are kept in a log-bucketed histogram (count, mean, min and max stay exact)", 100*a.RelErr, a.ExactCap))
 	}
 	if s.Requests.Dropped > 0 {
 		w = append(w, fmt.Sprintf("%d scheduled requests were dropped (never sent: the run ended or was interrupted while they waited); they count as failures", s.Requests.Dropped))
