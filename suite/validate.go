@@ -2,6 +2,7 @@ package suite
 
 import (
 	"fmt"
+	"github.com/tcobench/tcobench/internal/yamlpath"
 	"net/url"
 	"regexp"
 	"slices"
@@ -21,7 +22,7 @@ var sloMetrics = map[string]bool{"ttft": true, "tpot": true, "e2e": true, "task_
 
 // errAt formats a validation error as file:line: field: message.
 func (s *Suite) errAt(root *yaml.Node, msg string, path ...string) error {
-	line := lineOf(root, path...)
+	line := yamlpath.Line(root, path...)
 	field := ""
 	for i, p := range path {
 		if _, err := strconv.Atoi(p); err == nil {
@@ -37,42 +38,6 @@ func (s *Suite) errAt(root *yaml.Node, msg string, path ...string) error {
 		return fmt.Errorf("%s:%d: %s: %s", s.path, line, field, msg)
 	}
 	return fmt.Errorf("%s: %s: %s", s.path, field, msg)
-}
-
-// lineOf finds the line of a path of mapping keys and sequence indexes.
-func lineOf(n *yaml.Node, path ...string) int {
-	if n == nil {
-		return 0
-	}
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	line := n.Line
-	for _, p := range path {
-		switch n.Kind {
-		case yaml.MappingNode:
-			found := false
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == p {
-					line, n, found = n.Content[i].Line, n.Content[i+1], true
-					break
-				}
-			}
-			if !found {
-				return line
-			}
-		case yaml.SequenceNode:
-			i, err := strconv.Atoi(p)
-			if err != nil || i >= len(n.Content) {
-				return line
-			}
-			n = n.Content[i]
-			line = n.Line
-		default:
-			return line
-		}
-	}
-	return line
 }
 
 func (s *Suite) validate(root *yaml.Node) error {

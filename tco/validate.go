@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/tcobench/tcobench/internal/yamlpath"
 	"math"
 	"regexp"
 	"strconv"
@@ -115,7 +116,7 @@ func field(path ...string) string {
 }
 
 func (c *checker) add(path []string, format string, args ...any) {
-	c.probs = append(c.probs, FieldError{File: c.file, Line: lineOf(c.root, path), Field: field(path...), Reason: fmt.Sprintf(format, args...)})
+	c.probs = append(c.probs, FieldError{File: c.file, Line: yamlpath.Line(c.root, path...), Field: field(path...), Reason: fmt.Sprintf(format, args...)})
 }
 
 func (c *checker) err() error {
@@ -123,46 +124,6 @@ func (c *checker) err() error {
 		return nil
 	}
 	return &InvalidError{Problems: c.probs}
-}
-
-// lineOf finds the line of the deepest node of path that exists.
-func lineOf(root *yaml.Node, path []string) int {
-	n := root
-	if n == nil {
-		return 0
-	}
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	line := n.Line
-	for _, p := range path {
-		next := child(n, p)
-		if next == nil {
-			return line
-		}
-		line, n = next.Line, next
-	}
-	return line
-}
-
-func child(n *yaml.Node, key string) *yaml.Node {
-	switch n.Kind {
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == key {
-				v := n.Content[i+1]
-				if v.Kind == yaml.ScalarNode {
-					return n.Content[i] // the key's line for scalars
-				}
-				return v
-			}
-		}
-	case yaml.SequenceNode:
-		if i, err := strconv.Atoi(key); err == nil && i >= 0 && i < len(n.Content) {
-			return n.Content[i]
-		}
-	}
-	return nil
 }
 
 // rng is an accepted range for a figure; outside it the value is absurd.
