@@ -88,6 +88,11 @@ func New(o Options) *Server {
 	s.mux.HandleFunc("POST /v1/chat/completions", func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, apiChat) })
 	s.mux.HandleFunc("POST /v1/completions", func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, apiCompletions) })
 	s.mux.HandleFunc("POST /api/chat", func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, apiOllama) })
+	s.mux.HandleFunc("GET /v1/models", func(w http.ResponseWriter, _ *http.Request) {
+		// Enough of the OpenAI model list for tcobench doctor to see a server.
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"object":"list","data":[{"id":"fake","object":"model","owned_by":"tcobench-fakeserver"}]}`))
+	})
 	s.mux.HandleFunc("GET /fake/stamps", s.serveStamps)
 	s.mux.HandleFunc("GET /fake/active", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write(strconv.AppendInt(nil, s.active.Load(), 10))
