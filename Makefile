@@ -28,7 +28,7 @@ build: $(PRIVATE_TMP) ## build bin/tcobench
 setup: ## install the Debian packages the build, tests and demo need
 	@bash scripts/setup.sh
 
-ollama: setup $(PRIVATE_TMP) ## build Ollama $(OLLAMA_VERSION) into the cache (skipped when cached)
+ollama: setup $(PRIVATE_TMP) ## build the pinned Ollama (v0.17.4) into the cache (skipped when cached)
 	@OLLAMA_VERSION=$(OLLAMA_VERSION) TCOBENCH_CACHE=$(CACHE) bash scripts/build-ollama.sh >/dev/null
 
 demo: ollama build ## set up, start a local model server, run a real benchmark, write the report
