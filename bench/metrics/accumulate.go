@@ -37,6 +37,7 @@ type taskAcc struct {
 
 type trendPoint struct {
 	sched         int64
+	step          int
 	e2eSched, e2e float64
 }
 
@@ -123,7 +124,7 @@ func (c *Accumulator) latencies(a *record.Attempt) bool {
 	e2e, e2eSched := a.EndNS-a.SentNS, a.EndNS-a.ScheduledNS
 	c.add(record.MetricE2E, nsToMS(e2e))
 	c.add(record.MetricE2ESched, nsToMS(e2eSched))
-	c.trend = append(c.trend, trendPoint{a.ScheduledNS, nsToMS(e2eSched), nsToMS(e2e)})
+	c.trend = append(c.trend, trendPoint{a.ScheduledNS, a.StepIndex, nsToMS(e2eSched), nsToMS(e2e)})
 	var ttft, ttftSched, tpot, maxITL int64 = -1, -1, -1, 0
 	if a.FirstTokenNS > 0 {
 		ttft, ttftSched = a.FirstTokenNS-a.SentNS, a.FirstTokenNS-a.ScheduledNS

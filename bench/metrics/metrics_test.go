@@ -200,3 +200,37 @@ func TestDispatchLagExcludesQueueAndConnect(t *testing.T) {
 		t.Fatalf("connection setup reported as harness lag: %q", warns)
 	}
 }
+
+// TestTrendWarningIgnoresGrowingContext: in multi-step tasks later steps are
+// slower by design (their context grows); only the first steps, which stay
+// flat here, decide whether the server fell behind. When the first steps
+// slow down too, the warning is given.
+func TestTrendWarningIgnoresGrowingContext(t *testing.T) {
+	build := func(spacing int64, firstTTFT func(task int) int64) []string {
+		var atts []record.Attempt
+		for task := 0; task < 12; task++ {
+			at := int64(task) * spacing
+			for step := 0; step < 4; step++ {
+				ttft := int64(50 + 400*step) // later steps: longer prompts
+				if step == 0 {
+					ttft = firstTTFT(task)
+				}
+				a := attempt("t"+string(rune('a'+task)), at, at, ttft, 5, 4)
+				a.StepIndex = step
+				atts = append(atts, a)
+				at += ttft + 20
+			}
+		}
+		run := &record.Run{Window: record.Window{StartNS: 0, EndNS: 20000 * ms}}
+		_, warns := Summarize(run, atts)
+		return warns
+	}
+	// Twelve users start together: sorted by schedule, the early third is
+	// mostly first steps and the late third last steps.
+	if w := build(10, func(int) int64 { return 50 }); contains(w, "latency grew") || contains(w, "did not keep up") {
+		t.Errorf("growing context flagged as overload: %v", w)
+	}
+	if w := build(1000, func(task int) int64 { return 50 + 300*int64(task) }); !contains(w, "latency grew") {
+		t.Errorf("first steps slowing down not flagged: %v", w)
+	}
+}

@@ -49,11 +49,14 @@ func (c *Accumulator) Warnings(s *record.Summary) []string {
 // (in schedule order): latency from the scheduled time growing while latency
 // from the send does not means requests queued before they were sent.
 func (c *Accumulator) trendWarning() string {
-	n := len(c.trend)
+	// Later steps of a multi-step task carry a growing context, so they are
+	// slower by design; the first steps alone show whether the server fell
+	// behind over the run.
+	pts := slices.DeleteFunc(slices.Clone(c.trend), func(p trendPoint) bool { return p.step != 0 })
+	n := len(pts)
 	if n < 9 {
 		return ""
 	}
-	pts := slices.Clone(c.trend)
 	slices.SortFunc(pts, func(a, b trendPoint) int { return int(a.sched - b.sched) })
 	third := n / 3
 	firstS, lastS := medianOf(pts[:third], true), medianOf(pts[n-third:], true)
