@@ -183,7 +183,7 @@ EXIT STATUS
 			for _, f := range args {
 				problems := validateOne(f)
 				for _, p := range problems {
-					fmt.Fprintln(a.errOut, p)
+					fmt.Fprintln(a.out, p)
 				}
 				if len(problems) > 0 {
 					bad++

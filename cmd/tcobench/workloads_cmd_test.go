@@ -30,11 +30,16 @@ func TestWorkloadsCommands(t *testing.T) {
 		t.Fatalf("show: exit %d\n%s", code, out)
 	}
 	bad := writeFile(t, "bad.yaml", "version: 1\nname: x\nfoo: 1\narrival: {process: poisson}\ntasks: []\n")
-	code, _, errOut = runTcobench(t, "workloads", "validate", bad, "tier1-support-ticket")
+	// Problems are listed on stdout (like profiles and prices validate); stderr
+	// carries the one summary line.
+	code, out, errOut = runTcobench(t, "workloads", "validate", bad, "tier1-support-ticket")
 	for _, w := range []string{bad + ":3: unknown field \"foo\"", bad + ":4: arrival.rate_per_s", bad + ":5: tasks: want at least one task"} {
-		if code != 2 || !strings.Contains(errOut, w) {
-			t.Errorf("validate: exit %d, want %q in:\n%s", code, w, errOut)
+		if code != 2 || !strings.Contains(out, w) {
+			t.Errorf("validate: exit %d, want %q in:\n%s", code, w, out)
 		}
+	}
+	if n := strings.Count(strings.TrimSpace(errOut), "\n"); n != 0 {
+		t.Errorf("validate: want one line on stderr, got:\n%s", errOut)
 	}
 	good := writeFile(t, "ok.jsonl", `{"format":"tcobench-trace","version":1,"name":"x","arrival":{"process":"trace"}}`+"\n"+`{"at_ns":0,"prompt_tokens":4}`+"\n")
 	if code, out, errOut = runTcobench(t, "workloads", "validate", good); code != 0 || !strings.Contains(out, "ok "+good) {
