@@ -27,6 +27,8 @@ func FuzzSSE(f *testing.F) {
 			if len(data) > fuzzMax+2 {
 				t.Fatalf("event data %d bytes over the bound %d", len(data), fuzzMax)
 			}
+			checkFast(t, data, true) // the fast chunk path agrees with the full parser
+			checkFast(t, data, false)
 		}
 		for _, chat := range []bool{true, false} {
 			a := &record.Attempt{}

@@ -228,8 +228,18 @@ type openAIChunk struct {
 }
 
 // parseOpenAIChunk reads the fields tcobench needs from one chunk in one
-// pass, without allocating. Malformed JSON leaves c.known false.
+// pass, without allocating. Malformed JSON leaves c.known false. The common
+// token chunk takes fastOpenAIChunk's single scan; anything else the walk
+// below.
 func parseOpenAIChunk(data []byte, chat bool, c *openAIChunk) {
+	if fastOpenAIChunk(data, chat, c) {
+		return
+	}
+	fullOpenAIChunk(data, chat, c)
+}
+
+// fullOpenAIChunk is the general parser: a jsonparser walk of each object.
+func fullOpenAIChunk(data []byte, chat bool, c *openAIChunk) {
 	known := false
 	err := jsonparser.ObjectEach(data, func(key, v []byte, t jsonparser.ValueType, _ int) error {
 		known = true
@@ -281,19 +291,23 @@ func parseChoice(ch []byte, chat bool, c *openAIChunk) {
 
 func parseDelta(d []byte, c *openAIChunk) {
 	_ = jsonparser.ObjectEach(d, func(key, v []byte, t jsonparser.ValueType, _ int) error {
-		if t != jsonparser.String {
-			return nil
-		}
-		switch string(key) {
-		case "content":
-			c.content = v
-		case "reasoning_content", "reasoning":
-			if len(c.reasoning) == 0 {
-				c.reasoning = v
-			}
+		if t == jsonparser.String {
+			c.deltaString(key, v)
 		}
 		return nil
 	})
+}
+
+// deltaString applies one string member of a chat delta (both parsers).
+func (c *openAIChunk) deltaString(key, v []byte) {
+	switch string(key) {
+	case "content":
+		c.content = v
+	case "reasoning_content", "reasoning":
+		if len(c.reasoning) == 0 {
+			c.reasoning = v
+		}
+	}
 }
 
 // parseUsage reads a usage object (once per stream).
