@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"errors"
 	"fmt"
 	"github.com/tcobench/tcobench/internal/yamlpath"
 	"net/url"
@@ -22,22 +23,7 @@ var sloMetrics = map[string]bool{"ttft": true, "tpot": true, "e2e": true, "task_
 
 // errAt formats a validation error as file:line: field: message.
 func (s *Suite) errAt(root *yaml.Node, msg string, path ...string) error {
-	line := yamlpath.Line(root, path...)
-	field := ""
-	for i, p := range path {
-		if _, err := strconv.Atoi(p); err == nil {
-			field += "[" + p + "]"
-			continue
-		}
-		if i > 0 {
-			field += "."
-		}
-		field += p
-	}
-	if line > 0 {
-		return fmt.Errorf("%s:%d: %s: %s", s.path, line, field, msg)
-	}
-	return fmt.Errorf("%s: %s: %s", s.path, field, msg)
+	return errors.New(yamlpath.Format(s.path, yamlpath.Line(root, path...), yamlpath.Field(path...), msg))
 }
 
 func (s *Suite) validate(root *yaml.Node) error {

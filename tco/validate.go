@@ -22,18 +22,7 @@ type FieldError struct {
 	Reason string `json:"reason"`
 }
 
-func (e FieldError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	if e.Field != "" {
-		b.WriteString(": " + e.Field)
-	}
-	b.WriteString(": " + e.Reason)
-	return b.String()
-}
+func (e FieldError) Error() string { return yamlpath.Format(e.File, e.Line, e.Field, e.Reason) }
 
 // InvalidError lists every problem found in one data file.
 type InvalidError struct {
@@ -99,24 +88,8 @@ type checker struct {
 	probs []FieldError
 }
 
-// field renders a path such as models[3].input_usd_per_mtok.
-func field(path ...string) string {
-	var b strings.Builder
-	for i, p := range path {
-		if _, err := strconv.Atoi(p); err == nil {
-			b.WriteString("[" + p + "]")
-			continue
-		}
-		if i > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(p)
-	}
-	return b.String()
-}
-
 func (c *checker) add(path []string, format string, args ...any) {
-	c.probs = append(c.probs, FieldError{File: c.file, Line: yamlpath.Line(c.root, path...), Field: field(path...), Reason: fmt.Sprintf(format, args...)})
+	c.probs = append(c.probs, FieldError{File: c.file, Line: yamlpath.Line(c.root, path...), Field: yamlpath.Field(path...), Reason: fmt.Sprintf(format, args...)})
 }
 
 func (c *checker) err() error {

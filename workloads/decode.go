@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/tcobench/tcobench/internal/yamlpath"
 	"io"
 	"regexp"
 	"strconv"
@@ -21,18 +22,7 @@ type Problem struct {
 }
 
 // String renders "file:line: field: message".
-func (p Problem) String() string {
-	var b strings.Builder
-	b.WriteString(p.File)
-	if p.Line > 0 {
-		fmt.Fprintf(&b, ":%d", p.Line)
-	}
-	if p.Field != "" {
-		fmt.Fprintf(&b, ": %s", p.Field)
-	}
-	fmt.Fprintf(&b, ": %s", p.Msg)
-	return b.String()
-}
+func (p Problem) String() string { return yamlpath.Format(p.File, p.Line, p.Field, p.Msg) }
 
 // ProblemsError carries every problem found in a file.
 type ProblemsError struct{ Problems []Problem }
@@ -105,61 +95,4 @@ func yamlProblems(name string, err error) []Problem {
 		out = append(out, p)
 	}
 	return out
-}
-
-// lineOf finds the line of the node at path (string keys and int indexes),
-// or of its nearest existing ancestor.
-func lineOf(root *yaml.Node, path ...any) int {
-	n := root
-	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	line := 0
-	for _, seg := range path {
-		if n == nil {
-			break
-		}
-		line = n.Line
-		n = child(n, seg)
-	}
-	if n != nil {
-		return n.Line
-	}
-	return line
-}
-
-func child(n *yaml.Node, seg any) *yaml.Node {
-	switch s := seg.(type) {
-	case string:
-		if n.Kind != yaml.MappingNode {
-			return nil
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == s {
-				return n.Content[i+1]
-			}
-		}
-	case int:
-		if n.Kind == yaml.SequenceNode && s < len(n.Content) {
-			return n.Content[s]
-		}
-	}
-	return nil
-}
-
-// fieldName renders a path as tasks[0].steps[1].max_tokens.
-func fieldName(path []any) string {
-	var b strings.Builder
-	for _, seg := range path {
-		switch s := seg.(type) {
-		case string:
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(s)
-		case int:
-			fmt.Fprintf(&b, "[%d]", s)
-		}
-	}
-	return b.String()
 }

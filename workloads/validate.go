@@ -2,6 +2,7 @@ package workloads
 
 import (
 	"fmt"
+	"github.com/tcobench/tcobench/internal/yamlpath"
 	"path"
 	"text/template"
 
@@ -19,7 +20,7 @@ type validator struct {
 
 func (v *validator) add(p []any, format string, args ...any) {
 	v.problems = append(v.problems, Problem{
-		File: v.name, Line: lineOf(v.root, p...), Field: fieldName(p), Msg: fmt.Sprintf(format, args...),
+		File: v.name, Line: yamlpath.Line(v.root, p...), Field: yamlpath.Field(p...), Msg: fmt.Sprintf(format, args...),
 	})
 }
 
