@@ -14,68 +14,17 @@ import (
 
 	gonvml "github.com/NVIDIA/go-nvml/pkg/nvml"
 	"github.com/NVIDIA/go-nvml/pkg/nvml/mock"
-	"github.com/NVIDIA/go-nvml/pkg/nvml/mock/dgxh100"
 	"github.com/NVIDIA/go-nvml/pkg/nvml/mock/server"
 
 	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/collectors"
 	"github.com/tcobench/tcobench/collectors/energy"
+	"github.com/tcobench/tcobench/collectors/nvml/nvmlfake"
 )
 
-// fakeGPU drives one mock device: a constant power draw that the energy
-// counter integrates on a test-controlled clock.
-type fakeGPU struct {
-	mu      sync.Mutex
-	powerW  float64
-	counter uint64 // mJ
-}
-
-func (f *fakeGPU) advance(d time.Duration) {
-	f.mu.Lock()
-	f.counter += uint64(f.powerW * d.Seconds() * 1000)
-	f.mu.Unlock()
-}
-
-// telemetry sets the power, energy and context funcs go-nvml's DGX mocks leave nil.
-func telemetry(d *server.Device, f *fakeGPU) {
-	d.GetTotalEnergyConsumptionFunc = func() (uint64, gonvml.Return) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		return f.counter, gonvml.SUCCESS
-	}
-	d.GetFieldValuesFunc = func(v []gonvml.FieldValue) gonvml.Return {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		for i := range v {
-			v[i].ValueType = uint32(gonvml.VALUE_TYPE_UNSIGNED_INT)
-			binary.LittleEndian.PutUint32(v[i].Value[:], uint32(f.powerW*1000))
-			v[i].NvmlReturn = uint32(gonvml.SUCCESS)
-		}
-		return gonvml.SUCCESS
-	}
-	d.GetPowerUsageFunc = func() (uint32, gonvml.Return) { return uint32(f.powerW * 1000), gonvml.SUCCESS }
-	d.GetUtilizationRatesFunc = func() (gonvml.Utilization, gonvml.Return) {
-		return gonvml.Utilization{Gpu: 87, Memory: 40}, gonvml.SUCCESS
-	}
-	d.GetClockInfoFunc = func(gonvml.ClockType) (uint32, gonvml.Return) { return 1980, gonvml.SUCCESS }
-	d.GetTemperatureFunc = func(gonvml.TemperatureSensors) (uint32, gonvml.Return) { return 61, gonvml.SUCCESS }
-	d.GetEnforcedPowerLimitFunc = func() (uint32, gonvml.Return) { return 700000, gonvml.SUCCESS }
-	d.GetCurrentClocksEventReasonsFunc = func() (uint64, gonvml.Return) { return 0, gonvml.SUCCESS }
-}
-
-func newServer(t *testing.T, powerW ...float64) (*server.Server, []*fakeGPU) {
+func newServer(t *testing.T, powerW ...float64) (*server.Server, []*nvmlfake.GPU) {
 	t.Helper()
-	s := dgxh100.New()
-	var fakes []*fakeGPU
-	for i, d := range s.Devices {
-		f := &fakeGPU{powerW: 100, counter: uint64(1e9 + i)}
-		if i < len(powerW) {
-			f.powerW = powerW[i]
-		}
-		telemetry(d.(*server.Device), f)
-		fakes = append(fakes, f)
-	}
-	return s, fakes
+	return nvmlfake.NewDGXH100(powerW...)
 }
 
 // clockSink stamps readings with a test-controlled clock.
@@ -104,13 +53,11 @@ func (c *clockSink) samples() []record.Sample {
 
 // drive steps the clock by 100 ms for d, reading power every step and the
 // counter every second, as Run does.
-func drive(c *Collector, sink *clockSink, fakes []*fakeGPU, d time.Duration, powerW func(i int) float64) {
+func drive(c *Collector, sink *clockSink, fakes []*nvmlfake.GPU, d time.Duration, powerW func(i int) float64) {
 	for step := time.Duration(0); step < d; step += 100 * time.Millisecond {
 		for i, f := range fakes {
-			f.mu.Lock()
-			f.powerW = powerW(i)
-			f.mu.Unlock()
-			f.advance(100 * time.Millisecond)
+			f.SetPower(powerW(i))
+			f.Advance(100 * time.Millisecond)
 		}
 		sink.now += 100 * time.Millisecond
 		c.readPower(sink)
@@ -183,9 +130,7 @@ func TestCounterReset(t *testing.T) {
 	sink := &clockSink{base: time.Now()}
 	c.ReadEnergy(sink)
 	drive(c, sink, fakes[:1], 3*time.Second, func(int) float64 { return 200 })
-	fakes[0].mu.Lock()
-	fakes[0].counter = 0 // driver reload
-	fakes[0].mu.Unlock()
+	fakes[0].ResetCounter() // driver reload
 	drive(c, sink, fakes[:1], 3*time.Second, func(int) float64 { return 200 })
 	h := c.Health()
 	if h.Errors != 1 || !strings.Contains(h.Message, "went backwards") {
