@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make demo`: runs the built tcobench's demo (a local Ollama with a generated
-# model, checked by tcobench doctor; later a benchmark and its report).
+# model, checked by tcobench doctor, then a real benchmark, its price and its report).
 # make has already installed the Debian packages, built Ollama and bin/tcobench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
