@@ -130,7 +130,11 @@ func scanRun(sc interface{ Scan(...any) error }) (RunRow, error) {
 	if err := sc.Scan(&r.ID, &r.Dir, &r.Name, &r.Workload, &r.Target, &r.Model, &r.Series, &r.Backend, &r.ServerVersion, &started, &partial, &passed); err != nil {
 		return r, err
 	}
-	r.StartedAt, _ = time.Parse(time.RFC3339Nano, started)
+	t, err := time.Parse(time.RFC3339Nano, started)
+	if err != nil {
+		return r, fmt.Errorf("stored run %s: start time %q: %w", r.ID, started, err)
+	}
+	r.StartedAt = t
 	r.Partial = partial != 0
 	if passed.Valid {
 		p := passed.Int64 != 0
