@@ -42,7 +42,7 @@ test: ollama check ## all tests, with the race detector, against the real local 
 	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 
 bench: ollama $(PRIVATE_TMP) ## self-benchmarks: the harness's own figures against a minimal client (docs/performance.md)
-	$(GO) run ./bench/perf/cmd/perfbench $(BENCH_FLAGS)
+	$(GO) run ./perf/cmd/perfbench $(BENCH_FLAGS)
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
 
 fuzz: $(PRIVATE_TMP) ## run each fuzz target briefly

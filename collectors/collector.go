@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Reading is one value a collector observed at a moment. At must come from
@@ -34,7 +34,7 @@ type Collector interface {
 	// collector; it is recorded in its health.
 	Run(ctx context.Context, sink Sink) error
 	// Health reports how the collector did so far.
-	Health() record.CollectorHealth
+	Health() runrecord.CollectorHealth
 }
 
 // WindowCollector is a collector that reads a whole span after the fact

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Health tracks a collector's own account of how it did. The zero value is
@@ -70,10 +70,10 @@ func (h *Health) Note(msg string) {
 }
 
 // Report returns the health as recorded in run.json.
-func (h *Health) Report(name string) record.CollectorHealth {
+func (h *Health) Report(name string) runrecord.CollectorHealth {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	r := record.CollectorHealth{
+	r := runrecord.CollectorHealth{
 		Name:    name,
 		OK:      !h.failed && (h.samples > 0 || h.errors == 0),
 		Samples: h.samples,

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Session runs a registry's collectors and keeps their readings.
@@ -134,12 +134,12 @@ func (s *Session) collectWindow(ctx context.Context, wc WindowCollector, end tim
 
 // Samples returns the readings on the run clock whose zero is zero (readings
 // before zero get negative times), sorted by time.
-func (s *Session) Samples(zero time.Time) []record.Sample {
+func (s *Session) Samples(zero time.Time) []runrecord.Sample {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]record.Sample, len(s.readings))
+	out := make([]runrecord.Sample, len(s.readings))
 	for i, r := range s.readings {
-		out[i] = record.Sample{TNS: r.At.Sub(zero).Nanoseconds(), Collector: r.Collector, Metric: r.Metric, Labels: r.Labels, Value: r.Value}
+		out[i] = runrecord.Sample{TNS: r.At.Sub(zero).Nanoseconds(), Collector: r.Collector, Metric: r.Metric, Labels: r.Labels, Value: r.Value}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].TNS < out[j].TNS })
 	return out
@@ -147,8 +147,8 @@ func (s *Session) Samples(zero time.Time) []record.Sample {
 
 // Health returns each collector's health, with errors that ended a
 // collector folded in.
-func (s *Session) Health() []record.CollectorHealth {
-	out := make([]record.CollectorHealth, 0, len(s.cs))
+func (s *Session) Health() []runrecord.CollectorHealth {
+	out := make([]runrecord.CollectorHealth, 0, len(s.cs))
 	for _, c := range s.cs {
 		h := c.Health()
 		h.Name = c.Name()

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // fake is a scripted collector.
@@ -23,7 +23,7 @@ type fake struct {
 
 func (f *fake) Name() string                          { return f.name }
 func (f *fake) Run(ctx context.Context, s Sink) error { return f.run(ctx, s) }
-func (f *fake) Health() record.CollectorHealth        { return f.health.Report(f.name) }
+func (f *fake) Health() runrecord.CollectorHealth     { return f.health.Report(f.name) }
 func (f *fake) Mark(s Sink) {
 	f.marks++
 	s.Add(Reading{At: time.Now(), Metric: "mark"})
@@ -84,7 +84,7 @@ func TestOneFailureDoesNotSinkOthers(t *testing.T) {
 	s.Stop(context.Background())
 	s.Stop(context.Background()) // idempotent
 
-	h := map[string]record.CollectorHealth{}
+	h := map[string]runrecord.CollectorHealth{}
 	for _, x := range s.Health() {
 		h[x.Name] = x
 	}
@@ -124,7 +124,7 @@ func TestOneFailureDoesNotSinkOthers(t *testing.T) {
 	if err := WriteTelemetry(dir, samples); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := os.ReadFile(filepath.Join(dir, record.TelemetryFile)); strings.Count(string(b), "\n") != len(samples) {
+	if b, _ := os.ReadFile(filepath.Join(dir, runrecord.TelemetryFile)); strings.Count(string(b), "\n") != len(samples) {
 		t.Errorf("telemetry.jsonl has %d lines, want %d", strings.Count(string(b), "\n"), len(samples))
 	}
 }

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // WriteTelemetry writes samples as dir/telemetry.jsonl.
-func WriteTelemetry(dir string, samples []record.Sample) error {
-	w, err := record.CreateJSONL(filepath.Join(dir, record.TelemetryFile))
+func WriteTelemetry(dir string, samples []runrecord.Sample) error {
+	w, err := runrecord.CreateJSONL(filepath.Join(dir, runrecord.TelemetryFile))
 	if err != nil {
 		return err
 	}

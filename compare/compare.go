@@ -6,8 +6,8 @@ import (
 	"math"
 	"strings"
 
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/report/rundata"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Verdicts of a row.
@@ -158,7 +158,7 @@ func Runs(base, cand *rundata.Data, cfg Config) (*Result, error) {
 	return r, nil
 }
 
-func workloadName(r *record.Run) string {
+func workloadName(r *runrecord.Run) string {
 	if r.Config.Workload != "" {
 		return r.Config.Workload
 	}
@@ -181,7 +181,7 @@ func usable(base, cand *rundata.Data) error {
 	return nil
 }
 
-func notes(b, c *record.Run) []string {
+func notes(b, c *runrecord.Run) []string {
 	var out []string
 	add := func(what, x, y string) {
 		if x != y {

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tcobench/tcobench/bench"
-	"github.com/tcobench/tcobench/bench/backend"
-	"github.com/tcobench/tcobench/bench/fakeserver"
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/fakeserver"
+	"github.com/tcobench/tcobench/load"
+	"github.com/tcobench/tcobench/modelapi"
+	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/workloads"
 )
 
@@ -22,10 +22,10 @@ func benchRun(t *testing.T, name string, firstToken time.Duration) string {
 	srv := httptest.NewServer(fakeserver.New(fakeserver.Options{Tokens: 8, FirstTokenDelay: firstToken, TokenDelay: time.Millisecond}))
 	defer srv.Close()
 	dir := filepath.Join(t.TempDir(), name)
-	_, err := bench.Run(context.Background(), bench.Config{
-		OutDir: dir, Name: name, Target: srv.URL, Backend: backend.KindOpenAIChat, Model: "fake",
-		Plan:           bench.SimplePlan(32, 8),
-		Load:           record.LoadConfig{Mode: workloads.ArrivalConstant, RatePerS: 80, Count: 160},
+	_, err := load.Run(context.Background(), load.Config{
+		OutDir: dir, Name: name, Target: srv.URL, Backend: modelapi.KindOpenAIChat, Model: "fake",
+		Plan:           load.SimplePlan(32, 8),
+		Load:           runrecord.LoadConfig{Mode: workloads.ArrivalConstant, RatePerS: 80, Count: 160},
 		RequestTimeout: 5 * time.Second, Grace: time.Second, Version: "test",
 	})
 	if err != nil {

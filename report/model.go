@@ -8,8 +8,8 @@ import (
 	"sort"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/report/rundata"
+	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
 )
 
@@ -54,11 +54,11 @@ type RunReport struct {
 	Errors        map[string]int `json:"errors,omitempty"`
 	ErrorExamples []string       `json:"error_examples,omitempty"`
 	// Tasks lists the task names seen, with counts.
-	Tasks      map[string]int           `json:"tasks,omitempty"`
-	Energy     *record.Energy           `json:"energy,omitempty"`
-	Collectors []record.CollectorHealth `json:"collectors,omitempty"`
-	Cost       *CostView                `json:"cost,omitempty"`
-	Warnings   []string                 `json:"warnings,omitempty"`
+	Tasks      map[string]int              `json:"tasks,omitempty"`
+	Energy     *runrecord.Energy           `json:"energy,omitempty"`
+	Collectors []runrecord.CollectorHealth `json:"collectors,omitempty"`
+	Cost       *CostView                   `json:"cost,omitempty"`
+	Warnings   []string                    `json:"warnings,omitempty"`
 }
 
 // CostView is the cost part of a run report.
@@ -104,7 +104,7 @@ func Load(dir string) (*Report, error) {
 		return nil, err
 	}
 	if len(dirs) == 0 {
-		return nil, fmt.Errorf("%s: neither a run directory (no %s) nor a suite directory (no run directories in it)", dir, record.RunFile)
+		return nil, fmt.Errorf("%s: neither a run directory (no %s) nor a suite directory (no run directories in it)", dir, runrecord.RunFile)
 	}
 	var ds []*rundata.Data
 	for _, d := range dirs {
@@ -192,7 +192,7 @@ func errorsAndTasks(d *rundata.Data) (map[string]int, []string, map[string]int) 
 		if a.OK {
 			continue
 		}
-		errs[orDefault(a.ErrorClass, record.ErrOther)]++
+		errs[orDefault(a.ErrorClass, runrecord.ErrOther)]++
 		if msg := a.ErrorClass + ": " + a.Error; len(ex) < 5 && !seen[msg] {
 			seen[msg] = true
 			ex = append(ex, msg)
@@ -204,12 +204,12 @@ func errorsAndTasks(d *rundata.Data) (map[string]int, []string, map[string]int) 
 	return errs, ex, tasks
 }
 
-func configFigures(run *record.Run) []rundata.Figure {
+func configFigures(run *runrecord.Run) []rundata.Figure {
 	c := run.Config
 	out := []rundata.Figure{}
 	add := func(label string, v float64, unit string) {
 		if v != 0 {
-			out = append(out, rundata.Figure{Label: label, Value: v, Unit: unit, Provenance: record.Configured, Source: "run configuration"})
+			out = append(out, rundata.Figure{Label: label, Value: v, Unit: unit, Provenance: runrecord.Configured, Source: "run configuration"})
 		}
 	}
 	add("Concurrency", float64(c.Load.Concurrency), "users")
@@ -225,7 +225,7 @@ func configFigures(run *record.Run) []rundata.Figure {
 	return out
 }
 
-func serverText(s record.ServerInfo) string {
+func serverText(s runrecord.ServerInfo) string {
 	out := orDefault(s.Kind, "unknown server")
 	if s.Version != "" {
 		out += " " + s.Version
@@ -233,7 +233,7 @@ func serverText(s record.ServerInfo) string {
 	return out
 }
 
-func loadText(l record.LoadConfig) string {
+func loadText(l runrecord.LoadConfig) string {
 	switch {
 	case l.Mode == "closed" || l.Concurrency > 0 && l.RatePerS == 0:
 		return fmt.Sprintf("%s, %d concurrent users", orDefault(l.Mode, "closed"), l.Concurrency)

@@ -7,11 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tcobench/tcobench/bench"
-	"github.com/tcobench/tcobench/bench/backend"
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/internal/localserver"
+	"github.com/tcobench/tcobench/internal/localserver/localservertest"
+	"github.com/tcobench/tcobench/load"
+	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/report"
+	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/suite"
 	"github.com/tcobench/tcobench/workloads"
 )
@@ -23,7 +24,7 @@ func TestSuiteAgainstLocalOllama(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a real model server")
 	}
-	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	yaml := `name: two-workloads
 defaults: {backend: ollama, count: 2, request_timeout: 60s, seed: 1}
 workloads: [draft-email, meeting-summary]
@@ -50,8 +51,8 @@ loads:
 			}
 			return x, ok
 		}
-		_, err = bench.Run(ctx, bench.Config{Name: sp.Name, OutDir: dir, Target: sp.URL, Backend: backend.KindOllama, Model: sp.Model,
-			Plan: *plan, Load: record.LoadConfig{Mode: "closed", Concurrency: sp.Load.Concurrency, Count: sp.Count},
+		_, err = load.Run(ctx, load.Config{Name: sp.Name, OutDir: dir, Target: sp.URL, Backend: modelapi.KindOllama, Model: sp.Model,
+			Plan: *plan, Load: runrecord.LoadConfig{Mode: "closed", Concurrency: sp.Load.Concurrency, Count: sp.Count},
 			RequestTimeout: sp.RequestTimeout.D(), Grace: time.Second, Seed: sp.Seed, Version: "test"})
 		return err
 	}

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/report/rundata"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // RunRow is a stored run.
@@ -50,7 +50,7 @@ type Filter struct {
 
 // SaveRun stores a run and its figures (computed from the run directory),
 // replacing an earlier save of the same run ID. run may be nil to read dir/run.json.
-func (s *Store) SaveRun(ctx context.Context, dir string, run *record.Run) error {
+func (s *Store) SaveRun(ctx context.Context, dir string, run *runrecord.Run) error {
 	d, err := rundata.FromRun(dir, run)
 	if err != nil {
 		return fmt.Errorf("save run: %w", err)
@@ -220,7 +220,7 @@ func (f Filter) describe() string {
 
 // SeriesKey identifies the runs that a trend or a baseline compares: the
 // same workload, target, model and load point.
-func SeriesKey(run *record.Run) string {
+func SeriesKey(run *runrecord.Run) string {
 	c := run.Config
 	w := c.Workload
 	if w == "" {

@@ -3,16 +3,17 @@ package suite
 import (
 	"errors"
 	"fmt"
-	"github.com/tcobench/tcobench/internal/yamlpath"
 	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/tcobench/tcobench/internal/yamlpath"
+
 	"go.yaml.in/yaml/v3"
 
-	"github.com/tcobench/tcobench/bench/backend"
+	"github.com/tcobench/tcobench/modelapi"
 )
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
@@ -121,8 +122,8 @@ func (s *Suite) checkSettings(root *yaml.Node, st Settings, at ...string) error 
 			return s.errAt(root, fmt.Sprintf("unknown SLO metric %q (want ttft, tpot, e2e or task_latency)", m), append(at, "slos", m)...)
 		}
 	}
-	if st.Backend != "" && !slices.Contains(backend.Kinds, st.Backend) {
-		return s.errAt(root, fmt.Sprintf("unknown backend %q (want one of %s)", st.Backend, strings.Join(backend.Kinds, ", ")), append(at, "backend")...)
+	if st.Backend != "" && !slices.Contains(modelapi.Kinds, st.Backend) {
+		return s.errAt(root, fmt.Sprintf("unknown backend %q (want one of %s)", st.Backend, strings.Join(modelapi.Kinds, ", ")), append(at, "backend")...)
 	}
 	if st.Count < 0 {
 		return s.errAt(root, "count must not be negative", append(at, "count")...)

@@ -6,7 +6,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Options are what the user states about the deployment and the future.
@@ -43,7 +43,7 @@ func DefaultOptions() Options {
 // Compare prices a run: one node of hw at site against every model of cat.
 // It refuses a run without completed tasks or throughput rather than price
 // nothing, and options out of range rather than silently correct them.
-func Compare(run *record.Run, hw *Hardware, site *Site, cat *Catalog, opt Options) (*Comparison, error) {
+func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Options) (*Comparison, error) {
 	if err := checkInputs(run, hw, site, cat, &opt); err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func Compare(run *record.Run, hw *Hardware, site *Site, cat *Catalog, opt Option
 	return c, nil
 }
 
-func checkInputs(run *record.Run, hw *Hardware, site *Site, cat *Catalog, opt *Options) error {
+func checkInputs(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt *Options) error {
 	var errs []error
 	if run == nil || run.Summary == nil {
 		return errors.New("the run has no summary: nothing to price (was it interrupted before it finished?)")

@@ -7,25 +7,25 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // fixtureRun is a realistic run record: a support-ticket workload, 40 tasks
 // of 3 requests in a 120 s window, with cached and reasoning tokens.
-func fixtureRun() *record.Run {
-	return &record.Run{
-		Schema: record.SchemaVersion, ID: "fixture",
-		Config:   record.RunConfig{Model: "llama3.1:8b"},
-		Workload: record.WorkloadInfo{Name: "tier1-support-ticket", Tasks: 40},
-		Summary: &record.Summary{
+func fixtureRun() *runrecord.Run {
+	return &runrecord.Run{
+		Schema: runrecord.SchemaVersion, ID: "fixture",
+		Config:   runrecord.RunConfig{Model: "llama3.1:8b"},
+		Workload: runrecord.WorkloadInfo{Name: "tier1-support-ticket", Tasks: 40},
+		Summary: &runrecord.Summary{
 			WindowS:  120,
-			Requests: record.RequestCounts{Measured: 120, OK: 120, Sent: 120, Scheduled: 120},
-			Tasks:    record.TaskCounts{Started: 40, Completed: 40, Succeeded: 40},
-			Throughput: record.Throughput{RequestsPerS: 1, TasksPerS: 1.0 / 3,
+			Requests: runrecord.RequestCounts{Measured: 120, OK: 120, Sent: 120, Scheduled: 120},
+			Tasks:    runrecord.TaskCounts{Started: 40, Completed: 40, Succeeded: 40},
+			Throughput: runrecord.Throughput{RequestsPerS: 1, TasksPerS: 1.0 / 3,
 				InputTokensPerS: 2400, OutputTokensPerS: 300},
-			TokenTotals: record.TokenTotals{Input: 288000, CachedInput: 96000, Output: 36000, Reasoning: 6000, FromUsage: 120},
+			TokenTotals: runrecord.TokenTotals{Input: 288000, CachedInput: 96000, Output: 36000, Reasoning: 6000, FromUsage: 120},
 		},
-		Energy: &record.Energy{Measured: false, Reason: "no NVIDIA driver"},
+		Energy: &runrecord.Energy{Measured: false, Reason: "no NVIDIA driver"},
 	}
 }
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // TestMeasuredEnergyIsUsedAndLabelled: a run that measured GPU energy is
@@ -13,9 +13,9 @@ import (
 // the profile's power model.
 func TestMeasuredEnergyIsUsedAndLabelled(t *testing.T) {
 	run := fixtureRun()
-	run.Energy = &record.Energy{Measured: true, Source: "nvml", Reliable: true, WindowS: 120,
+	run.Energy = &runrecord.Energy{Measured: true, Source: "nvml", Reliable: true, WindowS: 120,
 		GPUEnergyJ: 600000, AvgGPUPowerW: 5000,
-		Idle: &record.IdleBaseline{GPUPowerW: 600, Provenance: record.Measured}}
+		Idle: &runrecord.IdleBaseline{GPUPowerW: 600, Provenance: runrecord.Measured}}
 	hw, site := mustHW(t, "8xh100-sxm"), mustSite(t, "us-colo")
 	opt := DefaultOptions()
 	c, err := Compare(run, hw, site, mustCatalog(t), opt)

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // runFigures takes the measured inputs from the run record.
-func runFigures(run *record.Run) RunFigures {
+func runFigures(run *runrecord.Run) RunFigures {
 	s := run.Summary
 	tt := s.TokenTotals
 	tokSrc := "summary.tokens"
@@ -36,7 +36,7 @@ func runFigures(run *record.Run) RunFigures {
 	}
 }
 
-func runNotes(run *record.Run) []string {
+func runNotes(run *runrecord.Run) []string {
 	var n []string
 	if run.Partial {
 		n = append(n, "the run is partial ("+run.PartialReason+"): its throughput may not be representative")
@@ -49,7 +49,7 @@ func runNotes(run *record.Run) []string {
 }
 
 // runTokens are the measured tokens to price: per request when given, else the totals.
-func runTokens(run *record.Run, reqs []RequestTokens) (RequestTokens, string) {
+func runTokens(run *runrecord.Run, reqs []RequestTokens) (RequestTokens, string) {
 	if len(reqs) > 0 {
 		var t RequestTokens
 		for _, r := range reqs {
@@ -64,7 +64,7 @@ func runTokens(run *record.Run, reqs []RequestTokens) (RequestTokens, string) {
 
 // powerModel chooses the node power: from the run's energy counter when it
 // measured one (GPU energy × the profile's node/GPU ratio), else the profile's.
-func powerModel(run *record.Run, hw *Hardware, site *Site, rf RunFigures) (PowerFigures, params, []string) {
+func powerModel(run *runrecord.Run, hw *Hardware, site *Site, rf RunFigures) (PowerFigures, params, []string) {
 	p := profileParams(hw, site)
 	p.tasksPerS, p.requestsPerS = rf.TasksPerS.Value, rf.RequestsPerS.Value
 	p.tokensPerS, p.outputTokensPerS = rf.TokensPerS.Value, rf.OutputTokensPerS.Value
@@ -107,7 +107,7 @@ func powerModel(run *record.Run, hw *Hardware, site *Site, rf RunFigures) (Power
 }
 
 // recordedAPI lists the workload's recorded API cost per task, by model name.
-func recordedAPI(run *record.Run) []RecordedAPICost {
+func recordedAPI(run *runrecord.Run) []RecordedAPICost {
 	var out []RecordedAPICost
 	for model, usd := range run.Workload.RecordedAPICostUSD {
 		out = append(out, RecordedAPICost{Model: model, USDPerTask: fig(usd, Measured, "measured and recorded by the workload's source ("+run.Workload.Name+")")})

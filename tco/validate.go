@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/tcobench/tcobench/internal/yamlpath"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tcobench/tcobench/internal/yamlpath"
 
 	"go.yaml.in/yaml/v3"
 )

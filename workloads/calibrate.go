@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/modelapi"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -98,7 +100,7 @@ func fitLine(s []CalibrationSample) (slope, icpt float64, err error) {
 
 // promptTokens sends text and returns the server's prompt token count.
 func promptTokens(ctx context.Context, o CalibrateOptions, text string) (int, error) {
-	msgs := []Message{{Role: "user", Content: text}}
+	msgs := []modelapi.Message{{Role: "user", Content: text}}
 	var path string
 	var body any
 	switch o.API {

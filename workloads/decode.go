@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/tcobench/tcobench/internal/yamlpath"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/tcobench/tcobench/internal/yamlpath"
 
 	"go.yaml.in/yaml/v3"
 )

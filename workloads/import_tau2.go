@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/modelapi"
+
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -109,9 +111,9 @@ func tau2Calls(s tau2Sim, system, model string) ([]Call, []time.Time, error) {
 	}
 	var calls []Call
 	var ats []time.Time
-	var pending []Message
+	var pending []modelapi.Message
 	if system != "" {
-		pending = append(pending, Message{Role: "system", Content: system})
+		pending = append(pending, modelapi.Message{Role: "system", Content: system})
 	}
 	var prevTS, lastCallTS time.Time
 	for j, m := range s.Messages {
@@ -153,13 +155,13 @@ func tau2Calls(s tau2Sim, system, model string) ([]Call, []time.Time, error) {
 	return calls, ats, nil
 }
 
-func tau2Call(s tau2Sim, m tau2Message, j, k int, pending []Message, model string) (Call, error) {
+func tau2Call(s tau2Sim, m tau2Message, j, k int, pending []modelapi.Message, model string) (Call, error) {
 	u := m.Usage
 	if u.PromptTokens == nil || u.CompletionTokens == nil || *u.PromptTokens < 0 || *u.CompletionTokens < 0 {
 		return Call{}, fmt.Errorf("messages[%d].usage: missing or negative token counts", j)
 	}
 	if len(pending) == 0 {
-		pending = []Message{{Role: "user", Content: "(continue)"}}
+		pending = []modelapi.Message{{Role: "user", Content: "(continue)"}}
 	}
 	return Call{Task: s.ID, Step: fmt.Sprintf("call%d", k+1), Model: model, Messages: pending, Carry: k > 0,
 		PromptTokens: *u.PromptTokens, CompletionTokens: *u.CompletionTokens,
@@ -168,14 +170,14 @@ func tau2Call(s tau2Sim, m tau2Message, j, k int, pending []Message, model strin
 
 // tau2Context renders a non-call message as the agent saw it: tool results
 // become user messages (so no tool_call ids are needed on replay).
-func tau2Context(m tau2Message) Message {
+func tau2Context(m tau2Message) modelapi.Message {
 	switch m.Role {
 	case "tool":
-		return Message{Role: "user", Content: "Tool result: " + tau2Text(m)}
+		return modelapi.Message{Role: "user", Content: "Tool result: " + tau2Text(m)}
 	case "assistant":
-		return Message{Role: "assistant", Content: tau2Text(m)}
+		return modelapi.Message{Role: "assistant", Content: tau2Text(m)}
 	}
-	return Message{Role: "user", Content: tau2Text(m)}
+	return modelapi.Message{Role: "user", Content: tau2Text(m)}
 }
 
 func tau2Text(m tau2Message) string {

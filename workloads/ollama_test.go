@@ -16,12 +16,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tcobench/tcobench/bench"
-	"github.com/tcobench/tcobench/bench/backend"
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/internal/localserver"
+	"github.com/tcobench/tcobench/internal/localserver/localservertest"
+	"github.com/tcobench/tcobench/load"
+	"github.com/tcobench/tcobench/modelapi"
+	"github.com/tcobench/tcobench/recorder"
+	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/workloads"
-	"github.com/tcobench/tcobench/workloads/recorder"
 )
 
 type chatResp struct {
@@ -35,7 +36,7 @@ type chatResp struct {
 }
 
 // chat sends one non-streamed chat call and decodes the answer.
-func chat(t *testing.T, base, model, task string, msgs []workloads.Message, maxTokens int) chatResp {
+func chat(t *testing.T, base, model, task string, msgs []modelapi.Message, maxTokens int) chatResp {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"model": model, "messages": msgs, "max_tokens": maxTokens})
 	req, _ := http.NewRequest(http.MethodPost, base+"/v1/chat/completions", bytes.NewReader(body))
@@ -67,7 +68,7 @@ func TestCatalogAgainstOllama(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sends 4,000-6,000-token prompts to a CPU model (about a minute)")
 	}
-	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	for _, name := range workloads.CatalogNames() {
 		p, err := workloads.Open(name, workloads.ResolveOptions{})
 		if err != nil {
@@ -96,26 +97,26 @@ func TestCatalogAgainstOllama(t *testing.T) {
 		return in, ok
 	}
 	start := time.Now()
-	dir := runPlan(t, srv, p, record.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 1, Count: 1})
+	dir := runPlan(t, srv, p, runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 1, Count: 1})
 	checkAttempts(t, dir, 5)
 	t.Logf("tier1-support-ticket: one task of 5 steps through the load engine, %s", time.Since(start).Round(time.Millisecond))
 }
 
-func runPlan(t *testing.T, srv *localserver.Server, p *workloads.Plan, load record.LoadConfig) string {
+func runPlan(t *testing.T, srv *localserver.Server, p *workloads.Plan, lc runrecord.LoadConfig) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "run")
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	if _, err := bench.Run(ctx, bench.Config{OutDir: dir, Name: p.Name, Target: srv.URL(), Backend: backend.KindOpenAIChat,
-		Model: srv.Model(), Plan: *p, Load: load, RequestTimeout: 3 * time.Minute, Grace: time.Second, Version: "test"}); err != nil {
+	if _, err := load.Run(ctx, load.Config{OutDir: dir, Name: p.Name, Target: srv.URL(), Backend: modelapi.KindOpenAIChat,
+		Model: srv.Model(), Plan: *p, Load: lc, RequestTimeout: 3 * time.Minute, Grace: time.Second, Version: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	return dir
 }
 
-func checkAttempts(t *testing.T, dir string, want int) []record.Attempt {
+func checkAttempts(t *testing.T, dir string, want int) []runrecord.Attempt {
 	t.Helper()
-	atts, err := record.LoadAttempts(dir)
+	atts, err := runrecord.LoadAttempts(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func checkAttempts(t *testing.T, dir string, want int) []record.Attempt {
 // TestCalibrateOllama: after calibration, synthesised prompts land within
 // 5% of the asked token length, read through both APIs.
 func TestCalibrateOllama(t *testing.T) {
-	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	ctx := context.Background()
 	for _, api := range []string{"openai", "ollama"} {
 		c, err := workloads.Calibrate(ctx, workloads.CalibrateOptions{Target: srv.URL(), Model: srv.Model(), API: api})
@@ -149,7 +150,7 @@ func TestCalibrateOllama(t *testing.T) {
 		}
 		for _, n := range []int{300, 800} {
 			text := workloads.SynthText(uint64(n)*7, n, c.TokensPerChar)
-			r := chat(t, srv.URL(), srv.Model(), "", []workloads.Message{{Role: "user", Content: text}}, 1)
+			r := chat(t, srv.URL(), srv.Model(), "", []modelapi.Message{{Role: "user", Content: text}}, 1)
 			got := float64(r.Usage.PromptTokens) - c.OverheadTokens
 			if e := math.Abs(got-float64(n)) / float64(n); e > 0.05 {
 				t.Errorf("%s: asked %d tokens, server counted %.0f (+%.0f overhead): %.1f%% off", api, n, got, c.OverheadTokens, 100*e)
@@ -169,7 +170,7 @@ func TestCalibrateOllama(t *testing.T) {
 // against the real local Ollama, then replays the recording with the load
 // engine in both replay modes.
 func TestRecordReplayOllama(t *testing.T) {
-	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	up, _ := url.Parse(srv.URL())
 	tracePath := filepath.Join(t.TempDir(), "rec.jsonl")
 	f, err := os.Create(tracePath)
@@ -181,11 +182,11 @@ func TestRecordReplayOllama(t *testing.T) {
 		t.Fatal(err)
 	}
 	proxy := httptest.NewServer(rec)
-	msgs := []workloads.Message{{Role: "system", Content: "You are a support agent."}}
+	msgs := []modelapi.Message{{Role: "system", Content: "You are a support agent."}}
 	for i, q := range []string{"My card was declined abroad.", "I am in Lisbon, card ends 4821.", "Thanks, please confirm by email."} {
-		msgs = append(msgs, workloads.Message{Role: "user", Content: q})
+		msgs = append(msgs, modelapi.Message{Role: "user", Content: q})
 		r := chat(t, proxy.URL, srv.Model(), "ticket-42", msgs, 6+i)
-		msgs = append(msgs, workloads.Message{Role: "assistant", Content: r.Choices[0].Message.Content})
+		msgs = append(msgs, modelapi.Message{Role: "assistant", Content: r.Choices[0].Message.Content})
 	}
 	chat(t, proxy.URL, srv.Model(), "other-task", msgs[:2], 3)
 	proxy.Close()
@@ -205,9 +206,9 @@ func TestRecordReplayOllama(t *testing.T) {
 	for _, mode := range []string{workloads.ReplayRecorded, workloads.ReplayLive} {
 		t.Run(mode, func(t *testing.T) {
 			p, _ := workloads.Open(tracePath, workloads.ResolveOptions{Replay: mode})
-			dir := runPlan(t, srv, p, record.LoadConfig{Mode: workloads.ArrivalTrace, TimeScale: 0.01})
+			dir := runPlan(t, srv, p, runrecord.LoadConfig{Mode: workloads.ArrivalTrace, TimeScale: 0.01})
 			atts := checkAttempts(t, dir, 4)
-			run, err := record.ReadRun(dir)
+			run, err := runrecord.ReadRun(dir)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,6 +4,8 @@
 // traces, and the resolved Plan that the load engine (package bench) runs.
 package workloads
 
+import "github.com/tcobench/tcobench/modelapi"
+
 // Plan is a workload resolved for one run: concrete task instances, each with
 // rendered messages and sampled delays, and how they arrive. The load engine
 // runs a Plan; it never reads the workload file format itself.
@@ -91,7 +93,7 @@ type Step struct {
 	// MaxTokens is the output limit sent to the server.
 	MaxTokens int
 	// Messages are this step's own new messages.
-	Messages []Message
+	Messages []modelapi.Message
 	// Carry lists earlier steps whose messages and output are prepended, in
 	// step order, to this step's messages (growing context). CarryAll carries
 	// every earlier step.
@@ -103,10 +105,4 @@ type Step struct {
 	// PromptTokens is the intended prompt length when the text was synthesised
 	// from a length spec (0 otherwise), so estimates can be checked.
 	PromptTokens int
-}
-
-// Message is one chat message.
-type Message struct {
-	Role    string `json:"role" yaml:"role"`
-	Content string `json:"content" yaml:"content"`
 }

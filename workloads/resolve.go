@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/modelapi"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -189,7 +191,7 @@ func (r *resolver) build(ti, i int) (Instance, error) {
 				return Instance{}, fmt.Errorf("step %s message %d: %w", st.ID, k, err)
 			}
 			st.PromptTokens += tokens
-			st.Messages = append(st.Messages, Message{Role: m.Role, Content: text})
+			st.Messages = append(st.Messages, modelapi.Message{Role: m.Role, Content: text})
 		}
 		if st.RecordedOutput == "" {
 			n := s.OutputTokens

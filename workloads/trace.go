@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/modelapi"
+
 	"bufio"
 	"bytes"
 	"encoding/json"
@@ -54,8 +56,8 @@ type Call struct {
 	// Messages are the request's messages. With Carry false they are the
 	// whole context as sent; with Carry true they are only the new messages
 	// after the task's earlier calls and outputs.
-	Messages []Message `json:"messages,omitempty"`
-	Carry    bool      `json:"carry,omitempty"`
+	Messages []modelapi.Message `json:"messages,omitempty"`
+	Carry    bool               `json:"carry,omitempty"`
 	// PadTokens is synthesised text appended to the call's first message on
 	// replay, standing in for prompt tokens the source counted but did not
 	// record (tau2: the provider's tool-use preamble and tool schemas).

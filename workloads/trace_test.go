@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/modelapi"
+
 	"bytes"
 	"reflect"
 	"strings"
@@ -11,7 +13,7 @@ func TestTraceRoundTrip(t *testing.T) {
 	cost, ok := 0.5, true
 	in := &Trace{Header: TraceHeader{Name: "r", Source: "test", Replay: ReplayLive, Arrival: TraceArrival{Process: ArrivalTrace}, Notes: []string{"n"}},
 		Calls: []Call{
-			{AtNS: 0, Task: "t1", Step: "s1", Model: "m", Messages: []Message{{Role: "user", Content: "hi <b>"}}, Output: "hello", PromptTokens: 3, CompletionTokens: 2, LatencyNS: 10, Status: 200, TaskCostUSD: &cost, Success: &ok},
+			{AtNS: 0, Task: "t1", Step: "s1", Model: "m", Messages: []modelapi.Message{{Role: "user", Content: "hi <b>"}}, Output: "hello", PromptTokens: 3, CompletionTokens: 2, LatencyNS: 10, Status: 200, TaskCostUSD: &cost, Success: &ok},
 			{AtNS: 5, HashIDs: []int64{1, 2}, PromptTokens: 700, CompletionTokens: 9},
 			{AtNS: 5, Digests: []Digest{{Role: "user", Chars: 12, SHA256: "ab"}}, OutputDigest: &Digest{Chars: 3, SHA256: "cd"}},
 		}}
@@ -36,14 +38,14 @@ func TestTraceRoundTrip(t *testing.T) {
 // records them) become steps carrying the earlier ones, so live replay
 // carries the server's own replies.
 func TestTracePlanCarry(t *testing.T) {
-	sys := Message{Role: "system", Content: "be brief"}
-	u1 := Message{Role: "user", Content: "first"}
-	u2 := Message{Role: "user", Content: "second"}
+	sys := modelapi.Message{Role: "system", Content: "be brief"}
+	u1 := modelapi.Message{Role: "user", Content: "first"}
+	u2 := modelapi.Message{Role: "user", Content: "second"}
 	tr := &Trace{Header: TraceHeader{Name: "c", Arrival: TraceArrival{Process: ArrivalTrace}}, Calls: []Call{
-		{AtNS: 1e9, Task: "a", Messages: []Message{sys, u1}, Output: "one", LatencyNS: 2e9, CompletionTokens: 5},
-		{AtNS: 2e9, Task: "b", Messages: []Message{u1}, Output: "x", MaxTokens: 7},
-		{AtNS: 4e9, Task: "a", Messages: []Message{sys, u1, {Role: "assistant", Content: "one"}, u2}, Output: "two"},
-		{AtNS: 9e9, Task: "a", Messages: []Message{sys, u2}, Output: "three"},
+		{AtNS: 1e9, Task: "a", Messages: []modelapi.Message{sys, u1}, Output: "one", LatencyNS: 2e9, CompletionTokens: 5},
+		{AtNS: 2e9, Task: "b", Messages: []modelapi.Message{u1}, Output: "x", MaxTokens: 7},
+		{AtNS: 4e9, Task: "a", Messages: []modelapi.Message{sys, u1, {Role: "assistant", Content: "one"}, u2}, Output: "two"},
+		{AtNS: 9e9, Task: "a", Messages: []modelapi.Message{sys, u2}, Output: "three"},
 	}}
 	p := TracePlan(tr, "c", ResolveOptions{})
 	a, _ := p.Instance(0)

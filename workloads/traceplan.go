@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/modelapi"
+
 	"fmt"
 	"strconv"
 )
@@ -81,7 +83,7 @@ func traceInstance(t *Trace, idx []int, i int, seed uint64, tpc float64, timed b
 	if timed {
 		inst.AtNS = first.AtNS
 	}
-	var ctx []Message // the full context of the previous call plus its output
+	var ctx []modelapi.Message // the full context of the previous call plus its output
 	var cost float64
 	var taskCost *float64
 	for k, ci := range idx {
@@ -96,7 +98,7 @@ func traceInstance(t *Trace, idx []int, i int, seed uint64, tpc float64, timed b
 		}
 		full := callMessages(c, ci, seed, tpc, &st)
 		if c.PadTokens > 0 && len(full) > 0 {
-			full = append([]Message(nil), full...)
+			full = append([]modelapi.Message(nil), full...)
 			full[0].Content += "\n\n" + SynthText(mix(seed, uint64(ci), 0xbad), c.PadTokens, tpc)
 			st.PromptTokens += c.PadTokens
 		}
@@ -104,7 +106,7 @@ func traceInstance(t *Trace, idx []int, i int, seed uint64, tpc float64, timed b
 		case k > 0 && c.Carry:
 			st.CarryAll = true
 			st.Messages = full
-			full = append(append([]Message{}, ctx...), full...)
+			full = append(append([]modelapi.Message{}, ctx...), full...)
 		case k > 0 && hasPrefix(full, ctx):
 			st.CarryAll = true
 			st.Messages = full[len(ctx):]
@@ -115,7 +117,7 @@ func traceInstance(t *Trace, idx []int, i int, seed uint64, tpc float64, timed b
 		if st.RecordedOutput == "" {
 			st.RecordedOutput = SynthText(mix(seed, uint64(ci), 0x0a7), c.CompletionTokens, tpc)
 		}
-		ctx = append(append([]Message{}, full...), Message{Role: "assistant", Content: st.RecordedOutput})
+		ctx = append(append([]modelapi.Message{}, full...), modelapi.Message{Role: "assistant", Content: st.RecordedOutput})
 		inst.Steps = append(inst.Steps, st)
 		if c.CostUSD != nil {
 			cost += *c.CostUSD
@@ -149,7 +151,7 @@ func maxTokensOf(c Call) int {
 
 // callMessages returns the call's messages, synthesising text for calls that
 // recorded only lengths, block ids or digests.
-func callMessages(c Call, ci int, seed uint64, tpc float64, st *Step) []Message {
+func callMessages(c Call, ci int, seed uint64, tpc float64, st *Step) []modelapi.Message {
 	switch {
 	case len(c.Messages) > 0:
 		return c.Messages
@@ -157,21 +159,21 @@ func callMessages(c Call, ci int, seed uint64, tpc float64, st *Step) []Message 
 		return digestMessages(c, tpc, st)
 	case len(c.HashIDs) > 0:
 		st.PromptTokens = c.PromptTokens
-		return []Message{{Role: "user", Content: BlocksText(c.HashIDs, c.PromptTokens, tpc)}}
+		return []modelapi.Message{{Role: "user", Content: BlocksText(c.HashIDs, c.PromptTokens, tpc)}}
 	}
 	st.PromptTokens = c.PromptTokens
-	return []Message{{Role: "user", Content: SynthText(mix(seed, uint64(ci), 0x5e9), c.PromptTokens, tpc)}}
+	return []modelapi.Message{{Role: "user", Content: SynthText(mix(seed, uint64(ci), 0x5e9), c.PromptTokens, tpc)}}
 }
 
 // digestMessages stands in for redacted messages: text of the same share of
 // the recorded prompt tokens, seeded by the content hash so equal messages
 // stay equal (and shared prefixes stay shared).
-func digestMessages(c Call, tpc float64, st *Step) []Message {
+func digestMessages(c Call, tpc float64, st *Step) []modelapi.Message {
 	chars := 0
 	for _, d := range c.Digests {
 		chars += d.Chars
 	}
-	out := make([]Message, len(c.Digests))
+	out := make([]modelapi.Message, len(c.Digests))
 	for i, d := range c.Digests {
 		tokens := int(float64(d.Chars)*EstimatedTokensPerChar + 0.5)
 		if c.PromptTokens > 0 && chars > 0 {
@@ -182,7 +184,7 @@ func digestMessages(c Call, tpc float64, st *Step) []Message {
 		if role == "" {
 			role = "user"
 		}
-		out[i] = Message{Role: role, Content: SynthText(hashSeed(d.SHA256), tokens, tpc)}
+		out[i] = modelapi.Message{Role: role, Content: SynthText(hashSeed(d.SHA256), tokens, tpc)}
 	}
 	return out
 }
@@ -195,7 +197,7 @@ func hashSeed(hex string) uint64 {
 	return mix(s, uint64(len(hex)))
 }
 
-func hasPrefix(full, prefix []Message) bool {
+func hasPrefix(full, prefix []modelapi.Message) bool {
 	if len(prefix) == 0 || len(full) <= len(prefix) {
 		return false
 	}

@@ -2,9 +2,10 @@ package workloads
 
 import (
 	"fmt"
-	"github.com/tcobench/tcobench/internal/yamlpath"
 	"path"
 	"text/template"
+
+	"github.com/tcobench/tcobench/internal/yamlpath"
 
 	"go.yaml.in/yaml/v3"
 )

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tcobench/tcobench/bench/record"
-	"github.com/tcobench/tcobench/internal/localserver"
+	"github.com/tcobench/tcobench/internal/localserver/localservertest"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // oneLineErr checks the CLI's error contract: exactly one line on stderr,
@@ -93,7 +93,7 @@ func TestBadEnvValue(t *testing.T) {
 // TestRunAgainstARefusedPort: the run completes, records every attempt as
 // refused and exits 1 with one line saying so and where to look.
 func TestRunAgainstARefusedPort(t *testing.T) {
-	target := localserver.RefusedURL(t)
+	target := localservertest.RefusedURL(t)
 	dir := filepath.Join(t.TempDir(), "run")
 	code, _, stderr := runTcobench(t, "run", "--target", target, "--model", "m", "--requests", "3",
 		"--collectors", "none", "--quiet", "--out", dir)
@@ -102,7 +102,7 @@ func TestRunAgainstARefusedPort(t *testing.T) {
 	}
 	oneLineErr(t, stderr, "no request succeeded: 3 of 3 sent failed (refused=3); is a model server listening at "+target+"?")
 	n := 0
-	err := record.ReadAttempts(dir, func(at *record.Attempt) error {
+	err := runrecord.ReadAttempts(dir, func(at *runrecord.Attempt) error {
 		if n++; at.OK || at.ErrorClass != "refused" {
 			t.Errorf("attempt %d: ok %v class %q, want refused", at.Seq, at.OK, at.ErrorClass)
 		}

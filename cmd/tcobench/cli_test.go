@@ -11,6 +11,7 @@ import (
 
 	"github.com/tcobench/tcobench/internal/gguf"
 	"github.com/tcobench/tcobench/internal/localserver"
+	"github.com/tcobench/tcobench/internal/localserver/localservertest"
 )
 
 // runTcobench runs the CLI in-process with args and returns its exit status
@@ -53,7 +54,7 @@ func TestBadInput(t *testing.T) {
 		{"config unknown key", []string{"--config", unknownKey, "doctor"}, 2, "unknown key(s) targt"},
 		{"config missing", []string{"--config", "/nonexistent/tcobench.yaml", "doctor"}, 2, "not found"},
 		{"bad target URL", []string{"doctor", "--target", "ftp://x"}, 2, "want a URL like"},
-		{"target does not answer", []string{"doctor", "--target", localserver.RefusedURL(t)}, 1, "does not answer"},
+		{"target does not answer", []string{"doctor", "--target", localservertest.RefusedURL(t)}, 1, "does not answer"},
 		{"testmodel without out", []string{"testmodel"}, 2, "--out FILE is required"},
 		{"testmodel bad size", []string{"testmodel", "--size", "huge", "--out", "x.gguf"}, 2, "unknown model size"},
 	}
@@ -125,7 +126,7 @@ func TestTestModelRoundTrip(t *testing.T) {
 
 // TestDoctorLiveServer runs doctor against the real local Ollama.
 func TestDoctorLiveServer(t *testing.T) {
-	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	code, stdout, stderr := runTcobench(t, "doctor", "--target", srv.URL())
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)

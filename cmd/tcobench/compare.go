@@ -13,10 +13,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
-	"github.com/tcobench/tcobench/bench/record"
-	"github.com/tcobench/tcobench/collectors/export"
 	"github.com/tcobench/tcobench/compare"
+	"github.com/tcobench/tcobench/livemetrics"
 	"github.com/tcobench/tcobench/report/rundata"
+	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/store"
 )
 
@@ -156,7 +156,7 @@ func runDirsOf(dir string) ([]string, error) {
 		return nil, err
 	}
 	if len(ds) == 0 {
-		return nil, fmt.Errorf("%s holds no run (no %s in it or below it)", dir, record.RunFile)
+		return nil, fmt.Errorf("%s holds no run (no %s in it or below it)", dir, runrecord.RunFile)
 	}
 	return ds, nil
 }
@@ -165,7 +165,7 @@ func pairUp(ctx context.Context, st *store.Store, baseArg, candArg string, cands
 	var out []pair
 	if baseArg == "last-good" {
 		for _, c := range cands {
-			run, err := record.ReadRun(c)
+			run, err := runrecord.ReadRun(c)
 			if err != nil {
 				return nil, err
 			}
@@ -187,7 +187,7 @@ func pairUp(ctx context.Context, st *store.Store, baseArg, candArg string, cands
 	}
 	if rundata.IsRunDir(candArg) {
 		if !rundata.IsRunDir(baseArg) {
-			return nil, fmt.Errorf("baseline %s is not a run directory (no %s) but the candidate is", baseArg, record.RunFile)
+			return nil, fmt.Errorf("baseline %s is not a run directory (no %s) but the candidate is", baseArg, runrecord.RunFile)
 		}
 		return []pair{{name: filepath.Base(candArg), base: baseArg, cand: candArg}}, nil
 	}
@@ -230,7 +230,7 @@ func (a *app) saveAndPush(ctx context.Context, st *store.Store, pairs []pair, re
 		unusable[u.Name] = true
 	}
 	for _, p := range pairs {
-		run, err := record.ReadRun(p.cand)
+		run, err := runrecord.ReadRun(p.cand)
 		if err != nil {
 			return err
 		}
@@ -248,7 +248,7 @@ func (a *app) saveAndPush(ctx context.Context, st *store.Store, pairs []pair, re
 			fmt.Fprintf(a.errOut, "saved %s in %s (passed: %v)\n", run.ID, st.Where, passed && !unusable[p.name])
 		}
 		if url := a.v.GetString("push"); url != "" {
-			if err := export.Push(ctx, url, export.DefaultJob, run, gateRegistry(run, r, unusable[p.name])); err != nil {
+			if err := livemetrics.Push(ctx, url, livemetrics.DefaultJob, run, gateRegistry(run, r, unusable[p.name])); err != nil {
 				return err
 			}
 		}
@@ -257,7 +257,7 @@ func (a *app) saveAndPush(ctx context.Context, st *store.Store, pairs []pair, re
 }
 
 // gateRegistry holds the gate's verdict on a run as gauges.
-func gateRegistry(run *record.Run, r *compare.Result, unusable bool) *prometheus.Registry {
+func gateRegistry(run *runrecord.Run, r *compare.Result, unusable bool) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	labels := prometheus.Labels{"run_id": run.ID}
 	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "tcobench_gate_regressed", Help: "1 when the regression gate failed the run, 0 when it passed, -1 when the inputs could not be compared."}, []string{"run_id"})

@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tcobench/tcobench/bench"
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/load"
+	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
 )
 
@@ -126,7 +126,7 @@ func checkCostOptions(opt tco.Options) error {
 
 // priceDir prices the run in dir and writes the comparison into its run.json.
 func priceDir(dir string, req costRequest) (*tco.Comparison, error) {
-	run, err := record.ReadRun(dir)
+	run, err := runrecord.ReadRun(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -134,12 +134,12 @@ func priceDir(dir string, req costRequest) (*tco.Comparison, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c, record.WriteRun(dir, run)
+	return c, runrecord.WriteRun(dir, run)
 }
 
 // priceRecord prices run (whose attempts are in dir/requests.jsonl, when
 // present) and stores the comparison in run.Cost; it does not write run.json.
-func priceRecord(dir string, run *record.Run, req costRequest) (*tco.Comparison, error) {
+func priceRecord(dir string, run *runrecord.Run, req costRequest) (*tco.Comparison, error) {
 	opt := req.opt
 	opt.Requests = measuredTokens(dir)
 	c, err := tco.Compare(run, req.hardware, req.site, req.catalog, opt)
@@ -159,8 +159,8 @@ func priceRecord(dir string, run *record.Run, req costRequest) (*tco.Comparison,
 // read: the totals are then priced without long-context tiers (and a note says so).
 func measuredTokens(dir string) []tco.RequestTokens {
 	var out []tco.RequestTokens
-	err := record.ReadAttempts(dir, func(at *record.Attempt) error {
-		if at.Phase == record.PhaseMeasure && at.OK {
+	err := runrecord.ReadAttempts(dir, func(at *runrecord.Attempt) error {
+		if at.Phase == runrecord.PhaseMeasure && at.OK {
 			t := at.Tokens
 			out = append(out, tco.RequestTokens{Input: int64(t.Input), CachedInput: int64(t.CachedInput), Output: int64(t.Output), Reasoning: int64(t.Reasoning)})
 		}
@@ -175,12 +175,12 @@ func measuredTokens(dir string) []tco.RequestTokens {
 // costHook returns the bench hook that prices a run at its end when the
 // cost flags ask for it (--hardware and --site), and ok false otherwise.
 // Profiles are loaded now, so a bad one stops tcobench run before it starts.
-func (a *app) costHook() (h bench.Hooks, ok bool, err error) {
+func (a *app) costHook() (h load.Hooks, ok bool, err error) {
 	req, ok, err := a.costRequest()
 	if err != nil || !ok {
 		return h, false, err
 	}
-	h.Finish = func(_ context.Context, dir string, run *record.Run) error {
+	h.Finish = func(_ context.Context, dir string, run *runrecord.Run) error {
 		_, err := priceRecord(dir, run, req)
 		return err
 	}

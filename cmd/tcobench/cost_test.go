@@ -9,10 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tcobench/tcobench/bench"
-	"github.com/tcobench/tcobench/bench/backend"
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/internal/localserver"
+	"github.com/tcobench/tcobench/internal/localserver/localservertest"
+	"github.com/tcobench/tcobench/load"
+	"github.com/tcobench/tcobench/modelapi"
+	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
 	"github.com/tcobench/tcobench/workloads"
 )
@@ -20,14 +21,14 @@ import (
 // realRun runs a short real benchmark against the local Ollama (tiny model).
 func realRun(t *testing.T) string {
 	t.Helper()
-	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	dir := filepath.Join(t.TempDir(), "run")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	_, err := bench.Run(ctx, bench.Config{
-		OutDir: dir, Target: srv.URL(), Backend: backend.KindOllama, Model: srv.Model(),
-		Plan:           bench.SimplePlan(64, 16),
-		Load:           record.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 2, Count: 8},
+	_, err := load.Run(ctx, load.Config{
+		OutDir: dir, Target: srv.URL(), Backend: modelapi.KindOllama, Model: srv.Model(),
+		Plan:           load.SimplePlan(64, 16),
+		Load:           runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 2, Count: 8},
 		RequestTimeout: time.Minute, Grace: time.Second, Version: "test",
 	})
 	if err != nil {
@@ -50,7 +51,7 @@ func TestCostPricesARealRun(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	run, err := record.ReadRun(dir)
+	run, err := runrecord.ReadRun(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func TestCostPricesARealRun(t *testing.T) {
 // one clear line naming what and where.
 func TestCostRefusesBadInput(t *testing.T) {
 	dir := t.TempDir()
-	if err := record.WriteRun(dir, &record.Run{ID: "empty"}); err != nil {
+	if err := runrecord.WriteRun(dir, &runrecord.Run{ID: "empty"}); err != nil {
 		t.Fatal(err)
 	}
 	bad := writeFile(t, "hw.yaml", "name: x\ndescription: y\naccelerator_model: z\nserver_capex_usd_per_node: {value: -1, source: s, date: 2026-01, estimate: false}\n")

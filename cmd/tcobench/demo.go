@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tcobench/tcobench/internal/doctor"
+	"github.com/tcobench/tcobench/doctor"
 	"github.com/tcobench/tcobench/internal/localserver"
 )
 

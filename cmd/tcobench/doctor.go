@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tcobench/tcobench/internal/doctor"
+	"github.com/tcobench/tcobench/doctor"
 )
 
 const doctorLong = `Shows what this node offers for a benchmark, in plain lines:

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tcobench/tcobench/bench/fakeserver"
+	"github.com/tcobench/tcobench/fakeserver"
 )
 
 // newFakeServerCmd serves the zero-work streaming server of the self-benchmarks.

@@ -14,7 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tcobench/tcobench/workloads/recorder"
+	"github.com/tcobench/tcobench/recorder"
 )
 
 func newRecordCmd(a *app) *cobra.Command {

@@ -13,9 +13,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/tcobench/tcobench/bench"
-	"github.com/tcobench/tcobench/bench/backend"
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/load"
+	"github.com/tcobench/tcobench/modelapi"
+	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/workloads"
 )
 
@@ -45,7 +45,7 @@ type runOptions struct {
 	TraceEnd    time.Duration
 	MaxQueue    int
 
-	SLOs           []record.SLO
+	SLOs           []runrecord.SLO
 	RequestTimeout time.Duration
 	Grace          time.Duration
 	Seed           uint64
@@ -138,12 +138,12 @@ func newRunCmd(a *app) *cobra.Command {
 }
 
 // runHooks builds the collector and cost hooks the flags ask for.
-func (a *app) runHooks(ctx context.Context, target string) ([]bench.Hooks, func(), error) {
+func (a *app) runHooks(ctx context.Context, target string) ([]load.Hooks, func(), error) {
 	col, cleanup, err := a.collectorHooks(ctx, target)
 	if err != nil {
 		return nil, func() {}, err
 	}
-	hooks := []bench.Hooks{col}
+	hooks := []load.Hooks{col}
 	cost, ok, err := a.costHook()
 	if err != nil {
 		cleanup()
@@ -164,7 +164,7 @@ func addRunFlags(cmd *cobra.Command) {
 	f.Int("max-tokens", 128, "output limit of the built-in synthetic workload, tokens")
 	f.String("replay", "", "multi-turn replay mode: recorded (carry recorded outputs) or live (carry the server's replies)")
 	f.String("target", "http://127.0.0.1:11434", "model server base URL")
-	f.String("backend", backend.KindOpenAIChat, "API: "+strings.Join(backend.Kinds, ", "))
+	f.String("backend", modelapi.KindOpenAIChat, "API: "+strings.Join(modelapi.Kinds, ", "))
 	f.String("model", "", "model name to send")
 	f.Bool("ignore-eos", false, "ask OpenAI-compatible servers that support it (vLLM, llama.cpp) to generate exactly max tokens")
 	f.String("arrival", "", "arrival process: closed, constant, poisson, gamma or trace (default: poisson with --rate, closed with --concurrency alone, else the workload's)")
@@ -184,7 +184,7 @@ func addRunFlags(cmd *cobra.Command) {
 	f.Int("max-queue", 0, "open loop with a ceiling: arrivals beyond this many waiting are dropped and recorded (0: no bound)")
 	f.StringSlice("slo", nil, "service-level objectives for goodput, e.g. ttft=500ms,tpot=50ms,e2e=10s,task_latency=30s (judged from the scheduled time; repeatable)")
 	f.Duration("request-timeout", 5*time.Minute, "limit on one request from send to the end of its stream (0: none)")
-	f.Duration("grace", bench.DefaultGrace, "after Ctrl-C, how long requests in flight may finish")
+	f.Duration("grace", load.DefaultGrace, "after Ctrl-C, how long requests in flight may finish")
 	f.Uint64("seed", 0, "seed of the arrival schedule and the workload (default: the workload's, else 0)")
 	f.String("out", "", "run directory to write (default runs/<workload>-<UTC time>)")
 	f.Bool("quiet", false, "no progress output")
@@ -217,8 +217,8 @@ func (a *app) runOptions() (runOptions, error) {
 }
 
 // parseSLOs reads "ttft=500ms,tpot=50ms".
-func parseSLOs(s string) ([]record.SLO, error) {
-	var out []record.SLO
+func parseSLOs(s string) ([]runrecord.SLO, error) {
+	var out []runrecord.SLO
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -237,7 +237,7 @@ func parseSLOs(s string) ([]record.SLO, error) {
 		default:
 			return nil, fmt.Errorf("%q: metric %q: want ttft, tpot, itl, e2e or task_latency", part, k)
 		}
-		out = append(out, record.SLO{Metric: k, Max: record.Duration(d)})
+		out = append(out, runrecord.SLO{Metric: k, Max: runrecord.Duration(d)})
 	}
 	return out, nil
 }
@@ -245,7 +245,7 @@ func parseSLOs(s string) ([]record.SLO, error) {
 // executeRun resolves the workload, runs it with the given extra hooks and
 // returns the run record and its directory. It is the core of `tcobench
 // run`, reused by sweep, demo and suites.
-func (a *app) executeRun(ctx context.Context, o runOptions, hooks ...bench.Hooks) (*record.Run, string, error) {
+func (a *app) executeRun(ctx context.Context, o runOptions, hooks ...load.Hooks) (*runrecord.Run, string, error) {
 	cfg, err := o.benchConfig()
 	if err != nil {
 		return nil, "", err
@@ -254,7 +254,7 @@ func (a *app) executeRun(ctx context.Context, o runOptions, hooks ...bench.Hooks
 }
 
 // startRun runs a resolved configuration (see executeRun).
-func (a *app) startRun(ctx context.Context, cfg bench.Config, quiet bool, hooks []bench.Hooks) (*record.Run, string, error) {
+func (a *app) startRun(ctx context.Context, cfg load.Config, quiet bool, hooks []load.Hooks) (*runrecord.Run, string, error) {
 	cfg.Hooks = hooks
 	if !quiet {
 		cfg.Progress = a.errOut
@@ -264,7 +264,7 @@ func (a *app) startRun(ctx context.Context, cfg bench.Config, quiet bool, hooks 
 	if !quiet {
 		fmt.Fprintf(a.errOut, "run: %s → %s (%s, model %s), writing %s\n", cfg.Plan.Name, cfg.Target, cfg.Backend, cfg.Model, cfg.OutDir)
 	}
-	run, err := bench.Run(ctx, cfg)
+	run, err := load.Run(ctx, cfg)
 	if err != nil {
 		return nil, cfg.OutDir, withExit(1, err)
 	}
@@ -272,16 +272,16 @@ func (a *app) startRun(ctx context.Context, cfg bench.Config, quiet bool, hooks 
 }
 
 // benchConfig turns the options into the engine's configuration.
-func (o runOptions) benchConfig() (bench.Config, error) {
+func (o runOptions) benchConfig() (load.Config, error) {
 	if o.Model == "" {
-		return bench.Config{}, usageErrorf("--model is required (the model name the server knows)")
+		return load.Config{}, usageErrorf("--model is required (the model name the server knows)")
 	}
 	if err := o.checkLoadFlags(); err != nil {
-		return bench.Config{}, err
+		return load.Config{}, err
 	}
 	plan, err := o.plan()
 	if err != nil {
-		return bench.Config{}, err
+		return load.Config{}, err
 	}
 	mode := o.Arrival
 	switch {
@@ -296,21 +296,21 @@ func (o runOptions) benchConfig() (bench.Config, error) {
 		mode = workloads.ArrivalClosed
 	}
 	if (mode == workloads.ArrivalConstant || mode == workloads.ArrivalPoisson || mode == workloads.ArrivalGamma) && o.Rate <= 0 && plan.Arrival.RatePerS <= 0 {
-		return bench.Config{}, usageErrorf("--arrival %s needs --rate (tasks per second)", mode)
+		return load.Config{}, usageErrorf("--arrival %s needs --rate (tasks per second)", mode)
 	}
 	if mode != workloads.ArrivalTrace && o.Duration <= 0 && o.Requests <= 0 {
-		return bench.Config{}, usageErrorf("give --duration or --requests (the workload has no end)")
+		return load.Config{}, usageErrorf("give --duration or --requests (the workload has no end)")
 	}
 	out := o.Out
 	if out == "" {
 		out = filepath.Join("runs", sanitize(plan.Name)+"-"+time.Now().UTC().Format("20060102T150405Z"))
 	}
-	cfg := bench.Config{
+	cfg := load.Config{
 		Name: o.Name, OutDir: out, Target: o.Target, Backend: o.Backend, Model: o.Model, IgnoreEOS: o.IgnoreEOS,
 		Plan: *plan,
-		Load: record.LoadConfig{Mode: mode, Concurrency: o.Concurrency, RatePerS: o.Rate, GammaShape: o.GammaShape,
-			TimeScale: o.TimeScale, Duration: record.Duration(o.Duration), Count: o.Requests,
-			Warmup: record.Duration(o.Warmup), Cooldown: record.Duration(o.Cooldown), ThinkTime: record.Duration(o.ThinkTime)},
+		Load: runrecord.LoadConfig{Mode: mode, Concurrency: o.Concurrency, RatePerS: o.Rate, GammaShape: o.GammaShape,
+			TimeScale: o.TimeScale, Duration: runrecord.Duration(o.Duration), Count: o.Requests,
+			Warmup: runrecord.Duration(o.Warmup), Cooldown: runrecord.Duration(o.Cooldown), ThinkTime: runrecord.Duration(o.ThinkTime)},
 		TraceStartNS: int64(o.TraceStart), TraceEndNS: int64(o.TraceEnd), MaxQueue: o.MaxQueue,
 		SLOs: o.SLOs, RequestTimeout: o.RequestTimeout, Grace: o.Grace, Seed: o.Seed,
 		Extra: map[string]any{"workload_arg": o.Workload, "replay": o.Replay},
@@ -324,7 +324,7 @@ func (o runOptions) benchConfig() (bench.Config, error) {
 	if o.MaxQueue > 0 {
 		cfg.Extra["max_queue"] = o.MaxQueue
 	}
-	if _, err := backend.New(o.Backend, o.Target, backend.Options{}); err != nil {
+	if _, err := modelapi.New(o.Backend, o.Target, modelapi.Options{}); err != nil {
 		return cfg, usageErrorf("%v", err)
 	}
 	return cfg, nil
@@ -382,7 +382,7 @@ func (o runOptions) plan() (*workloads.Plan, error) {
 		if o.PromptTokens <= 0 || o.MaxTokens <= 0 {
 			return nil, usageErrorf("--prompt-tokens and --max-tokens must be positive")
 		}
-		p := bench.SimplePlan(o.PromptTokens, o.MaxTokens)
+		p := load.SimplePlan(o.PromptTokens, o.MaxTokens)
 		return &p, nil
 	}
 	ro := workloads.ResolveOptions{Replay: o.Replay}
@@ -416,7 +416,7 @@ func sanitize(s string) string {
 }
 
 // reportRun prints the run's headline figures and its warnings.
-func (a *app) reportRun(run *record.Run, dir string) error {
+func (a *app) reportRun(run *runrecord.Run, dir string) error {
 	printSummary(a.out, run, dir)
 	s := run.Summary
 	switch {
@@ -430,7 +430,7 @@ func (a *app) reportRun(run *record.Run, dir string) error {
 
 // noSuccessError says why a run in which no request succeeded failed: how
 // many attempts failed, by error class, and where to look next.
-func noSuccessError(run *record.Run, dir string) error {
+func noSuccessError(run *runrecord.Run, dir string) error {
 	s := run.Summary
 	failed := s.Requests.Sent - s.Requests.OK
 	classes := make([]string, 0, len(s.ErrorsByClass))

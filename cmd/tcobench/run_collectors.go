@@ -14,15 +14,15 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tcobench/tcobench/bench"
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/collectors"
-	"github.com/tcobench/tcobench/collectors/energy"
-	"github.com/tcobench/tcobench/collectors/export"
 	"github.com/tcobench/tcobench/collectors/host"
 	"github.com/tcobench/tcobench/collectors/nvml"
 	"github.com/tcobench/tcobench/collectors/promdcgm"
 	"github.com/tcobench/tcobench/collectors/server"
+	"github.com/tcobench/tcobench/energy"
+	"github.com/tcobench/tcobench/livemetrics"
+	"github.com/tcobench/tcobench/load"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // addCollectorFlags registers the telemetry, energy and live-export flags
@@ -50,7 +50,7 @@ func addCollectorFlags(cmd *cobra.Command) {
 	f.Duration("prometheus-settle", 20*time.Second, "wait after the run so that Prometheus has scraped past its end (longer than its scrape interval)")
 	f.String("metrics-addr", "", "serve live Prometheus metrics on [host]:port (a bare :port binds loopback)")
 	f.String("pushgateway", "", "Pushgateway URL to push the run's final summary to")
-	f.String("pushgateway-job", export.DefaultJob, "Pushgateway job name")
+	f.String("pushgateway-job", livemetrics.DefaultJob, "Pushgateway job name")
 }
 
 // telemetry is the state of the collectors during one run.
@@ -58,18 +58,18 @@ type telemetry struct {
 	a        *app
 	reg      *collectors.Registry
 	sess     *collectors.Session
-	exp      *export.Exporter
+	exp      *livemetrics.Exporter
 	stopHTTP func()
 	nvml     *nvml.Collector
 	host     *host.Collector
-	down     []record.CollectorHealth // collectors that could not start
-	gpuNote  string                   // why GPU energy is not measured
+	down     []runrecord.CollectorHealth // collectors that could not start
+	gpuNote  string                      // why GPU energy is not measured
 	energy   energy.Config
 
 	mu       sync.Mutex
 	zero     time.Time
 	idle     [2]time.Time
-	attempts []record.Attempt
+	attempts []runrecord.Attempt
 	finished bool
 }
 
@@ -79,25 +79,25 @@ type telemetry struct {
 // telemetry.jsonl and fill run.Energy, run.Collectors and run.Warnings
 // (Finish). cleanup stops whatever is still running; call it once the run
 // is over, whatever happened.
-func (a *app) collectorHooks(ctx context.Context, target string) (bench.Hooks, func(), error) {
+func (a *app) collectorHooks(ctx context.Context, target string) (load.Hooks, func(), error) {
 	t, err := a.newTelemetry(target)
 	if err != nil {
-		return bench.Hooks{}, func() {}, err
+		return load.Hooks{}, func() {}, err
 	}
 	if addr := a.v.GetString("metrics-addr"); addr != "" {
 		bound, stop, err := t.exp.Serve(ctx, addr)
 		if err != nil {
 			t.cleanup()
-			return bench.Hooks{}, func() {}, usageErrorf("%v", err)
+			return load.Hooks{}, func() {}, usageErrorf("%v", err)
 		}
 		t.stopHTTP = stop
 		fmt.Fprintf(a.errOut, "live metrics on http://%s/metrics\n", bound)
 	}
-	return bench.Hooks{Prepare: t.prepare, Start: t.start, Observe: t.observe, Finish: t.finish}, t.cleanup, nil
+	return load.Hooks{Prepare: t.prepare, Start: t.start, Observe: t.observe, Finish: t.finish}, t.cleanup, nil
 }
 
 func (a *app) newTelemetry(target string) (*telemetry, error) {
-	t := &telemetry{a: a, reg: collectors.NewRegistry(), exp: export.New(nil)}
+	t := &telemetry{a: a, reg: collectors.NewRegistry(), exp: livemetrics.New(nil)}
 	enabled, err := collectorSet(a.v.GetString("collectors"))
 	if err != nil {
 		return nil, err
@@ -167,7 +167,7 @@ func (t *telemetry) addNVML() error {
 		}
 		t.gpuNote = "GPU energy not measured: " + err.Error()
 		fmt.Fprintf(t.a.errOut, "note: %v; GPU energy will not be measured (run.json says so)\n", err)
-		t.down = append(t.down, record.CollectorHealth{Name: nvml.Name, Message: err.Error()})
+		t.down = append(t.down, runrecord.CollectorHealth{Name: nvml.Name, Message: err.Error()})
 		return nil
 	case err != nil:
 		return usageErrorf("%v", err)
@@ -179,9 +179,9 @@ func (t *telemetry) addNVML() error {
 	t.nvml = c
 	inv := c.Inventory()
 	t.energy.DriverVersion, t.energy.NVMLVersion = inv.DriverVersion, inv.NVMLVersion
-	t.energy.GPUInfo = map[string]record.GPUEnergy{}
+	t.energy.GPUInfo = map[string]runrecord.GPUEnergy{}
 	for _, g := range c.Selected() {
-		t.energy.GPUInfo[g.UUID] = record.GPUEnergy{Index: g.Index, UUID: g.UUID, Name: g.Name, Architecture: g.Architecture, MIGEnabled: g.MIG, PowerLimitW: g.PowerLimitW}
+		t.energy.GPUInfo[g.UUID] = runrecord.GPUEnergy{Index: g.Index, UUID: g.UUID, Name: g.Name, Architecture: g.Architecture, MIGEnabled: g.MIG, PowerLimitW: g.PowerLimitW}
 	}
 	return t.reg.Register(c)
 }
@@ -300,10 +300,10 @@ func (t *telemetry) start(_ context.Context, start time.Time) error {
 }
 
 // observe feeds the live exporter and keeps what the energy shares need.
-func (t *telemetry) observe(a *record.Attempt) {
+func (t *telemetry) observe(a *runrecord.Attempt) {
 	t.exp.Observe(a)
-	lite := record.Attempt{TaskID: a.TaskID, TaskName: a.TaskName, Phase: a.Phase, SentNS: a.SentNS, EndNS: a.EndNS,
-		OK: a.OK, ErrorClass: a.ErrorClass, Tokens: record.Tokens{Output: a.Tokens.Output}}
+	lite := runrecord.Attempt{TaskID: a.TaskID, TaskName: a.TaskName, Phase: a.Phase, SentNS: a.SentNS, EndNS: a.EndNS,
+		OK: a.OK, ErrorClass: a.ErrorClass, Tokens: runrecord.Tokens{Output: a.Tokens.Output}}
 	t.mu.Lock()
 	t.attempts = append(t.attempts, lite)
 	t.mu.Unlock()
@@ -311,7 +311,7 @@ func (t *telemetry) observe(a *record.Attempt) {
 
 // finish stops the collectors, writes telemetry.jsonl and fills the run's
 // energy, collector health and warnings; then pushes the summary.
-func (t *telemetry) finish(ctx context.Context, dir string, run *record.Run) error {
+func (t *telemetry) finish(ctx context.Context, dir string, run *runrecord.Run) error {
 	if t.sess == nil {
 		t.sess = t.reg.Start(ctx) // Prepare was not called: nothing was sampled
 	}
@@ -333,29 +333,29 @@ func (t *telemetry) finish(ctx context.Context, dir string, run *record.Run) err
 		errs = append(errs, err)
 	}
 	if len(attempts) == 0 {
-		if all, err := record.LoadAttempts(dir); err == nil {
+		if all, err := runrecord.LoadAttempts(dir); err == nil {
 			attempts = all
 		}
 	}
 	cfg := t.energy
 	if !idle[1].IsZero() {
-		cfg.Idle = record.Window{StartNS: idle[0].Sub(zero).Nanoseconds(), EndNS: idle[1].Sub(zero).Nanoseconds()}
+		cfg.Idle = runrecord.Window{StartNS: idle[0].Sub(zero).Nanoseconds(), EndNS: idle[1].Sub(zero).Nanoseconds()}
 	}
 	if t.host != nil {
 		cfg.CPUEnergyNote = t.host.CPUEnergyNote()
 	}
 	run.Energy = energy.Account(run, attempts, samples, cfg)
-	run.Collectors = append(append([]record.CollectorHealth(nil), t.down...), t.sess.Health()...)
+	run.Collectors = append(append([]runrecord.CollectorHealth(nil), t.down...), t.sess.Health()...)
 	run.Warnings = append(run.Warnings, energyWarnings(run.Energy)...)
 	if pg := t.a.v.GetString("pushgateway"); pg != "" {
-		if err := export.Push(ctx, pg, t.a.v.GetString("pushgateway-job"), run, t.exp.Registry()); err != nil {
+		if err := livemetrics.Push(ctx, pg, t.a.v.GetString("pushgateway-job"), run, t.exp.Registry()); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func energyWarnings(e *record.Energy) []string {
+func energyWarnings(e *runrecord.Energy) []string {
 	if !e.Measured {
 		return []string{"energy: " + e.Reason}
 	}

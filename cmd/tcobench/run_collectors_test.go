@@ -15,11 +15,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tcobench/tcobench/bench"
-	"github.com/tcobench/tcobench/bench/backend"
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/collectors/nvml"
 	"github.com/tcobench/tcobench/internal/localserver"
+	"github.com/tcobench/tcobench/internal/localserver/localservertest"
+	"github.com/tcobench/tcobench/load"
+	"github.com/tcobench/tcobench/modelapi"
+	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/workloads"
 )
 
@@ -44,12 +45,12 @@ func collNoGPU(t *testing.T) {
 	}
 }
 
-// TestCollectorHooksAgainstOllama drives the hooks as bench.Run does,
+// TestCollectorHooksAgainstOllama drives the hooks as load.Run does,
 // against the real local Ollama: host readings of the server process, no
 // server /metrics, and GPU energy plainly "not measured" on this machine.
 func TestCollectorHooksAgainstOllama(t *testing.T) {
 	collNoGPU(t)
-	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	a, errOut := collTestApp(t, "--sample-interval", "100ms", "--metrics-addr", "127.0.0.1:0")
 	ctx := context.Background()
 	hooks, cleanup, err := a.collectorHooks(ctx, srv.URL())
@@ -71,7 +72,7 @@ func TestCollectorHooksAgainstOllama(t *testing.T) {
 	if err := hooks.Start(ctx, start); err != nil {
 		t.Fatal(err)
 	}
-	hooks.Observe(&record.Attempt{TaskID: "t1", Phase: record.PhaseMeasure, SentNS: 1e6, FirstTokenNS: 5e7, EndNS: 2e8, OK: true, Tokens: record.Tokens{Output: 8}})
+	hooks.Observe(&runrecord.Attempt{TaskID: "t1", Phase: runrecord.PhaseMeasure, SentNS: 1e6, FirstTokenNS: 5e7, EndNS: 2e8, OK: true, Tokens: runrecord.Tokens{Output: 8}})
 	wants := []string{`tcobench_requests_total{outcome="ok",phase="measure"} 1`, "tcobench_host_proc_rss_bytes{"}
 	if body := collPoll(t, m[1], wants); body != "" {
 		t.Errorf("live /metrics lacks one of %q:\n%s", wants, body)
@@ -79,7 +80,7 @@ func TestCollectorHooksAgainstOllama(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // a few more host readings
 
 	dir := t.TempDir()
-	run := &record.Run{ID: "r1", StartedAt: start, Window: record.Window{StartNS: 0, EndNS: 3e8}}
+	run := &runrecord.Run{ID: "r1", StartedAt: start, Window: runrecord.Window{StartNS: 0, EndNS: 3e8}}
 	if err := hooks.Finish(ctx, dir, run); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestCollectorHooksAgainstOllama(t *testing.T) {
 	if !strings.Contains(strings.Join(run.Warnings, "\n"), "energy: GPU energy not measured: no NVIDIA driver") {
 		t.Errorf("warnings %q", run.Warnings)
 	}
-	health := map[string]record.CollectorHealth{}
+	health := map[string]runrecord.CollectorHealth{}
 	for _, h := range run.Collectors {
 		health[h.Name] = h
 	}
@@ -103,7 +104,7 @@ func TestCollectorHooksAgainstOllama(t *testing.T) {
 	if h := health["server"]; h.OK || !strings.Contains(h.Message, "publishes no Prometheus metrics") {
 		t.Errorf("server health %+v", h)
 	}
-	f, err := os.Open(filepath.Join(dir, record.TelemetryFile))
+	f, err := os.Open(filepath.Join(dir, runrecord.TelemetryFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,11 +121,11 @@ func TestCollectorHooksAgainstOllama(t *testing.T) {
 	}
 }
 
-// TestCollectorHooksInBenchRun runs bench.Run with the hooks against the
+// TestCollectorHooksInBenchRun runs load.Run with the hooks against the
 // real local Ollama and checks what lands in the run directory.
 func TestCollectorHooksInBenchRun(t *testing.T) {
 	collNoGPU(t)
-	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	a, _ := collTestApp(t, "--sample-interval", "100ms", "--collectors", "nvml,host")
 	ctx := context.Background()
 	hooks, cleanup, err := a.collectorHooks(ctx, srv.URL())
@@ -133,20 +134,20 @@ func TestCollectorHooksInBenchRun(t *testing.T) {
 	}
 	defer cleanup()
 	dir := filepath.Join(t.TempDir(), "run")
-	_, err = bench.Run(ctx, bench.Config{OutDir: dir, Target: srv.URL(), Backend: backend.KindOllama, Model: srv.Model(),
-		Plan: bench.SimplePlan(16, 8), Load: record.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 2, Count: 4},
-		RequestTimeout: 30 * time.Second, Version: "test", Hooks: []bench.Hooks{hooks}})
+	_, err = load.Run(ctx, load.Config{OutDir: dir, Target: srv.URL(), Backend: modelapi.KindOllama, Model: srv.Model(),
+		Plan: load.SimplePlan(16, 8), Load: runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 2, Count: 4},
+		RequestTimeout: 30 * time.Second, Version: "test", Hooks: []load.Hooks{hooks}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := record.ReadRun(dir)
+	run, err := runrecord.ReadRun(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if run.Energy == nil || run.Energy.Measured || !strings.Contains(run.Energy.Reason, "no NVIDIA driver") {
 		t.Errorf("energy %+v", run.Energy)
 	}
-	raw, _ := os.ReadFile(filepath.Join(dir, record.RunFile))
+	raw, _ := os.ReadFile(filepath.Join(dir, runrecord.RunFile))
 	if !strings.Contains(string(raw), `"measured": false`) || strings.Contains(string(raw), `"gpu_energy_j"`) {
 		t.Errorf("run.json does not say plainly that GPU energy was not measured")
 	}
@@ -157,7 +158,7 @@ func TestCollectorHooksInBenchRun(t *testing.T) {
 	if !hostOK {
 		t.Errorf("collectors %+v", run.Collectors)
 	}
-	if _, err := os.Stat(filepath.Join(dir, record.TelemetryFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, runrecord.TelemetryFile)); err != nil {
 		t.Error(err)
 	}
 }

@@ -5,12 +5,12 @@ import (
 	"io"
 	"sort"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // printSummary prints a run's headline figures: counts, latencies from the
 // send and from the schedule, throughput, goodput and warnings.
-func printSummary(w io.Writer, run *record.Run, dir string) {
+func printSummary(w io.Writer, run *runrecord.Run, dir string) {
 	s := run.Summary
 	fmt.Fprintf(w, "run %s: %s\n", run.ID, dir)
 	if s == nil {
@@ -21,14 +21,14 @@ func printSummary(w io.Writer, run *record.Run, dir string) {
 		r.Scheduled, r.Sent, r.OK, r.Failed, r.Dropped, r.Measured, s.WindowS)
 	fmt.Fprintf(w, "tasks: %d started, %d succeeded, %d failed\n", s.Tasks.Started, s.Tasks.Succeeded, s.Tasks.Failed)
 	fmt.Fprintf(w, "%-20s %8s %8s %8s %8s %8s\n", "latency (ms)", "p50", "p90", "p99", "max", "count")
-	for _, k := range []string{record.MetricTTFT, record.MetricTTFTSched, record.MetricTTFC, record.MetricTPOT, record.MetricITL,
-		record.MetricE2E, record.MetricE2ESched, record.MetricQueue, record.MetricDispatchLag, record.MetricTaskLatency, record.MetricTaskLatencySched} {
+	for _, k := range []string{runrecord.MetricTTFT, runrecord.MetricTTFTSched, runrecord.MetricTTFC, runrecord.MetricTPOT, runrecord.MetricITL,
+		runrecord.MetricE2E, runrecord.MetricE2ESched, runrecord.MetricQueue, runrecord.MetricDispatchLag, runrecord.MetricTaskLatency, runrecord.MetricTaskLatencySched} {
 		d, ok := s.LatencyMS[k]
-		if !ok || (k == record.MetricQueue && d.Max == 0) {
+		if !ok || (k == runrecord.MetricQueue && d.Max == 0) {
 			continue
 		}
 		name := k
-		if k == record.MetricITL && s.ITLBasis != "" {
+		if k == runrecord.MetricITL && s.ITLBasis != "" {
 			name += " (" + s.ITLBasis + ")"
 		}
 		fmt.Fprintf(w, "%-20s %8.1f %8.1f %8.1f %8.1f %8d\n", name, d.P50, d.P90, d.P99, d.Max, d.Count)

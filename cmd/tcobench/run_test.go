@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tcobench/tcobench/bench/fakeserver"
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/fakeserver"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 func fakeTarget(t *testing.T) string {
@@ -28,7 +28,7 @@ func TestRunCommandWritesARunDirectory(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
-	run, err := record.ReadRun(dir)
+	run, err := runrecord.ReadRun(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestSweepFindsHighestPassingPoint(t *testing.T) {
 	if len(res.Points) != 2 || res.Best != 1 || res.Points[1].Concurrency != 2 {
 		t.Fatalf("sweep %+v", res)
 	}
-	if _, err := record.ReadRun(res.Points[0].Dir); err != nil {
+	if _, err := runrecord.ReadRun(res.Points[0].Dir); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out, "highest load meeting the SLOs: 2 users") {

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/store"
 	"github.com/tcobench/tcobench/suite"
 )
@@ -99,7 +99,7 @@ func (a *app) suitePassOn() []string {
 }
 
 // saveRun stores the run in the results store when --save is given.
-func (a *app) saveRun(ctx context.Context, dir string, run *record.Run) error {
+func (a *app) saveRun(ctx context.Context, dir string, run *runrecord.Run) error {
 	if !a.v.GetBool("save") {
 		return nil
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 const sweepLong = `Run the same workload at several load points, one run directory per point,
@@ -49,11 +49,11 @@ type sweepPoint struct {
 
 // sweepResult is sweep.json.
 type sweepResult struct {
-	Kind       string       `json:"kind"` // "rate" or "concurrency"
-	SLOs       []record.SLO `json:"slos"`
-	MinGoodput float64      `json:"min_goodput"`
-	MaxErrors  float64      `json:"max_errors"`
-	Points     []sweepPoint `json:"points"`
+	Kind       string          `json:"kind"` // "rate" or "concurrency"
+	SLOs       []runrecord.SLO `json:"slos"`
+	MinGoodput float64         `json:"min_goodput"`
+	MaxErrors  float64         `json:"max_errors"`
+	Points     []sweepPoint    `json:"points"`
 	// Best is the index in Points of the highest load meeting the SLOs, -1 for none.
 	Best int `json:"best"`
 }
@@ -143,7 +143,7 @@ func (a *app) sweep(ctx context.Context) error {
 }
 
 // sweepRun runs one point with its own collectors.
-func (a *app) sweepRun(ctx context.Context, o runOptions) (*record.Run, error) {
+func (a *app) sweepRun(ctx context.Context, o runOptions) (*runrecord.Run, error) {
 	cfg, err := o.benchConfig()
 	if err != nil {
 		return nil, err
@@ -186,7 +186,7 @@ func sweepPoints(rates, concs string) ([]float64, []int, error) {
 }
 
 // judgePoint reads a point's run against the sweep's criterion.
-func judgePoint(run *record.Run, o runOptions, minGood, maxErr float64) sweepPoint {
+func judgePoint(run *runrecord.Run, o runOptions, minGood, maxErr float64) sweepPoint {
 	p := sweepPoint{Dir: o.Out, Partial: run.Partial}
 	if o.Rate > 0 {
 		p.Rate = o.Rate
@@ -206,8 +206,8 @@ func judgePoint(run *record.Run, o runOptions, minGood, maxErr float64) sweepPoi
 	if g := s.Goodput; g != nil {
 		p.GoodputFraction, p.GoodputPerS = g.Fraction, g.RequestsPerS
 	}
-	p.TTFTSchedP99MS = s.LatencyMS[record.MetricTTFTSched].P99
-	p.TPOTP99MS = s.LatencyMS[record.MetricTPOT].P99
+	p.TTFTSchedP99MS = s.LatencyMS[runrecord.MetricTTFTSched].P99
+	p.TPOTP99MS = s.LatencyMS[runrecord.MetricTPOT].P99
 	p.Meets = !run.Partial && p.GoodputFraction >= minGood && p.ErrorFraction <= maxErr
 	return p
 }

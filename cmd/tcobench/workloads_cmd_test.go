@@ -14,8 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/internal/localserver"
+	"github.com/tcobench/tcobench/internal/localserver/localservertest"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 func TestWorkloadsCommands(t *testing.T) {
@@ -96,7 +97,7 @@ func startRecord(t *testing.T, upstream, trace string, extra ...string) (addr st
 // record` against the real local Ollama, then replays the recording with
 // `tcobench run`.
 func TestRecordThenRunOllama(t *testing.T) {
-	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	trace := filepath.Join(t.TempDir(), "ticket.jsonl")
 	addr, stop := startRecord(t, srv.URL(), trace)
 	history := `{"role":"system","content":"You are a support agent."}`
@@ -125,7 +126,7 @@ func TestRecordThenRunOllama(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("run: exit %d\n%s\n%s", code, out, errOut)
 	}
-	atts, err := record.LoadAttempts(dir)
+	atts, err := runrecord.LoadAttempts(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func TestRecordThenRunOllama(t *testing.T) {
 			ok++
 		}
 	}
-	run, err := record.ReadRun(dir)
+	run, err := runrecord.ReadRun(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,8 @@ import (
 	"github.com/shirou/gopsutil/v4/net"
 	"github.com/shirou/gopsutil/v4/process"
 
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/collectors"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Name is the host collector's registered name.
@@ -76,7 +76,7 @@ func New(o Options) *Collector {
 func (c *Collector) Name() string { return Name }
 
 // Health reports samples, errors and unsupported fields.
-func (c *Collector) Health() record.CollectorHealth {
+func (c *Collector) Health() runrecord.CollectorHealth {
 	h := c.health.Report(Name)
 	if c.rapl.note != "" && h.Message == "" {
 		h.Message = c.rapl.note

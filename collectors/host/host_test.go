@@ -13,6 +13,7 @@ import (
 	"github.com/tcobench/tcobench/collectors"
 	"github.com/tcobench/tcobench/collectors/internal/sinktest"
 	"github.com/tcobench/tcobench/internal/localserver"
+	"github.com/tcobench/tcobench/internal/localserver/localservertest"
 )
 
 func write(t *testing.T, path, v string) {
@@ -100,7 +101,7 @@ func TestNoListener(t *testing.T) {
 
 // TestOllamaProcess reads the real local Ollama server's process tree.
 func TestOllamaProcess(t *testing.T) {
-	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	_, portStr, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL(), "http://"))
 	port, err := strconv.Atoi(portStr)
 	if err != nil {

@@ -13,8 +13,8 @@ import (
 
 	gonvml "github.com/NVIDIA/go-nvml/pkg/nvml"
 
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/collectors"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Options configures the nvml collector.
@@ -116,7 +116,7 @@ func (c *Collector) Selected() []GPUInfo {
 }
 
 // Health reports samples, errors and unsupported fields.
-func (c *Collector) Health() record.CollectorHealth { return c.health.Report(Name) }
+func (c *Collector) Health() runrecord.CollectorHealth { return c.health.Report(Name) }
 
 // Close shuts NVML down.
 func (c *Collector) Close() { c.lib.Shutdown() }

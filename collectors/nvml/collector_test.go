@@ -16,10 +16,10 @@ import (
 	"github.com/NVIDIA/go-nvml/pkg/nvml/mock"
 	"github.com/NVIDIA/go-nvml/pkg/nvml/mock/server"
 
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/collectors"
-	"github.com/tcobench/tcobench/collectors/energy"
 	"github.com/tcobench/tcobench/collectors/nvml/nvmlfake"
+	"github.com/tcobench/tcobench/energy"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 func newServer(t *testing.T, powerW ...float64) (*server.Server, []*nvmlfake.GPU) {
@@ -43,10 +43,10 @@ func (c *clockSink) Add(r collectors.Reading) {
 	c.mu.Unlock()
 }
 
-func (c *clockSink) samples() []record.Sample {
-	var out []record.Sample
+func (c *clockSink) samples() []runrecord.Sample {
+	var out []runrecord.Sample
 	for _, r := range c.got {
-		out = append(out, record.Sample{TNS: r.At.Sub(c.base).Nanoseconds(), Collector: r.Collector, Metric: r.Metric, Labels: r.Labels, Value: r.Value})
+		out = append(out, runrecord.Sample{TNS: r.At.Sub(c.base).Nanoseconds(), Collector: r.Collector, Metric: r.Metric, Labels: r.Labels, Value: r.Value})
 	}
 	return out
 }
@@ -79,13 +79,13 @@ func TestEnergyOverWindowAndCrossCheck(t *testing.T) {
 	c.readPower(sink)
 	drive(c, sink, fakes[:2], 10*time.Second, func(i int) float64 { return 100 }) // idle: [0, 10 s]
 	drive(c, sink, fakes[:2], 20*time.Second, func(i int) float64 { return 300 + 100*float64(i) })
-	run := &record.Run{Window: record.Window{StartNS: int64(10 * time.Second), EndNS: int64(30 * time.Second)}}
-	var att []record.Attempt
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: int64(10 * time.Second), EndNS: int64(30 * time.Second)}}
+	var att []runrecord.Attempt
 	for i := 0; i < 20; i++ {
 		s := int64(10*time.Second) + int64(i)*int64(time.Second)
-		att = append(att, record.Attempt{TaskID: "t", Phase: record.PhaseMeasure, SentNS: s, EndNS: s + int64(time.Second), OK: true, Tokens: record.Tokens{Output: 50}})
+		att = append(att, runrecord.Attempt{TaskID: "t", Phase: runrecord.PhaseMeasure, SentNS: s, EndNS: s + int64(time.Second), OK: true, Tokens: runrecord.Tokens{Output: 50}})
 	}
-	e := energy.Account(run, att, sink.samples(), energy.Config{Idle: record.Window{StartNS: 0, EndNS: int64(10 * time.Second)}})
+	e := energy.Account(run, att, sink.samples(), energy.Config{Idle: runrecord.Window{StartNS: 0, EndNS: int64(10 * time.Second)}})
 	if !e.Measured || len(e.GPUs) != 2 {
 		t.Fatalf("measured=%v gpus=%d reason=%q", e.Measured, len(e.GPUs), e.Reason)
 	}
@@ -114,7 +114,7 @@ func TestEnergyOverWindowAndCrossCheck(t *testing.T) {
 		}
 	}
 	drive(c, sink, fakes[:2], 10*time.Second, func(i int) float64 { return 300 })
-	run.Window = record.Window{StartNS: int64(31 * time.Second), EndNS: int64(40 * time.Second)}
+	run.Window = runrecord.Window{StartNS: int64(31 * time.Second), EndNS: int64(40 * time.Second)}
 	e = energy.Account(run, att, sink.samples(), energy.Config{})
 	if !strings.Contains(strings.Join(e.Warnings, ";"), "differ by 20.0%") {
 		t.Errorf("warnings %q lack the 20%% cross-check gap", e.Warnings)
@@ -145,7 +145,7 @@ func TestCounterReset(t *testing.T) {
 	if resets != 1 {
 		t.Errorf("%d reset readings, want 1", resets)
 	}
-	e := energy.Account(&record.Run{Window: record.Window{StartNS: 0, EndNS: int64(6 * time.Second)}}, nil, sink.samples(), energy.Config{})
+	e := energy.Account(&runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: int64(6 * time.Second)}}, nil, sink.samples(), energy.Config{})
 	if e.Reliable || e.GPUs[0].CounterResets != 1 {
 		t.Errorf("reliable=%v resets=%d", e.Reliable, e.GPUs[0].CounterResets)
 	}

@@ -6,8 +6,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/collectors"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 const noCgo = "NVML unavailable: tcobench was built without cgo"
@@ -37,8 +37,8 @@ func (*Collector) Name() string { return Name }
 func (*Collector) Run(context.Context, collectors.Sink) error { return unavailable(noCgo) }
 
 // Health reports the collector as unavailable.
-func (*Collector) Health() record.CollectorHealth {
-	return record.CollectorHealth{Name: Name, Message: noCgo}
+func (*Collector) Health() runrecord.CollectorHealth {
+	return runrecord.CollectorHealth{Name: Name, Message: noCgo}
 }
 
 // Inventory is empty without cgo.

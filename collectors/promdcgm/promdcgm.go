@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/collectors"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Name is the collector's registered name.
@@ -86,7 +86,7 @@ func New(o Options) (*Collector, error) {
 func (c *Collector) Name() string { return Name }
 
 // Health reports samples, errors and series not found.
-func (c *Collector) Health() record.CollectorHealth { return c.health.Report(Name) }
+func (c *Collector) Health() runrecord.CollectorHealth { return c.health.Report(Name) }
 
 // Run waits: this collector reads after the fact (CollectWindow).
 func (c *Collector) Run(ctx context.Context, _ collectors.Sink) error {

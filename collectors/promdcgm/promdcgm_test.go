@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/collectors"
-	"github.com/tcobench/tcobench/collectors/energy"
-	"github.com/tcobench/tcobench/collectors/internal/promtest"
 	"github.com/tcobench/tcobench/collectors/internal/sinktest"
+	"github.com/tcobench/tcobench/energy"
+	"github.com/tcobench/tcobench/internal/promtest"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // dcgmExporter serves dcgm-exporter-style series with known values: each
@@ -70,8 +70,8 @@ func TestRealPrometheus(t *testing.T) {
 		t.Fatalf("health %+v\nprometheus log:\n%s", h, prom.Log())
 	}
 	// The window is the middle of the span, inside the scraped samples.
-	win := record.Window{StartNS: int64(500 * time.Millisecond), EndNS: int64(5 * time.Second)}
-	e := energy.Account(&record.Run{Window: win}, nil, s.Samples(start, Name), energy.Config{})
+	win := runrecord.Window{StartNS: int64(500 * time.Millisecond), EndNS: int64(5 * time.Second)}
+	e := energy.Account(&runrecord.Run{Window: win}, nil, s.Samples(start, Name), energy.Config{})
 	if !e.Measured || e.Source != Name || len(e.GPUs) != 2 {
 		t.Fatalf("energy %+v", e)
 	}

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/collectors"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Name is the server collector's registered name.
@@ -75,7 +75,7 @@ func (c *Collector) Name() string { return Name }
 func (c *Collector) Kind() string { return c.kind }
 
 // Health reports samples, errors and unsupported series.
-func (c *Collector) Health() record.CollectorHealth { return c.health.Report(Name) }
+func (c *Collector) Health() runrecord.CollectorHealth { return c.health.Report(Name) }
 
 // Run scrapes until ctx is done. A server without /metrics (such as
 // Ollama) ends the collector with a plain message, not an error for the run.

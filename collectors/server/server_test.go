@@ -16,6 +16,7 @@ import (
 
 	"github.com/tcobench/tcobench/collectors/internal/sinktest"
 	"github.com/tcobench/tcobench/internal/localserver"
+	"github.com/tcobench/tcobench/internal/localserver/localservertest"
 )
 
 func TestFixtures(t *testing.T) {
@@ -131,7 +132,7 @@ func TestLiveEndpoint(t *testing.T) {
 // TestOllamaHasNoMetrics: the real local Ollama has no /metrics; the
 // collector stops with one plain message and the run goes on.
 func TestOllamaHasNoMetrics(t *testing.T) {
-	srv := localserver.ForTest(t, localserver.Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	c := New(Options{URL: srv.URL() + "/metrics"})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

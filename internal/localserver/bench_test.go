@@ -1,6 +1,9 @@
-package localserver
+package localserver_test
 
 import (
+	"github.com/tcobench/tcobench/internal/localserver"
+	"github.com/tcobench/tcobench/internal/localserver/localservertest"
+
 	"context"
 	"fmt"
 	"net/http"
@@ -43,7 +46,7 @@ func generate(ctx context.Context, c *api.Client, model, p string, out, threads 
 // 1,000-token prompt and 64 output tokens, the sizing target of
 // docs/local-server.md. It prints the server's own timings.
 func BenchmarkSmallOneCore(b *testing.B) {
-	srv := ForTest(b, Options{Size: "small"})
+	srv := localservertest.ForTest(b, localserver.Options{Size: "small"})
 	base, _ := url.Parse(srv.URL())
 	c := api.NewClient(base, http.DefaultClient)
 	var total, prefill, decode time.Duration
@@ -75,7 +78,7 @@ func BenchmarkSmallOneCore(b *testing.B) {
 func BenchmarkSmallQueue(b *testing.B) {
 	for _, par := range []int{1, 4} {
 		b.Run(fmt.Sprintf("parallel%d", par), func(b *testing.B) {
-			srv := ForTest(b, Options{Size: "small", Parallel: par})
+			srv := localservertest.ForTest(b, localserver.Options{Size: "small", Parallel: par})
 			base, _ := url.Parse(srv.URL())
 			c := api.NewClient(base, http.DefaultClient)
 			var sum time.Duration

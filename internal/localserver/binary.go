@@ -35,8 +35,8 @@ func cacheDir() string {
 	return filepath.Join(base, "tcobench")
 }
 
-// checkBinary reports ErrNoBinary, with a hint, when path is not an executable file.
-func checkBinary(path string) error {
+// CheckBinary says whether path is an executable file, with a hint to build it.
+func CheckBinary(path string) error {
 	st, err := os.Stat(path)
 	if err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
 		return fmt.Errorf("%w at %s: run `make ollama` to build it (or set TCOBENCH_OLLAMA)", ErrNoBinary, path)

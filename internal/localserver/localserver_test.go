@@ -1,6 +1,9 @@
-package localserver
+package localserver_test
 
 import (
+	"github.com/tcobench/tcobench/internal/localserver"
+	"github.com/tcobench/tcobench/internal/localserver/localservertest"
+
 	"bufio"
 	"bytes"
 	"context"
@@ -25,7 +28,7 @@ func ctxFor(t *testing.T) context.Context {
 // TestNativeChat talks to the real server through the ollama/api client and
 // checks the reply's token count against the requested limit.
 func TestNativeChat(t *testing.T) {
-	srv := ForTest(t, Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	base, _ := url.Parse(srv.URL())
 	client := api.NewClient(base, http.DefaultClient)
 	for _, limit := range []int{1, 17} {
@@ -61,7 +64,7 @@ func TestNativeChat(t *testing.T) {
 // TestOpenAIStream talks to the OpenAI-compatible endpoint with stream: true
 // and include_usage, and checks the usage chunk against max_tokens.
 func TestOpenAIStream(t *testing.T) {
-	srv := ForTest(t, Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	const maxTokens = 12
 	body, _ := json.Marshal(map[string]any{
 		"model":          srv.Model(),
@@ -130,7 +133,7 @@ func TestOpenAIStream(t *testing.T) {
 // TestSmallModelAndStop loads the small model with two parallel slots, then
 // checks that Stop leaves no process of the server's group behind.
 func TestSmallModelAndStop(t *testing.T) {
-	srv := ForTest(t, Options{Size: "small", Parallel: 2})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "small", Parallel: 2})
 	if srv.Model() != "tcobench-small" {
 		t.Errorf("model %q", srv.Model())
 	}
@@ -150,7 +153,7 @@ func TestSmallModelAndStop(t *testing.T) {
 	if err != nil || len(ps.Models) != 1 {
 		t.Fatalf("running models %+v: %v", ps, err)
 	}
-	pgid := srv.cmd.Process.Pid
+	pgid := srv.PID()
 	if err := srv.Stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -166,39 +169,26 @@ func TestSmallModelAndStop(t *testing.T) {
 }
 
 func TestMissingBinary(t *testing.T) {
-	_, err := Start(context.Background(), Options{Binary: t.TempDir() + "/ollama"})
-	if !errors.Is(err, ErrNoBinary) || !strings.Contains(err.Error(), "make ollama") {
-		t.Fatalf("err = %v, want ErrNoBinary naming make ollama", err)
+	_, err := localserver.Start(context.Background(), localserver.Options{Binary: t.TempDir() + "/ollama"})
+	if !errors.Is(err, localserver.ErrNoBinary) || !strings.Contains(err.Error(), "make ollama") {
+		t.Fatalf("err = %v, want localserver.ErrNoBinary naming make ollama", err)
 	}
 }
 
 func TestUnknownSize(t *testing.T) {
-	if _, _, err := ModelFile("huge"); err == nil {
+	if _, _, err := localserver.ModelFile("huge"); err == nil {
 		t.Fatal("want an error for an unknown size")
-	}
-}
-
-func TestServerEnv(t *testing.T) {
-	t.Setenv("OLLAMA_HOST", "0.0.0.0:1")
-	env := strings.Join(serverEnv("/d", 1234, 3), "\n")
-	for _, want := range []string{"OLLAMA_HOST=127.0.0.1:1234", "OLLAMA_MODELS=/d/models", "OLLAMA_NUM_PARALLEL=3", "HOME=/d", "OLLAMA_KEEP_ALIVE=-1"} {
-		if !strings.Contains(env, want) {
-			t.Errorf("env lacks %s", want)
-		}
-	}
-	if strings.Contains(env, "0.0.0.0") {
-		t.Error("caller's OLLAMA_HOST leaked into the server's environment")
 	}
 }
 
 func TestBinaryPath(t *testing.T) {
 	t.Setenv("TCOBENCH_OLLAMA", "")
 	t.Setenv("XDG_CACHE_HOME", "/c")
-	if got, want := BinaryPath(), "/c/tcobench/ollama/"+OllamaVersion+"/ollama"; got != want {
+	if got, want := localserver.BinaryPath(), "/c/tcobench/ollama/"+localserver.OllamaVersion+"/ollama"; got != want {
 		t.Errorf("BinaryPath() = %s, want %s", got, want)
 	}
 	t.Setenv("TCOBENCH_OLLAMA", "/x/ollama")
-	if BinaryPath() != "/x/ollama" {
+	if localserver.BinaryPath() != "/x/ollama" {
 		t.Error("TCOBENCH_OLLAMA not honoured")
 	}
 }
@@ -206,7 +196,7 @@ func TestBinaryPath(t *testing.T) {
 // TestChatWithTools: the chat template renders tool definitions, so the
 // server accepts agent requests that carry tools, and counts them as prompt.
 func TestChatWithTools(t *testing.T) {
-	srv := ForTest(t, Options{Size: "tiny"})
+	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	base, _ := url.Parse(srv.URL())
 	client := api.NewClient(base, http.DefaultClient)
 	var tool api.Tool

@@ -59,6 +59,9 @@ type Server struct {
 // URL is the server's base URL, "http://127.0.0.1:PORT".
 func (s *Server) URL() string { return s.url }
 
+// PID is the process id of the server (the leader of its process group).
+func (s *Server) PID() int { return s.cmd.Process.Pid }
+
 // Model is the name of the served model, e.g. "tcobench-tiny".
 func (s *Server) Model() string { return s.model }
 
@@ -73,7 +76,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if bin == "" {
 		bin = BinaryPath()
 	}
-	if err := checkBinary(bin); err != nil {
+	if err := CheckBinary(bin); err != nil {
 		return nil, err
 	}
 	if opts.Size == "" {
@@ -103,7 +106,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 var errExited = errors.New("ollama serve exited")
 
 func launch(ctx context.Context, bin string, opts Options) (*Server, error) {
-	port, err := freePort()
+	port, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +166,8 @@ func serverEnv(dir string, port, parallel int) []string {
 	return env
 }
 
-func freePort() (int, error) {
+// FreePort returns a loopback TCP port that was free a moment ago.
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, fmt.Errorf("local ollama: find a free port: %w", err)

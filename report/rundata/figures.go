@@ -3,11 +3,11 @@ package rundata
 import (
 	"fmt"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
-// Provenance values of a figure: record.Measured, record.Configured,
-// record.Assumed, or Derived for a figure computed from measured and
+// Provenance values of a figure: runrecord.Measured, runrecord.Configured,
+// runrecord.Assumed, or Derived for a figure computed from measured and
 // configured inputs together (a cost).
 const Derived = "derived"
 
@@ -51,8 +51,8 @@ const (
 
 // Window is the run's measurement window; when run.json has none, the span
 // of the measured attempts.
-func (d *Data) Window() record.Window {
-	return record.MeasurementWindow(d.Run, d.Attempts)
+func (d *Data) Window() runrecord.Window {
+	return runrecord.MeasurementWindow(d.Run, d.Attempts)
 }
 
 // Counts returns the measured attempts and how many of them failed.
@@ -93,7 +93,7 @@ func (d *Data) Figures() []Figure {
 			src = fmt.Sprintf("%d gaps between streamed chunks", len(s))
 		}
 		out = append(out, Figure{Name: name, Label: label, Value: Quantile(s, p), Unit: "ms",
-			Provenance: record.Measured, Source: src, Sample: sample, Quantile: p})
+			Provenance: runrecord.Measured, Source: src, Sample: sample, Quantile: p})
 	}
 	q(FigTTFTP50, "TTFT p50", SampleTTFT, 0.50)
 	q(FigTTFTP99, "TTFT p99", SampleTTFT, 0.99)
@@ -114,15 +114,15 @@ func (d *Data) rateFigures() []Figure {
 	if n == 0 {
 		return nil
 	}
-	out = append(out, Figure{Name: FigMeasuredCount, Label: "Measured requests", Value: float64(n), Unit: "requests", Provenance: record.Measured, Source: "requests.jsonl"})
-	out = append(out, Figure{Name: FigErrorRate, Label: "Error rate", Value: float64(failed) / float64(n), Unit: "fraction", Provenance: record.Measured, Source: fmt.Sprintf("%d of %d failed", failed, n)})
+	out = append(out, Figure{Name: FigMeasuredCount, Label: "Measured requests", Value: float64(n), Unit: "requests", Provenance: runrecord.Measured, Source: "requests.jsonl"})
+	out = append(out, Figure{Name: FigErrorRate, Label: "Error rate", Value: float64(failed) / float64(n), Unit: "fraction", Provenance: runrecord.Measured, Source: fmt.Sprintf("%d of %d failed", failed, n)})
 	ws := d.Window().Seconds()
 	if ws <= 0 {
 		return out
 	}
 	src := fmt.Sprintf("over the %.1f s measurement window", ws)
-	out = append(out, Figure{Name: FigOutputTokS, Label: "Output throughput", Value: d.OutputTokens() / ws, Unit: "tokens/s", Provenance: record.Measured, Source: src, Sample: SampleOutputTokens})
-	out = append(out, Figure{Name: FigRequestsS, Label: "Request throughput", Value: float64(len(d.samples[SampleE2E])) / ws, Unit: "requests/s", Provenance: record.Measured, Source: src})
+	out = append(out, Figure{Name: FigOutputTokS, Label: "Output throughput", Value: d.OutputTokens() / ws, Unit: "tokens/s", Provenance: runrecord.Measured, Source: src, Sample: SampleOutputTokens})
+	out = append(out, Figure{Name: FigRequestsS, Label: "Request throughput", Value: float64(len(d.samples[SampleE2E])) / ws, Unit: "requests/s", Provenance: runrecord.Measured, Source: src})
 	return out
 }
 
@@ -133,11 +133,11 @@ func (d *Data) energyFigures() []Figure {
 			src += "; flagged unreliable, see warnings"
 		}
 		out := []Figure{
-			{Name: FigEnergyJ, Label: "GPU energy in window", Value: e.GPUEnergyJ, Unit: "J", Provenance: record.Measured, Source: src},
-			{Name: FigAvgPowerW, Label: "Average GPU power", Value: e.AvgGPUPowerW, Unit: "W", Provenance: record.Measured, Source: src},
+			{Name: FigEnergyJ, Label: "GPU energy in window", Value: e.GPUEnergyJ, Unit: "J", Provenance: runrecord.Measured, Source: src},
+			{Name: FigAvgPowerW, Label: "Average GPU power", Value: e.AvgGPUPowerW, Unit: "W", Provenance: runrecord.Measured, Source: src},
 		}
 		if e.Fleet.JPerOutputToken > 0 {
-			out = append(out, Figure{Name: FigJPerToken, Label: "GPU energy per output token", Value: e.Fleet.JPerOutputToken, Unit: "J/token", Provenance: record.Measured, Source: src + ", idle included"})
+			out = append(out, Figure{Name: FigJPerToken, Label: "GPU energy per output token", Value: e.Fleet.JPerOutputToken, Unit: "J/token", Provenance: runrecord.Measured, Source: src + ", idle included"})
 		}
 		return out
 	}
@@ -145,12 +145,12 @@ func (d *Data) energyFigures() []Figure {
 	if !ok {
 		return nil
 	}
-	out := []Figure{{Name: FigEnergyJ, Label: "Energy in window", Value: j, Unit: "J", Provenance: record.Measured, Source: how}}
+	out := []Figure{{Name: FigEnergyJ, Label: "Energy in window", Value: j, Unit: "J", Provenance: runrecord.Measured, Source: how}}
 	if ws := d.Window().Seconds(); ws > 0 {
-		out = append(out, Figure{Name: FigAvgPowerW, Label: "Average power", Value: j / ws, Unit: "W", Provenance: record.Measured, Source: how})
+		out = append(out, Figure{Name: FigAvgPowerW, Label: "Average power", Value: j / ws, Unit: "W", Provenance: runrecord.Measured, Source: how})
 	}
 	if tok := d.OutputTokens(); tok > 0 {
-		out = append(out, Figure{Name: FigJPerToken, Label: "Energy per output token", Value: j / tok, Unit: "J/token", Provenance: record.Measured, Source: how})
+		out = append(out, Figure{Name: FigJPerToken, Label: "Energy per output token", Value: j / tok, Unit: "J/token", Provenance: runrecord.Measured, Source: how})
 	}
 	return out
 }

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Data is one run directory, loaded.
@@ -16,11 +16,11 @@ type Data struct {
 	// Dir is the run directory.
 	Dir string
 	// Run is run.json.
-	Run *record.Run
+	Run *runrecord.Run
 	// Attempts are all lines of requests.jsonl, in file order.
-	Attempts []record.Attempt
+	Attempts []runrecord.Attempt
 	// Telemetry holds all lines of telemetry.jsonl (nil when the run has none).
-	Telemetry []record.Sample
+	Telemetry []runrecord.Sample
 	// Cost is the run's priced cost comparison, decoded (nil when unpriced).
 	Cost *Cost
 
@@ -34,21 +34,21 @@ type Data struct {
 // Load reads a run directory. A missing telemetry.jsonl is not an error
 // (no collector ran); a missing requests.jsonl is.
 func Load(dir string) (*Data, error) {
-	run, err := record.ReadRun(dir)
+	run, err := runrecord.ReadRun(dir)
 	if err != nil {
 		return nil, err
 	}
-	atts, err := record.LoadAttempts(dir)
+	atts, err := runrecord.LoadAttempts(dir)
 	if err != nil {
 		return nil, err
 	}
-	smp, err := loadSamples(filepath.Join(dir, record.TelemetryFile))
+	smp, err := loadSamples(filepath.Join(dir, runrecord.TelemetryFile))
 	if err != nil {
 		return nil, err
 	}
 	cost, err := DecodeCost(run.Cost)
 	if err != nil {
-		return nil, fmt.Errorf("%s: cost: %w", filepath.Join(dir, record.RunFile), err)
+		return nil, fmt.Errorf("%s: cost: %w", filepath.Join(dir, runrecord.RunFile), err)
 	}
 	d := &Data{Dir: dir, Run: run, Attempts: atts, Telemetry: smp, Cost: cost}
 	d.samples = perAttempt(atts)
@@ -57,7 +57,7 @@ func Load(dir string) (*Data, error) {
 
 // IsRunDir reports whether dir holds a run.json.
 func IsRunDir(dir string) bool {
-	_, err := os.Stat(filepath.Join(dir, record.RunFile))
+	_, err := os.Stat(filepath.Join(dir, runrecord.RunFile))
 	return err == nil
 }
 
@@ -79,7 +79,7 @@ func RunDirs(dir string) ([]string, error) {
 	return out, nil
 }
 
-func loadSamples(path string) ([]record.Sample, error) {
+func loadSamples(path string) ([]runrecord.Sample, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -88,14 +88,14 @@ func loadSamples(path string) ([]record.Sample, error) {
 		return nil, fmt.Errorf("read telemetry: %w", err)
 	}
 	defer f.Close()
-	var out []record.Sample
-	err = decodeJSONL(f, path, func(s record.Sample) { out = append(out, s) })
+	var out []runrecord.Sample
+	err = decodeJSONL(f, path, func(s runrecord.Sample) { out = append(out, s) })
 	return out, err
 }
 
 // FromRun loads a run directory's attempts and telemetry but takes the run
 // record as given (for a caller that holds a fresher one than run.json).
-func FromRun(dir string, run *record.Run) (*Data, error) {
+func FromRun(dir string, run *runrecord.Run) (*Data, error) {
 	d, err := Load(dir)
 	if err != nil {
 		return nil, err

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/report/rundata"
 	"github.com/tcobench/tcobench/report/rundata/rundatatest"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 func TestQuantile(t *testing.T) {
@@ -41,7 +41,7 @@ func TestFigures(t *testing.T) {
 		t.Errorf("error rate %g", got)
 	}
 	// The on-prem cost carries the cost model's own label (the weakest of its inputs).
-	if f["output_tok_s"].Provenance != record.Measured || f["cost_per_task_usd"].Provenance != d.Cost.C.OnPrem.Fleet.USDPerTask.Provenance {
+	if f["output_tok_s"].Provenance != runrecord.Measured || f["cost_per_task_usd"].Provenance != d.Cost.C.OnPrem.Fleet.USDPerTask.Provenance {
 		t.Errorf("provenance: %q, %q", f["output_tok_s"].Provenance, f["cost_per_task_usd"].Provenance)
 	}
 	// The fixture draws 300 W (± a sine) in the window: energy ≈ 300 W × window.
@@ -70,7 +70,7 @@ func TestNoTelemetryNoEnergy(t *testing.T) {
 func TestLoadErrors(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "r")
 	rundatatest.Write(t, dir, rundatatest.Options{Requests: 5})
-	os.WriteFile(filepath.Join(dir, record.TelemetryFile), []byte("{\"t_ns\":1}\nnot json\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, runrecord.TelemetryFile), []byte("{\"t_ns\":1}\nnot json\n"), 0o644)
 	if _, err := rundata.Load(dir); err == nil || !strings.Contains(err.Error(), "telemetry.jsonl:2") {
 		t.Errorf("bad telemetry line: %v", err)
 	}

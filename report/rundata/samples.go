@@ -3,27 +3,27 @@ package rundata
 import (
 	"slices"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Per-request sample names (milliseconds unless said otherwise).
 const (
-	SampleTTFT      = record.MetricTTFT
-	SampleTTFTSched = record.MetricTTFTSched
-	SampleE2E       = record.MetricE2E
-	SampleE2ESched  = record.MetricE2ESched
-	SampleTPOT      = record.MetricTPOT
-	SampleITL       = record.MetricITL
+	SampleTTFT      = runrecord.MetricTTFT
+	SampleTTFTSched = runrecord.MetricTTFTSched
+	SampleE2E       = runrecord.MetricE2E
+	SampleE2ESched  = runrecord.MetricE2ESched
+	SampleTPOT      = runrecord.MetricTPOT
+	SampleITL       = runrecord.MetricITL
 	// SampleOutputTokens is the output token count of each measured, successful request.
 	SampleOutputTokens = "output_tokens"
 )
 
 // Measured reports whether an attempt enters the figures: measurement phase.
-func Measured(a *record.Attempt) bool { return a.Phase == record.PhaseMeasure || a.Phase == "" }
+func Measured(a *runrecord.Attempt) bool { return a.Phase == runrecord.PhaseMeasure || a.Phase == "" }
 
 // AttemptSamples returns one attempt's latencies in ms, by sample name; a
 // latency the attempt did not reach (no first token) is absent.
-func AttemptSamples(a *record.Attempt) map[string]float64 {
+func AttemptSamples(a *runrecord.Attempt) map[string]float64 {
 	m := map[string]float64{}
 	ms := func(ns int64) float64 { return float64(ns) / 1e6 }
 	if a.FirstTokenNS > 0 {
@@ -41,7 +41,7 @@ func AttemptSamples(a *record.Attempt) map[string]float64 {
 	return m
 }
 
-func perAttempt(atts []record.Attempt) map[string][]float64 {
+func perAttempt(atts []runrecord.Attempt) map[string][]float64 {
 	out := map[string][]float64{}
 	for i := range atts {
 		a := &atts[i]

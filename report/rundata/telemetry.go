@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Series is one telemetry time series: a metric from one source.
@@ -56,7 +56,7 @@ func (d *Data) Metrics() []string {
 	return out
 }
 
-func seriesKey(s record.Sample) string {
+func seriesKey(s runrecord.Sample) string {
 	keys := make([]string, 0, len(s.Labels))
 	for k := range s.Labels {
 		keys = append(keys, k)
@@ -129,11 +129,11 @@ func (d *Data) UtilMetrics() []string {
 	return out
 }
 
-func inWindow(t float64, w record.Window) bool {
+func inWindow(t float64, w runrecord.Window) bool {
 	return t >= float64(w.StartNS)/1e9 && t <= float64(w.EndNS)/1e9
 }
 
-func windowEnds(s Series, w record.Window) (first, last float64, n int) {
+func windowEnds(s Series, w runrecord.Window) (first, last float64, n int) {
 	for i, t := range s.T {
 		if !inWindow(t, w) {
 			continue
@@ -147,7 +147,7 @@ func windowEnds(s Series, w record.Window) (first, last float64, n int) {
 	return first, last, n
 }
 
-func integrate(s Series, w record.Window) (e float64, n int) {
+func integrate(s Series, w runrecord.Window) (e float64, n int) {
 	pt, pv := 0.0, 0.0
 	for i, t := range s.T {
 		if !inWindow(t, w) {

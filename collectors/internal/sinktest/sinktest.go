@@ -5,8 +5,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
 	"github.com/tcobench/tcobench/collectors"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Sink keeps every reading; it is safe for concurrent use.
@@ -42,10 +42,10 @@ func (s *Sink) Last(metric string) (collectors.Reading, bool) {
 }
 
 // Samples converts the readings to run-clock samples from collector.
-func (s *Sink) Samples(zero time.Time, collector string) []record.Sample {
-	var out []record.Sample
+func (s *Sink) Samples(zero time.Time, collector string) []runrecord.Sample {
+	var out []runrecord.Sample
 	for _, r := range s.Readings() {
-		out = append(out, record.Sample{TNS: r.At.Sub(zero).Nanoseconds(), Collector: collector, Metric: r.Metric, Labels: r.Labels, Value: r.Value})
+		out = append(out, runrecord.Sample{TNS: r.At.Sub(zero).Nanoseconds(), Collector: collector, Metric: r.Metric, Labels: r.Labels, Value: r.Value})
 	}
 	return out
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tcobench/tcobench/bench/record"
+	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
 )
 
@@ -110,14 +110,14 @@ func (o *Options) defaults() {
 }
 
 // Write writes a synthetic run into dir (created) and returns the run.
-func Write(t testing.TB, dir string, o Options) *record.Run {
+func Write(t testing.TB, dir string, o Options) *runrecord.Run {
 	t.Helper()
 	o.defaults()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 7))
-	w, err := record.CreateJSONL(filepath.Join(dir, record.RequestsFile))
+	w, err := runrecord.CreateJSONL(filepath.Join(dir, runrecord.RequestsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,12 +128,12 @@ func Write(t testing.TB, dir string, o Options) *record.Run {
 		sched := start + int64(i)*gap
 		ttft := int64(o.Slowdown * 80e6 * math.Exp(0.25*rng.NormFloat64()))
 		tpot := int64(o.Slowdown * 10e6 * math.Exp(0.1*rng.NormFloat64()))
-		a := record.Attempt{Seq: int64(i), TaskID: "t" + itoa(i), TaskName: o.Workload, Phase: record.PhaseMeasure,
+		a := runrecord.Attempt{Seq: int64(i), TaskID: "t" + itoa(i), TaskName: o.Workload, Phase: runrecord.PhaseMeasure,
 			Backend: "ollama", Model: o.Model, ScheduledNS: sched, SentNS: sched + 1e5,
-			Tokens: record.Tokens{Input: 200, Source: record.TokensFromUsage}}
+			Tokens: runrecord.Tokens{Input: 200, Source: runrecord.TokensFromUsage}}
 		if i >= o.Requests {
 			a.EndNS = a.SentNS + 2e6
-			a.ErrorClass, a.Error, a.HTTPStatus = record.ErrHTTPStatus, "503 <b>busy</b>", 503
+			a.ErrorClass, a.Error, a.HTTPStatus = runrecord.ErrHTTPStatus, "503 <b>busy</b>", 503
 		} else {
 			a.OK = true
 			a.HeadersNS = a.SentNS + 1e6
@@ -151,26 +151,26 @@ func Write(t testing.TB, dir string, o Options) *record.Run {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	win := record.Window{StartNS: start, EndNS: end}
+	win := runrecord.Window{StartNS: start, EndNS: end}
 	if o.Telemetry {
 		writeTelemetry(t, dir, win)
 	}
-	run := &record.Run{ID: o.ID, Name: o.Name, StartedAt: o.Started, EndedAt: o.Started.Add(time.Duration(end + 1e9)),
-		Config: record.RunConfig{Target: o.Target, Backend: "ollama", Model: o.Model, Workload: o.Workload,
-			Load: record.LoadConfig{Mode: "closed", Concurrency: o.Concurrency, Duration: record.Duration(time.Duration(end - start))}, Seed: o.Seed},
-		Environment: record.Environment{TcobenchVersion: "test", GoVersion: "go1.26",
-			Server: record.ServerInfo{URL: o.Target, Kind: "ollama", Version: o.ServerVersion, Model: o.Model}},
-		Workload: record.WorkloadInfo{Name: o.Workload, Tasks: o.Requests + o.Failures},
+	run := &runrecord.Run{ID: o.ID, Name: o.Name, StartedAt: o.Started, EndedAt: o.Started.Add(time.Duration(end + 1e9)),
+		Config: runrecord.RunConfig{Target: o.Target, Backend: "ollama", Model: o.Model, Workload: o.Workload,
+			Load: runrecord.LoadConfig{Mode: "closed", Concurrency: o.Concurrency, Duration: runrecord.Duration(time.Duration(end - start))}, Seed: o.Seed},
+		Environment: runrecord.Environment{TcobenchVersion: "test", GoVersion: "go1.26",
+			Server: runrecord.ServerInfo{URL: o.Target, Kind: "ollama", Version: o.ServerVersion, Model: o.Model}},
+		Workload: runrecord.WorkloadInfo{Name: o.Workload, Tasks: o.Requests + o.Failures},
 		Window:   win, Cost: o.Cost}
-	if err := record.WriteRun(dir, run); err != nil {
+	if err := runrecord.WriteRun(dir, run); err != nil {
 		t.Fatal(err)
 	}
 	return run
 }
 
-func writeTelemetry(t testing.TB, dir string, win record.Window) {
+func writeTelemetry(t testing.TB, dir string, win runrecord.Window) {
 	t.Helper()
-	w, err := record.CreateJSONL(filepath.Join(dir, record.TelemetryFile))
+	w, err := runrecord.CreateJSONL(filepath.Join(dir, runrecord.TelemetryFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func writeTelemetry(t testing.TB, dir string, win record.Window) {
 		}
 		energy += p * 0.25 * 1000
 		lab := map[string]string{"gpu": "0"}
-		for _, s := range []record.Sample{
+		for _, s := range []runrecord.Sample{
 			{TNS: ts, Collector: "nvml", Metric: "power_w", Labels: lab, Value: p},
 			{TNS: ts, Collector: "nvml", Metric: "energy_mj", Labels: lab, Value: energy},
 			{TNS: ts, Collector: "nvml", Metric: "gpu_util_pct", Labels: lab, Value: p / 4},

@@ -1,0 +1,171 @@
+package energy
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/tcobench/tcobench/collectors"
+	"github.com/tcobench/tcobench/runrecord"
+)
+
+// idle measures each GPU's draw over the idle span and derives the idle
+// energy of the window and the marginal energy.
+func idle(e *runrecord.Energy, gpus []*gpuSeries, cfg Config) {
+	w := cfg.Idle
+	if w.EndNS <= w.StartNS {
+		return
+	}
+	secs := w.Seconds()
+	total, n := 0.0, 0
+	for i, g := range gpus {
+		p, ok := idlePower(g, w)
+		if !ok {
+			continue
+		}
+		n++
+		total += p
+		for j := range e.GPUs {
+			if e.GPUs[j].Key == gpus[i].key {
+				e.GPUs[j].IdlePowerW = p
+			}
+		}
+	}
+	if n == 0 {
+		e.Warnings = append(e.Warnings, "idle baseline: no GPU readings in the idle span; marginal figures omitted")
+		return
+	}
+	e.Idle = &runrecord.IdleBaseline{Window: w, WindowS: secs, GPUPowerW: total, Provenance: runrecord.Measured}
+	if secs < cfg.MinWindow.Seconds() {
+		e.Warnings = append(e.Warnings, fmt.Sprintf("idle baseline %.1f s is shorter than %.0f s: idle power is unreliable", secs, cfg.MinWindow.Seconds()))
+	}
+	e.IdleEnergyJ = total * e.WindowS
+	e.MarginalGPUEnergyJ = math.Max(0, e.GPUEnergyJ-e.IdleEnergyJ)
+}
+
+// idlePower is a GPU's mean power over w: from the counter when it spans
+// w, else the mean of its power readings in w.
+func idlePower(g *gpuSeries, w runrecord.Window) (float64, bool) {
+	cum, _ := cumulative(g.energy)
+	if j, ok := between(cum, w.StartNS, w.EndNS); ok && len(cum) > 1 {
+		return j / w.Seconds(), true
+	}
+	power := g.instant
+	if len(power) == 0 {
+		power = g.avg1s
+	}
+	sum, n := 0.0, 0
+	for _, p := range power {
+		if p.t >= w.StartNS && p.t <= w.EndNS {
+			sum += p.v
+			n++
+		}
+	}
+	if n == 0 {
+		return 0, false
+	}
+	return sum / float64(n), true
+}
+
+func intensity(j float64, e *runrecord.Energy) runrecord.EnergyIntensity {
+	var x runrecord.EnergyIntensity
+	if e.Requests > 0 {
+		x.JPerRequest = j / float64(e.Requests)
+		x.WhPer1kRequests = j / 3600 / float64(e.Requests) * 1000
+	}
+	if e.OutputTokens > 0 {
+		x.JPerOutputToken = j / float64(e.OutputTokens)
+	}
+	if e.Tasks > 0 {
+		x.JPerTask = j / float64(e.Tasks)
+	}
+	return x
+}
+
+func intensities(e *runrecord.Energy) {
+	e.Fleet = intensity(e.GPUEnergyJ, e)
+	if e.Idle != nil {
+		m := intensity(e.MarginalGPUEnergyJ, e)
+		e.Marginal = &m
+	}
+}
+
+// boundaries fills gpu, node and facility energy. Each boundary's
+// provenance is the weakest of its inputs (measured > configured > assumed).
+func boundaries(e *runrecord.Energy, cfg Config) {
+	gpu := runrecord.EnergyBoundary{Name: runrecord.BoundaryGPU, EnergyJ: e.GPUEnergyJ, Provenance: runrecord.Measured, Factor: 1, FactorSource: "NVML energy counter"}
+	if e.Source != "" && e.Source != "nvml" {
+		gpu.FactorSource = e.Source + " energy counter"
+	}
+	nodeProv, nodeSrc := runrecord.Assumed, DefaultNodeFactorSource
+	if cfg.NodeFactorSet {
+		nodeProv, nodeSrc = runrecord.Configured, "configured node factor"
+	}
+	pueProv, pueSrc := runrecord.Assumed, DefaultPUESource
+	if cfg.PUESet {
+		pueProv, pueSrc = runrecord.Configured, "configured PUE"
+	}
+	node := scaled(gpu, runrecord.BoundaryNode, cfg.NodeFactor, nodeProv, nodeSrc)
+	fac := scaled(node, runrecord.BoundaryFacility, cfg.PUE, pueProv, pueSrc)
+	for _, b := range []*runrecord.EnergyBoundary{&gpu, &node, &fac} {
+		if e.Idle != nil {
+			b.MarginalEnergyJ = e.MarginalGPUEnergyJ * cumulativeFactor(b.Name, cfg)
+			m := intensity(b.MarginalEnergyJ, e)
+			b.Marginal = &m
+		}
+		b.Fleet = intensity(b.EnergyJ, e)
+	}
+	e.Boundaries = []runrecord.EnergyBoundary{gpu, node, fac}
+}
+
+func cumulativeFactor(name string, cfg Config) float64 {
+	switch name {
+	case runrecord.BoundaryNode:
+		return cfg.NodeFactor
+	case runrecord.BoundaryFacility:
+		return cfg.NodeFactor * cfg.PUE
+	}
+	return 1
+}
+
+func scaled(prev runrecord.EnergyBoundary, name string, f float64, prov, src string) runrecord.EnergyBoundary {
+	return runrecord.EnergyBoundary{Name: name, EnergyJ: prev.EnergyJ * f, Provenance: weakest(prev.Provenance, prov), Factor: f, FactorSource: src}
+}
+
+func weakest(a, b string) string {
+	rank := map[string]int{runrecord.Measured: 0, runrecord.Configured: 1, runrecord.Assumed: 2}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+// cpuEnergy sums RAPL package zones over the window.
+func cpuEnergy(e *runrecord.Energy, samples []runrecord.Sample, note string) {
+	zones := map[string][]point{}
+	for i := range samples {
+		s := &samples[i]
+		if s.Metric == collectors.MetricCPUEnergyJ {
+			z := s.Labels["zone"]
+			zones[z] = append(zones[z], point{s.TNS, s.Value})
+		}
+	}
+	total, ok := 0.0, false
+	for _, ps := range zones {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].t < ps[j].t })
+		if len(ps) < 2 {
+			continue
+		}
+		j, _ := between(ps, e.Window.StartNS, e.Window.EndNS)
+		total += j
+		ok = true
+	}
+	if ok {
+		e.CPUPackageEnergyJ = &total
+		return
+	}
+	e.CPUEnergyNote = note
+	if note == "" {
+		e.CPUEnergyNote = "CPU package energy not measured (no RAPL readings)"
+	}
+}

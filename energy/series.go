@@ -1,0 +1,139 @@
+package energy
+
+import (
+	"sort"
+
+	"github.com/tcobench/tcobench/collectors"
+	"github.com/tcobench/tcobench/runrecord"
+)
+
+// point is one reading on the run clock.
+type point struct {
+	t int64 // ns
+	v float64
+}
+
+// gpuSeries holds one GPU's readings.
+type gpuSeries struct {
+	key     string
+	labels  map[string]string
+	source  string
+	energy  []point // counter, mJ
+	instant []point // W
+	avg1s   []point // W
+	resets  int
+}
+
+// gpuKey names a GPU from its labels: node/uuid, node/gpu, uuid or gpu.
+func gpuKey(l map[string]string) string {
+	id := l[collectors.LabelUUID]
+	if id == "" {
+		id = l[collectors.LabelGPU]
+	}
+	if n := l[collectors.LabelNode]; n != "" {
+		return n + "/" + id
+	}
+	return id
+}
+
+// groupGPUs sorts GPU samples into per-GPU series, sorted by key.
+func groupGPUs(samples []runrecord.Sample) []*gpuSeries {
+	by := map[string]*gpuSeries{}
+	get := func(s *runrecord.Sample) *gpuSeries {
+		k := gpuKey(s.Labels)
+		g := by[k]
+		if g == nil {
+			g = &gpuSeries{key: k, labels: s.Labels, source: s.Collector}
+			by[k] = g
+		}
+		return g
+	}
+	for i := range samples {
+		s := &samples[i]
+		p := point{s.TNS, s.Value}
+		switch s.Metric {
+		case collectors.MetricEnergyMJ:
+			g := get(s)
+			g.energy = append(g.energy, p)
+		case collectors.MetricPowerInstantW:
+			g := get(s)
+			g.instant = append(g.instant, p)
+		case collectors.MetricPowerAvg1sW:
+			g := get(s)
+			g.avg1s = append(g.avg1s, p)
+		case collectors.MetricCounterReset:
+			get(s).resets++
+		}
+	}
+	out := make([]*gpuSeries, 0, len(by))
+	for _, g := range by {
+		for _, ps := range [][]point{g.energy, g.instant, g.avg1s} {
+			sort.SliceStable(ps, func(i, j int) bool { return ps[i].t < ps[j].t })
+		}
+		out = append(out, g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
+	return out
+}
+
+// cumulative turns counter readings (mJ) into energy in J since the first
+// reading. A backward step is a counter reset (driver reload): the counter
+// restarted from zero, so the new reading is the energy since the reset.
+func cumulative(counter []point) (cum []point, resets int) {
+	if len(counter) == 0 {
+		return nil, 0
+	}
+	cum = make([]point, len(counter))
+	cum[0] = point{counter[0].t, 0}
+	for i := 1; i < len(counter); i++ {
+		d := counter[i].v - counter[i-1].v
+		if d < 0 {
+			resets++
+			d = counter[i].v
+		}
+		cum[i] = point{counter[i].t, cum[i-1].v + d/1000}
+	}
+	return cum, resets
+}
+
+// integral turns a power series (W) into cumulative energy (J) by the
+// trapezoid rule.
+func integral(power []point) []point {
+	if len(power) == 0 {
+		return nil
+	}
+	cum := make([]point, len(power))
+	cum[0] = point{power[0].t, 0}
+	for i := 1; i < len(power); i++ {
+		dt := float64(power[i].t-power[i-1].t) / 1e9
+		cum[i] = point{power[i].t, cum[i-1].v + dt*(power[i].v+power[i-1].v)/2}
+	}
+	return cum
+}
+
+// at interpolates a cumulative series at t; ok is false when t lies outside it.
+func at(cum []point, t int64) (float64, bool) {
+	n := len(cum)
+	if n == 0 {
+		return 0, false
+	}
+	if t <= cum[0].t {
+		return cum[0].v, t == cum[0].t
+	}
+	if t >= cum[n-1].t {
+		return cum[n-1].v, t == cum[n-1].t
+	}
+	i := sort.Search(n, func(i int) bool { return cum[i].t >= t })
+	a, b := cum[i-1], cum[i]
+	f := float64(t-a.t) / float64(b.t-a.t)
+	return a.v + f*(b.v-a.v), true
+}
+
+// between is the increase of a cumulative series over [a, b]; covered is
+// false when the series does not span the whole interval (the figure is
+// then clamped to what it does span).
+func between(cum []point, a, b int64) (j float64, covered bool) {
+	va, oka := at(cum, a)
+	vb, okb := at(cum, b)
+	return vb - va, oka && okb
+}

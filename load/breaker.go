@@ -1,0 +1,56 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tcobench/tcobench/runrecord"
+)
+
+// MaxConsecutiveRefused is how many attempts in a row may be refused
+// (nothing listening at the target) before the run stops sending. A closed
+// loop against a server that is down would otherwise retry as fast as the
+// connection is refused, filling the disk and memory with failures that say
+// nothing new. Every attempt made is still recorded; the run is marked
+// partial with the reason.
+const MaxConsecutiveRefused = 100
+
+// breaker stops a run whose target refuses every connection.
+type breaker struct {
+	refused atomic.Int64
+	once    sync.Once
+	stop    context.CancelFunc
+	reason  atomic.Value // string, once tripped
+}
+
+// observe counts a finished attempt: refused ones in a row trip the breaker;
+// any answer from the server resets the count. Dropped and canceled attempts
+// (never answered either way) leave it as it is.
+func (b *breaker) observe(a *runrecord.Attempt) {
+	switch a.ErrorClass {
+	case runrecord.ErrRefused:
+		if b.refused.Add(1) >= MaxConsecutiveRefused {
+			b.trip(fmt.Sprintf("stopped early: the target refused %d connections in a row (is the model server down?)", MaxConsecutiveRefused))
+		}
+	case runrecord.ErrDropped, runrecord.ErrCanceled:
+	default:
+		b.refused.Store(0)
+	}
+}
+
+func (b *breaker) trip(reason string) {
+	b.once.Do(func() {
+		b.reason.Store(reason)
+		if b.stop != nil {
+			b.stop()
+		}
+	})
+}
+
+// tripped returns the reason the breaker stopped the run, if it did.
+func (b *breaker) tripped() (string, bool) {
+	r, ok := b.reason.Load().(string)
+	return r, ok
+}

@@ -1,0 +1,140 @@
+package metrics
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/tcobench/tcobench/runrecord"
+)
+
+// Summary computes the run's figures over window (the measurement window
+// on the run clock). A zero window is replaced by the span of the measured
+// attempts.
+func (c *Accumulator) Summary(window runrecord.Window) *runrecord.Summary {
+	if window.EndNS <= window.StartNS {
+		window = c.Window()
+	}
+	ws := window.Seconds()
+	s := &runrecord.Summary{
+		Requests: c.counts, WindowS: ws, LatencyMS: map[string]runrecord.Dist{},
+		TokenTotals: c.tokens,
+	}
+	if len(c.errs) > 0 {
+		s.ErrorsByClass = c.errs
+	}
+	taskGood := c.tasksInto(s)
+	for k, xs := range c.samples {
+		s.LatencyMS[k] = Dist(xs)
+	}
+	if c.itlHist != nil {
+		s.LatencyMS[runrecord.MetricITL] = c.itlHist.dist()
+		s.ITLApprox = &runrecord.Approx{Method: "log_histogram", ExactCap: c.itlCap, RelErr: histRelErr}
+	}
+	if len(c.samples[runrecord.MetricITL]) > 0 || c.itlHist != nil {
+		s.ITLBasis = "per_chunk"
+		if c.itlOne && !c.itlUnchecked {
+			s.ITLBasis = "per_token"
+		}
+	}
+	if ws > 0 {
+		s.Throughput = runrecord.Throughput{
+			RequestsPerS: float64(c.counts.Measured-c.sumErrs()) / ws, TasksPerS: float64(s.Tasks.Succeeded) / ws,
+			InputTokensPerS: float64(c.tokens.Input) / ws, OutputTokensPerS: float64(c.tokens.Output) / ws,
+		}
+	}
+	if len(c.slos) > 0 {
+		g := &runrecord.Goodput{SLOs: c.slos}
+		if ws > 0 {
+			g.RequestsPerS, g.TasksPerS = float64(c.good)/ws, float64(taskGood)/ws
+		}
+		if c.counts.Measured > 0 {
+			g.Fraction = float64(c.good) / float64(c.counts.Measured)
+		}
+		s.Goodput = g
+	}
+	return s
+}
+
+func (c *Accumulator) sumErrs() int {
+	n := 0
+	for _, v := range c.errs {
+		n += v
+	}
+	return n
+}
+
+// tasksInto fills task counts and task latencies; it returns the number of
+// tasks meeting every SLO.
+func (c *Accumulator) tasksInto(s *runrecord.Summary) int {
+	var lat, latSched []float64
+	good := 0
+	for _, t := range c.tasks {
+		s.Tasks.Started++
+		if !t.cut {
+			s.Tasks.Completed++
+		}
+		if t.cut || !t.ok {
+			s.Tasks.Failed++
+			continue
+		}
+		s.Tasks.Succeeded++
+		l, ls := t.end-t.sent, t.end-t.sched
+		lat, latSched = append(lat, nsToMS(l)), append(latSched, nsToMS(ls))
+		if t.good && c.taskMeets(ls) {
+			good++
+		}
+	}
+	if len(lat) > 0 {
+		s.LatencyMS[runrecord.MetricTaskLatency] = Dist(lat)
+		s.LatencyMS[runrecord.MetricTaskLatencySched] = Dist(latSched)
+	}
+	return good
+}
+
+func (c *Accumulator) taskMeets(schedNS int64) bool {
+	for _, s := range c.slos {
+		if (s.Metric == runrecord.MetricTaskLatency || s.Metric == runrecord.MetricTaskLatencySched) && schedNS > int64(s.Max) {
+			return false
+		}
+	}
+	return true
+}
+
+// Window is the span of the measured attempts: from the first scheduled
+// send to the last end.
+func (c *Accumulator) Window() runrecord.Window {
+	if c.firstSched < 0 {
+		return runrecord.Window{}
+	}
+	return runrecord.Window{StartNS: c.firstSched, EndNS: c.lastEnd}
+}
+
+// Summarize computes a run's summary and warnings from its attempts, using
+// the run's measurement window and SLOs.
+func Summarize(run *runrecord.Run, attempts []runrecord.Attempt) (*runrecord.Summary, []string) {
+	c := NewAccumulator(run.Config.SLOs)
+	for i := range attempts {
+		c.Add(&attempts[i])
+	}
+	s := c.Summary(run.Window)
+	return s, c.Warnings(s)
+}
+
+// SummarizeDir reads a run directory (run.json and requests.jsonl) and
+// recomputes its summary and warnings, streaming the attempts.
+func SummarizeDir(dir string) (*runrecord.Run, *runrecord.Summary, []string, error) {
+	run, err := runrecord.ReadRun(dir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c := NewAccumulator(run.Config.SLOs)
+	err = runrecord.ReadAttempts(dir, func(a *runrecord.Attempt) error {
+		c.Add(a)
+		return nil
+	})
+	if err != nil && !os.IsNotExist(err) {
+		return nil, nil, nil, fmt.Errorf("summarize %s: %w", dir, err)
+	}
+	s := c.Summary(run.Window)
+	return run, s, c.Warnings(s), nil
+}

@@ -1,0 +1,147 @@
+// Package modelapi sends one streamed request to a model server and records
+// what happened on the run clock: when it was sent, when headers, the first
+// token, the first content token and every chunk arrived, the token counts
+// and how it ended. It speaks the OpenAI-compatible chat and completions APIs
+// (server-sent events) and Ollama's native /api/chat (JSON lines), parsing
+// both streams by hand with bounded line sizes so that arrival times are
+// exact and hostile input cannot grow memory without limit.
+package modelapi
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tcobench/tcobench/runrecord"
+)
+
+// Backend kinds, as written in runrecord.Attempt.Backend and RunConfig.Backend.
+const (
+	KindOpenAIChat        = "openai-chat"
+	KindOpenAICompletions = "openai-completions"
+	KindOllama            = "ollama"
+)
+
+// Kinds lists the supported backend kinds (read only).
+var Kinds = []string{KindOpenAIChat, KindOpenAICompletions, KindOllama}
+
+// Backend sends one request and fills the attempt. Implementations never
+// retry: a retry would be a new, recorded attempt.
+type Backend interface {
+	// Kind is one of the Kind* constants.
+	Kind() string
+	// Do sends req and records its events in a on clk. The caller sets the
+	// attempt's identity, ScheduledNS, QueuedNS and Phase; Do sets every other
+	// field. When req.KeepOutput is true Do returns the content text.
+	Do(ctx context.Context, clk Clock, req *Request, a *runrecord.Attempt) []byte
+	// Probe asks the server what it is (kind, version, model), best effort.
+	Probe(ctx context.Context, model string) runrecord.ServerInfo
+}
+
+// Message is one chat message, as the chat APIs take it.
+type Message struct {
+	Role    string `json:"role" yaml:"role"`
+	Content string `json:"content" yaml:"content"`
+}
+
+// Request is one LLM call.
+type Request struct {
+	Model string
+	// Messages are sent to chat APIs; completions APIs get them flattened.
+	Messages []Message
+	// MaxTokens is the output limit (0: the server's default).
+	MaxTokens int
+	// KeepOutput asks Do to return the generated content (live replay).
+	KeepOutput bool
+}
+
+// promptChars is the total text length of the request's messages, used to
+// estimate input tokens when the server reports no usage.
+func (r *Request) promptChars() int {
+	n := 0
+	for _, m := range r.Messages {
+		n += len(m.Content)
+	}
+	return n
+}
+
+// estimateTokens estimates a token count from text length (about four
+// characters per token for English text with common tokenizers).
+func estimateTokens(chars int) int { return (chars + 3) / 4 }
+
+// Clock is the run clock: nanoseconds since the run's start, read from the
+// monotonic clock.
+type Clock struct{ start time.Time }
+
+// NewClock returns a clock whose zero is start (which should carry a
+// monotonic reading, as time.Now does).
+func NewClock(start time.Time) Clock { return Clock{start: start} }
+
+// Now is the time on the run clock in nanoseconds.
+func (c Clock) Now() int64 { return int64(time.Since(c.start)) }
+
+// Start is the clock's zero.
+func (c Clock) Start() time.Time { return c.start }
+
+// Options tune a backend.
+type Options struct {
+	// Timeout bounds one request from send to the end of its stream (0: none).
+	Timeout time.Duration
+	// MaxLineBytes bounds one stream line or event (default 1 MiB); a longer
+	// one fails the attempt as malformed instead of growing memory.
+	MaxLineBytes int
+	// MaxConns bounds connections per host (default 0: unlimited).
+	MaxConns int
+	// IgnoreEOS asks OpenAI-compatible servers that support it (vLLM, llama.cpp)
+	// to generate exactly MaxTokens.
+	IgnoreEOS bool
+	// HTTPClient replaces the default client (tests).
+	HTTPClient *http.Client
+}
+
+// DefaultMaxLineBytes is the default bound on a stream line or event.
+const DefaultMaxLineBytes = 1 << 20
+
+func (o *Options) defaults() {
+	if o.MaxLineBytes <= 0 {
+		o.MaxLineBytes = DefaultMaxLineBytes
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Transport: newTransport(o.MaxConns)}
+	}
+}
+
+// newTransport returns a transport for benchmarking: no proxy, no
+// compression (it would delay stream events), many idle connections kept.
+func newTransport(maxConns int) *http.Transport {
+	return &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DisableCompression:  true,
+		MaxIdleConns:        0,
+		MaxIdleConnsPerHost: 100000,
+		MaxConnsPerHost:     maxConns,
+		IdleConnTimeout:     90 * time.Second,
+		ForceAttemptHTTP2:   false,
+	}
+}
+
+// New returns the backend of the given kind for the server at target
+// (for example "http://127.0.0.1:11434").
+func New(kind, target string, opts Options) (Backend, error) {
+	target = strings.TrimRight(target, "/")
+	if !strings.HasPrefix(target, "http://") && !strings.HasPrefix(target, "https://") {
+		return nil, fmt.Errorf("target %q: want an http:// or https:// URL", target)
+	}
+	opts.defaults()
+	switch kind {
+	case KindOpenAIChat, KindOpenAICompletions:
+		return &OpenAI{kind: kind, base: target, opts: opts}, nil
+	case KindOllama:
+		return &Ollama{base: target, opts: opts}, nil
+	}
+	return nil, fmt.Errorf("backend %q: want one of %s", kind, strings.Join(Kinds, ", "))
+}

@@ -1,0 +1,78 @@
+package runrecord
+
+// attemptField reads the value of key k into a; false for a key or value
+// the fast path leaves to encoding/json ("server", Ollama's timings, among
+// them).
+func (s *scanner) attemptField(a *Attempt, k []byte) bool {
+	switch string(k) {
+	case "seq":
+		return intTo(s, &a.Seq)
+	case "task_id":
+		return s.str(&a.TaskID)
+	case "task_name":
+		return s.str(&a.TaskName)
+	case "step_id":
+		return s.str(&a.StepID)
+	case "step_index":
+		return intTo(s, &a.StepIndex)
+	case "phase":
+		return s.str(&a.Phase)
+	case "backend":
+		return s.str(&a.Backend)
+	case "model":
+		return s.str(&a.Model)
+	case "scheduled_ns":
+		return intTo(s, &a.ScheduledNS)
+	case "delay_ns":
+		return intTo(s, &a.DelayNS)
+	case "queued_ns":
+		return intTo(s, &a.QueuedNS)
+	case "sent_ns":
+		return intTo(s, &a.SentNS)
+	case "connect_ns":
+		return intTo(s, &a.ConnectNS)
+	case "headers_ns":
+		return intTo(s, &a.HeadersNS)
+	case "first_token_ns":
+		return intTo(s, &a.FirstTokenNS)
+	case "first_content_ns":
+		return intTo(s, &a.FirstContentNS)
+	case "end_ns":
+		return intTo(s, &a.EndNS)
+	case "chunk_ns":
+		return ints(s, &a.ChunkNS)
+	case "chunk_tokens":
+		return ints(s, &a.ChunkTokens)
+	case "ok":
+		return s.boolean(&a.OK)
+	case "error_class":
+		return s.str(&a.ErrorClass)
+	case "error":
+		return s.str(&a.Error)
+	case "http_status":
+		return intTo(s, &a.HTTPStatus)
+	case "finish_reason":
+		return s.str(&a.FinishReason)
+	case "tokens":
+		return s.object(func(k []byte) bool { return s.tokensField(&a.Tokens, k) })
+	}
+	return false
+}
+
+func (s *scanner) tokensField(t *Tokens, k []byte) bool {
+	switch string(k) {
+	case "input":
+		return intTo(s, &t.Input)
+	case "output":
+		return intTo(s, &t.Output)
+	case "reasoning":
+		return intTo(s, &t.Reasoning)
+	case "cached_input":
+		return intTo(s, &t.CachedInput)
+	case "source":
+		return s.str(&t.Source)
+	case "stream_output":
+		return intTo(s, &t.StreamOutput)
+	}
+	return false
+}

@@ -1,0 +1,154 @@
+package runrecord
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// SchemaVersion is the version of run.json's schema. Readers refuse newer versions.
+const SchemaVersion = 1
+
+// File names inside a run directory.
+const (
+	RunFile       = "run.json"
+	RequestsFile  = "requests.jsonl"
+	TelemetryFile = "telemetry.jsonl"
+)
+
+// Run is the content of run.json.
+type Run struct {
+	Schema int    `json:"schema"`
+	ID     string `json:"id"`
+	Name   string `json:"name,omitempty"`
+	// Partial is true when the run did not finish as configured (interrupted,
+	// or a fatal error); PartialReason says why.
+	Partial       bool   `json:"partial"`
+	PartialReason string `json:"partial_reason,omitempty"`
+
+	// StartedAt is the wall-clock time of the run's clock zero; EndedAt when it stopped.
+	StartedAt time.Time `json:"started_at"`
+	EndedAt   time.Time `json:"ended_at"`
+
+	// Config is the resolved configuration the run used (flags, file and environment merged).
+	Config RunConfig `json:"config"`
+	// Environment describes the harness, the host and the server.
+	Environment Environment `json:"environment"`
+	// Workload describes what was sent.
+	Workload WorkloadInfo `json:"workload"`
+	// Window is the measurement window (warm-up and cool-down excluded), on the run clock.
+	Window Window `json:"window"`
+
+	// Summary holds the figures computed from the measured attempts.
+	Summary *Summary `json:"summary,omitempty"`
+	// Energy holds the energy accounting (see the collectors package), when any was done.
+	Energy *Energy `json:"energy,omitempty"`
+	// Collectors reports each collector's health.
+	Collectors []CollectorHealth `json:"collectors,omitempty"`
+	// Cost holds the cost comparison written by the tco package (tcobench cost), when priced.
+	Cost json.RawMessage `json:"cost,omitempty"`
+	// Warnings are things a reader must know to trust the figures (the harness fell
+	// behind its schedule, tokens were estimated, the energy window was too short...).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// RunConfig is the resolved configuration of a run.
+type RunConfig struct {
+	Target   string         `json:"target"`
+	Backend  string         `json:"backend"`
+	Model    string         `json:"model"`
+	Workload string         `json:"workload"`
+	Load     LoadConfig     `json:"load"`
+	SLOs     []SLO          `json:"slos,omitempty"`
+	Timeout  Duration       `json:"request_timeout"`
+	Seed     uint64         `json:"seed"`
+	Extra    map[string]any `json:"extra,omitempty"`
+}
+
+// LoadConfig says how load was applied.
+type LoadConfig struct {
+	// Mode is "closed", "constant", "poisson", "gamma" or "trace".
+	Mode string `json:"mode"`
+	// Concurrency is the number of closed-loop users, or the open-loop ceiling (0: none).
+	Concurrency int `json:"concurrency,omitempty"`
+	// RatePerS is the open-loop arrival rate of tasks per second.
+	RatePerS float64 `json:"rate_per_s,omitempty"`
+	// GammaShape is the gamma process shape (burstiness: below 1 is burstier than Poisson).
+	GammaShape float64 `json:"gamma_shape,omitempty"`
+	// TimeScale multiplies trace inter-arrival times (0.5 replays twice as fast).
+	TimeScale float64  `json:"time_scale,omitempty"`
+	Duration  Duration `json:"duration,omitempty"`
+	Count     int      `json:"count,omitempty"`
+	Warmup    Duration `json:"warmup,omitempty"`
+	Cooldown  Duration `json:"cooldown,omitempty"`
+	ThinkTime Duration `json:"think_time,omitempty"`
+}
+
+// SLO is one service-level objective used for goodput: a metric ("ttft",
+// "tpot", "e2e", "task_latency") and the highest acceptable value.
+type SLO struct {
+	Metric string   `json:"metric"`
+	Max    Duration `json:"max"`
+}
+
+// Environment describes where and with what the run happened.
+type Environment struct {
+	TcobenchVersion string     `json:"tcobench_version"`
+	TcobenchCommit  string     `json:"tcobench_commit,omitempty"`
+	GoVersion       string     `json:"go_version"`
+	Host            HostInfo   `json:"host"`
+	Server          ServerInfo `json:"server"`
+}
+
+// HostInfo describes the machine that ran tcobench.
+type HostInfo struct {
+	Hostname    string `json:"hostname"`
+	OS          string `json:"os"`
+	Arch        string `json:"arch"`
+	CPUModel    string `json:"cpu_model,omitempty"`
+	CPUCores    int    `json:"cpu_cores"`
+	MemoryBytes uint64 `json:"memory_bytes"`
+}
+
+// ServerInfo is the model server as it described itself.
+type ServerInfo struct {
+	URL     string `json:"url"`
+	Kind    string `json:"kind,omitempty"`    // "ollama", "vllm", "llama.cpp", "tgi", "sglang", "openai-compatible"
+	Version string `json:"version,omitempty"` // as reported by the server; empty when it would not say
+	Model   string `json:"model,omitempty"`   // as reported by the server
+}
+
+// WorkloadInfo describes the workload of a run.
+type WorkloadInfo struct {
+	Name   string `json:"name"`
+	Source string `json:"source,omitempty"` // catalog name or file path
+	// ReplayMode is "recorded" or "live" for multi-turn sessions.
+	ReplayMode string `json:"replay_mode,omitempty"`
+	// PromptLengths says how synthesised prompt lengths were sized:
+	// "calibrated" (measured tokenizer), "estimated" or "" (no synthesised prompts).
+	PromptLengths string `json:"prompt_lengths,omitempty"`
+	// TimestampPolicy says how a trace's coarse timestamps were turned into
+	// send times (for example Mooncake's rounded seconds), when it mattered.
+	TimestampPolicy string `json:"timestamp_policy,omitempty"`
+	Tasks           int    `json:"tasks"`
+	// RecordedAPICostUSD is the API cost the workload's source recorded, per task, when it had one.
+	RecordedAPICostUSD map[string]float64 `json:"recorded_api_cost_usd,omitempty"`
+}
+
+// Window is a span on the run clock, in nanoseconds from the run's start.
+type Window struct {
+	StartNS int64 `json:"start_ns"`
+	EndNS   int64 `json:"end_ns"`
+}
+
+// Seconds is the window's length in seconds.
+func (w Window) Seconds() float64 { return float64(w.EndNS-w.StartNS) / 1e9 }
+
+// CollectorHealth is a collector's own report of how it did.
+type CollectorHealth struct {
+	Name        string   `json:"name"`
+	OK          bool     `json:"ok"`
+	Samples     int      `json:"samples"`
+	Errors      int      `json:"errors"`
+	Unsupported []string `json:"unsupported,omitempty"`
+	Message     string   `json:"message,omitempty"`
+}
