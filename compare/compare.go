@@ -213,7 +213,7 @@ func relPct(d, base float64) float64 {
 }
 
 // significance fills the interval of a row from the raw samples.
-func significance(row *Row, base, cand *rundata.Data, f rundata.Figure, cfg Config, salt uint64) {
+func significance(row *Row, base, cand *rundata.Data, f runrecord.Figure, cfg Config, salt uint64) {
 	switch {
 	case f.Quantile > 0:
 		bs, cs := base.Sorted(f.Sample), cand.Sorted(f.Sample)

@@ -128,16 +128,8 @@ func cumulativeFactor(name string, cfg Config) float64 {
 	return 1
 }
 
-func scaled(prev runrecord.EnergyBoundary, name string, f float64, prov, src string) runrecord.EnergyBoundary {
-	return runrecord.EnergyBoundary{Name: name, EnergyJ: prev.EnergyJ * f, Provenance: weakest(prev.Provenance, prov), Factor: f, FactorSource: src}
-}
-
-func weakest(a, b string) string {
-	rank := map[string]int{runrecord.Measured: 0, runrecord.Configured: 1, runrecord.Assumed: 2}
-	if rank[b] > rank[a] {
-		return b
-	}
-	return a
+func scaled(prev runrecord.EnergyBoundary, name string, f float64, prov runrecord.Provenance, src string) runrecord.EnergyBoundary {
+	return runrecord.EnergyBoundary{Name: name, EnergyJ: prev.EnergyJ * f, Provenance: runrecord.Weakest(prev.Provenance, prov), Factor: f, FactorSource: src}
 }
 
 // cpuEnergy sums RAPL package zones over the window.

@@ -104,8 +104,8 @@ func (s *summary) gauge(name, help string, labels prometheus.Labels, v float64) 
 	vec.With(all).Set(v)
 }
 
-func (s *summary) intensity(boundary, view, prov string, x runrecord.EnergyIntensity) {
-	l := prometheus.Labels{"boundary": boundary, "view": view, "provenance": prov}
+func (s *summary) intensity(boundary, view string, prov runrecord.Provenance, x runrecord.EnergyIntensity) {
+	l := prometheus.Labels{"boundary": boundary, "view": view, "provenance": string(prov)}
 	s.gauge("run_energy_joules_per_output_token", "Energy per output token.", l, x.JPerOutputToken)
 	s.gauge("run_energy_joules_per_request", "Energy per successful request.", l, x.JPerRequest)
 	s.gauge("run_energy_joules_per_task", "Energy per task.", l, x.JPerTask)

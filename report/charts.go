@@ -62,7 +62,7 @@ func energyChart(rr *RunReport) template.HTML {
 	if e := rr.Energy; e != nil && e.Measured {
 		for _, b := range e.Boundaries {
 			if b.Fleet.JPerOutputToken > 0 {
-				c.Bars = append(c.Bars, chart.Bar{Label: b.Name + " (" + b.Provenance + ")", Value: b.Fleet.JPerOutputToken})
+				c.Bars = append(c.Bars, chart.Bar{Label: b.Name + " (" + string(b.Provenance) + ")", Value: b.Fleet.JPerOutputToken})
 			}
 			if b.Marginal != nil && b.Marginal.JPerOutputToken > 0 {
 				c.Bars = append(c.Bars, chart.Bar{Label: b.Name + " marginal", Value: b.Marginal.JPerOutputToken, Highlight: true})
@@ -71,7 +71,7 @@ func energyChart(rr *RunReport) template.HTML {
 	}
 	if len(c.Bars) == 0 {
 		if f, ok := rundata.FigureMap(rr.Figures)[rundata.FigJPerToken]; ok {
-			c.Bars = append(c.Bars, chart.Bar{Label: "GPU (" + f.Provenance + ")", Value: f.Value})
+			c.Bars = append(c.Bars, chart.Bar{Label: "GPU (" + string(f.Provenance) + ")", Value: f.Value})
 		}
 	}
 	return c.SVG()
@@ -81,10 +81,10 @@ func costBarChart(rr *RunReport) template.HTML {
 	c := chart.Bars{Title: "Cost per task: on-prem beside each API model", Unit: "USD"}
 	if cv := rr.Cost; cv != nil {
 		if cv.HasOnPrem {
-			c.Bars = append(c.Bars, chart.Bar{Label: "on-prem (" + cv.OnPremProvenance + ")", Value: cv.OnPremPerTaskUSD, Highlight: true})
+			c.Bars = append(c.Bars, chart.Bar{Label: "on-prem (" + string(cv.OnPremProvenance) + ")", Value: cv.OnPremPerTaskUSD, Highlight: true})
 		}
 		for _, a := range cv.APIs {
-			c.Bars = append(c.Bars, chart.Bar{Label: a.Model + " (" + a.Provenance + " price)", Value: a.PerTaskUSD})
+			c.Bars = append(c.Bars, chart.Bar{Label: a.Model + " (" + string(a.Provenance) + " price)", Value: a.PerTaskUSD})
 		}
 	}
 	return c.SVG()
@@ -97,7 +97,7 @@ func costCurveChart(rr *RunReport) template.HTML {
 		return chart.NotMeasured(title, "not measured on this run (no cost model applied)")
 	}
 	l := chart.Line{Title: title, XLabel: "utilisation of one node (%)", YLabel: "USD per task", LogY: true}
-	on := chart.Series{Name: "on-prem (" + cv.OnPremProvenance + ")", Points: true}
+	on := chart.Series{Name: "on-prem (" + string(cv.OnPremProvenance) + ")", Points: true}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, p := range cv.Curve {
 		on.X, on.Y = append(on.X, 100*p.Utilisation), append(on.Y, p.PerTaskUSD)
@@ -137,7 +137,7 @@ func tornadoChart(rr *RunReport) template.HTML {
 		}
 		t.Base = s.BaseUSDPerTask
 		for _, b := range s.Bars {
-			t.Bars = append(t.Bars, chart.TornadoBar{Label: b.Input + " (" + orDefault(b.Provenance, "?") + ")", Low: b.LowUSD, High: b.HighUSD})
+			t.Bars = append(t.Bars, chart.TornadoBar{Label: b.Input + " (" + orDefault(string(b.Provenance), "?") + ")", Low: b.LowUSD, High: b.HighUSD})
 		}
 	}
 	return t.SVG()

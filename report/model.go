@@ -10,7 +10,6 @@ import (
 
 	"github.com/tcobench/tcobench/report/rundata"
 	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/tco"
 )
 
 // Report is what every format renders: one or more runs.
@@ -44,12 +43,12 @@ type RunReport struct {
 	Load     string    `json:"load"`
 	Started  time.Time `json:"started_at"`
 	// DurationS is the run's wall-clock length in seconds.
-	DurationS     float64          `json:"duration_s"`
-	Partial       bool             `json:"partial"`
-	PartialReason string           `json:"partial_reason,omitempty"`
-	Figures       []rundata.Figure `json:"figures"`
+	DurationS     float64            `json:"duration_s"`
+	Partial       bool               `json:"partial"`
+	PartialReason string             `json:"partial_reason,omitempty"`
+	Figures       []runrecord.Figure `json:"figures"`
 	// Config lists the configured inputs, for the provenance table.
-	Config []rundata.Figure `json:"config"`
+	Config []runrecord.Figure `json:"config"`
 	// Errors counts failed measured requests by class; ErrorExamples holds a few messages.
 	Errors        map[string]int `json:"errors,omitempty"`
 	ErrorExamples []string       `json:"error_examples,omitempty"`
@@ -65,11 +64,11 @@ type RunReport struct {
 type CostView struct {
 	*rundata.Cost `json:"-"`
 	// Comparison is the priced comparison as tcobench cost wrote it.
-	Comparison *tco.Comparison `json:"comparison"`
+	Comparison *runrecord.Cost `json:"comparison"`
 	// BreakEvenUtilisation lists, per API model, the node utilisation at break-even.
 	BreakEvenUtilisation []rundata.BreakEven `json:"break_even_utilisation,omitempty"`
 	// Hourly is the per-node hourly cost breakdown, with provenance.
-	Hourly []rundata.Figure `json:"-"`
+	Hourly []runrecord.Figure `json:"-"`
 }
 
 // Sweep is a series of runs of one workload on one target at several loads.
@@ -204,12 +203,12 @@ func errorsAndTasks(d *rundata.Data) (map[string]int, []string, map[string]int) 
 	return errs, ex, tasks
 }
 
-func configFigures(run *runrecord.Run) []rundata.Figure {
+func configFigures(run *runrecord.Run) []runrecord.Figure {
 	c := run.Config
-	out := []rundata.Figure{}
+	out := []runrecord.Figure{}
 	add := func(label string, v float64, unit string) {
 		if v != 0 {
-			out = append(out, rundata.Figure{Label: label, Value: v, Unit: unit, Provenance: runrecord.Configured, Source: "run configuration"})
+			out = append(out, runrecord.Figure{Label: label, Value: v, Unit: unit, Provenance: runrecord.Configured, Source: "run configuration"})
 		}
 	}
 	add("Concurrency", float64(c.Load.Concurrency), "users")
@@ -272,17 +271,17 @@ func sweeps(runs []RunReport) []Sweep {
 	return out
 }
 
-func hourly(h tco.HourlyCost) []rundata.Figure {
-	var out []rundata.Figure
+func hourly(h runrecord.HourlyCost) []runrecord.Figure {
+	var out []runrecord.Figure
 	for _, x := range []struct {
 		label string
-		f     tco.Figure
+		f     runrecord.Figure
 	}{{"Capital (" + h.CapexMethod + ")", h.CapexUSDPerHour}, {"Maintenance", h.MaintenanceUSDPerHour}, {"Staff", h.StaffUSDPerHour},
 		{"Facility", h.FacilityUSDPerHour}, {"Energy", h.EnergyUSDPerHour}, {"Total", h.TotalUSDPerHour}} {
 		if x.f.Provenance == "" && x.f.Value == 0 {
 			continue
 		}
-		out = append(out, rundata.Figure{Label: x.label, Value: x.f.Value, Unit: "USD/node-hour", Provenance: x.f.Provenance, Source: x.f.Source})
+		out = append(out, runrecord.Figure{Label: x.label, Value: x.f.Value, Unit: "USD/node-hour", Provenance: x.f.Provenance, Source: x.f.Source})
 	}
 	return out
 }

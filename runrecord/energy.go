@@ -122,8 +122,8 @@ type IdleBaseline struct {
 	WindowS float64 `json:"window_s"`
 	// GPUPowerW is the summed idle power of the selected GPUs (measured).
 	GPUPowerW float64 `json:"gpu_power_w"`
-	// Provenance is Measured, or Configured when given by --idle-power-w.
-	Provenance string `json:"provenance"`
+	// Provenance is Measured, or Configured when given as a setting.
+	Provenance Provenance `json:"provenance"`
 }
 
 // GPUEnergy is one GPU's figures over the energy window.
@@ -164,7 +164,7 @@ type EnergyBoundary struct {
 	MarginalEnergyJ float64 `json:"marginal_energy_j,omitempty"`
 	// Provenance of EnergyJ: Measured (gpu; node when a node meter was read),
 	// Configured (node factor or PUE given by the user) or Assumed (defaults).
-	Provenance string `json:"provenance"`
+	Provenance Provenance `json:"provenance"`
 	// Factor multiplies the previous boundary's energy to get this one
 	// (1 for gpu; node/GPU ratio for node; PUE for facility).
 	Factor float64 `json:"factor"`
@@ -179,11 +179,4 @@ const (
 	BoundaryGPU      = "gpu"
 	BoundaryNode     = "node"
 	BoundaryFacility = "facility"
-)
-
-// Provenance of a figure.
-const (
-	Measured   = "measured"
-	Configured = "configured"
-	Assumed    = "assumed"
 )

@@ -48,6 +48,9 @@ func ReadRun(dir string) (*Run, error) {
 	if r.Schema > SchemaVersion {
 		return nil, fmt.Errorf("%s: schema %d is newer than this tcobench understands (%d)", path, r.Schema, SchemaVersion)
 	}
+	if r.Cost != nil && r.Cost.Schema > CostSchema {
+		return nil, fmt.Errorf("%s: cost schema %d is newer than this tcobench understands (%d)", path, r.Cost.Schema, CostSchema)
+	}
 	return &r, nil
 }
 

@@ -1,7 +1,6 @@
 package runrecord
 
 import (
-	"encoding/json"
 	"time"
 )
 
@@ -44,8 +43,9 @@ type Run struct {
 	Energy *Energy `json:"energy,omitempty"`
 	// Collectors reports each collector's health.
 	Collectors []CollectorHealth `json:"collectors,omitempty"`
-	// Cost holds the cost comparison written by the tco package (tcobench cost), when priced.
-	Cost json.RawMessage `json:"cost,omitempty"`
+	// Cost holds the cost comparison computed by the tco package (tcobench
+	// cost, or run with pricing), when priced.
+	Cost *Cost `json:"cost,omitempty"`
 	// Warnings are things a reader must know to trust the figures (the harness fell
 	// behind its schedule, tokens were estimated, the energy window was too short...).
 	Warnings []string `json:"warnings,omitempty"`

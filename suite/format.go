@@ -1,13 +1,14 @@
 package suite
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"regexp"
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -35,18 +36,18 @@ type Suite struct {
 
 // Settings are run settings that defaults, targets, load points and runs can each give.
 type Settings struct {
-	Backend        string              `yaml:"backend,omitempty" json:"backend,omitempty"`
-	Model          string              `yaml:"model,omitempty" json:"model,omitempty"`
-	Duration       Duration            `yaml:"duration,omitempty" json:"duration,omitempty"`
-	Count          int                 `yaml:"count,omitempty" json:"count,omitempty"`
-	Warmup         Duration            `yaml:"warmup,omitempty" json:"warmup,omitempty"`
-	Cooldown       Duration            `yaml:"cooldown,omitempty" json:"cooldown,omitempty"`
-	RequestTimeout Duration            `yaml:"request_timeout,omitempty" json:"request_timeout,omitempty"`
-	Seed           uint64              `yaml:"seed,omitempty" json:"seed,omitempty"`
-	Hardware       string              `yaml:"hardware,omitempty" json:"hardware,omitempty"`
-	Site           string              `yaml:"site,omitempty" json:"site,omitempty"`
-	Prices         string              `yaml:"prices,omitempty" json:"prices,omitempty"`
-	SLOs           map[string]Duration `yaml:"slos,omitempty" json:"slos,omitempty"`
+	Backend        string                        `yaml:"backend,omitempty" json:"backend,omitempty"`
+	Model          string                        `yaml:"model,omitempty" json:"model,omitempty"`
+	Duration       runrecord.Duration            `yaml:"duration,omitempty" json:"duration,omitempty"`
+	Count          int                           `yaml:"count,omitempty" json:"count,omitempty"`
+	Warmup         runrecord.Duration            `yaml:"warmup,omitempty" json:"warmup,omitempty"`
+	Cooldown       runrecord.Duration            `yaml:"cooldown,omitempty" json:"cooldown,omitempty"`
+	RequestTimeout runrecord.Duration            `yaml:"request_timeout,omitempty" json:"request_timeout,omitempty"`
+	Seed           uint64                        `yaml:"seed,omitempty" json:"seed,omitempty"`
+	Hardware       string                        `yaml:"hardware,omitempty" json:"hardware,omitempty"`
+	Site           string                        `yaml:"site,omitempty" json:"site,omitempty"`
+	Prices         string                        `yaml:"prices,omitempty" json:"prices,omitempty"`
+	SLOs           map[string]runrecord.Duration `yaml:"slos,omitempty" json:"slos,omitempty"`
 	// Flags are further `tcobench run` flags, by name, passed as given.
 	Flags map[string]string `yaml:"flags,omitempty" json:"flags,omitempty"`
 }
@@ -61,11 +62,11 @@ type Target struct {
 // Load is one load point.
 type Load struct {
 	// Mode is closed (default when Concurrency is set), constant, poisson or gamma.
-	Mode        string   `yaml:"mode,omitempty" json:"mode,omitempty"`
-	Concurrency int      `yaml:"concurrency,omitempty" json:"concurrency,omitempty"`
-	Rate        float64  `yaml:"rate,omitempty" json:"rate,omitempty"`
-	GammaShape  float64  `yaml:"gamma_shape,omitempty" json:"gamma_shape,omitempty"`
-	ThinkTime   Duration `yaml:"think_time,omitempty" json:"think_time,omitempty"`
+	Mode        string             `yaml:"mode,omitempty" json:"mode,omitempty"`
+	Concurrency int                `yaml:"concurrency,omitempty" json:"concurrency,omitempty"`
+	Rate        float64            `yaml:"rate,omitempty" json:"rate,omitempty"`
+	GammaShape  float64            `yaml:"gamma_shape,omitempty" json:"gamma_shape,omitempty"`
+	ThinkTime   runrecord.Duration `yaml:"think_time,omitempty" json:"think_time,omitempty"`
 	Settings    `yaml:",inline" json:",inline"`
 }
 
@@ -86,25 +87,6 @@ type Gate struct {
 	// Baseline is "last-good" (the latest stored run that passed) or a run directory.
 	Baseline string `yaml:"baseline,omitempty" json:"baseline,omitempty"`
 }
-
-// Duration is a time.Duration written as "90s" or "2m" in YAML and JSON.
-type Duration time.Duration
-
-// UnmarshalYAML reads a Go duration string.
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	v, err := time.ParseDuration(n.Value)
-	if err != nil || v < 0 {
-		return fmt.Errorf("line %d: %q is not a duration like 90s or 2m", n.Line, n.Value)
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// MarshalText writes the duration as "1m30s".
-func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
-
-// D returns the time.Duration.
-func (d Duration) D() time.Duration { return time.Duration(d) }
 
 // Load reads and validates a suite file.
 func LoadFile(path string) (*Suite, error) {

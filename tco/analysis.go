@@ -1,6 +1,8 @@
 package tco
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"fmt"
 	"math"
 	"sort"
@@ -9,10 +11,10 @@ import (
 // breakEven compares one node with API model a: the volume where their daily
 // costs cross, and payback at the stated volume. prov is the provenance of
 // the on-prem side.
-func breakEven(p params, a APICost, vol Figure, prov string) BreakEven {
+func breakEven(p params, a runrecord.APICost, vol runrecord.Figure, prov runrecord.Provenance) runrecord.BreakEven {
 	api, v := a.USDPerTask.Value, p.marginalPerTask()
-	out := BreakEven{Key: a.Key}
-	pr := weakest(prov, Configured, vol.Provenance)
+	out := runrecord.BreakEven{Key: a.Key}
+	pr := runrecord.Weakest(prov, runrecord.Configured, vol.Provenance)
 	fixedPerDay, capacity := p.fixedPerHour()*24, p.capacityPerDay()
 	switch vStar := fixedPerDay / (api - v); {
 	case api <= v:
@@ -45,11 +47,11 @@ func breakEven(p params, a APICost, vol Figure, prov string) BreakEven {
 // curveUtilizations are the points of the utilisation curve.
 var curveUtilizations = []float64{0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1}
 
-func utilizationCurve(p params) []CurvePoint {
-	out := make([]CurvePoint, 0, len(curveUtilizations))
+func utilizationCurve(p params) []runrecord.CurvePoint {
+	out := make([]runrecord.CurvePoint, 0, len(curveUtilizations))
 	for _, u := range curveUtilizations {
 		h := p.hourlyAt(u).total()
-		out = append(out, CurvePoint{
+		out = append(out, runrecord.CurvePoint{
 			UtilizationFraction: u,
 			USDPerTask:          p.fleetPerTask(u),
 			USDPerMillionTokens: h / (p.tokensPerS * 3600 * u) * 1e6,
@@ -64,13 +66,14 @@ const SwingFraction = 0.2
 
 // tornadoInput is one input the tornado moves.
 type tornadoInput struct {
-	name, unit, prov string
-	get              func(params) float64
-	set              func(*params, float64)
-	maxValue         float64 // 0: no cap
+	name, unit string
+	prov       runrecord.Provenance
+	get        func(params) float64
+	set        func(*params, float64)
+	maxValue   float64 // 0: no cap
 }
 
-func tornadoInputs(p params, hw *Hardware, site *Site, pw PowerFigures, utilProv string) []tornadoInput {
+func tornadoInputs(p params, hw *Hardware, site *Site, pw runrecord.PowerFigures, utilProv runrecord.Provenance) []tornadoInput {
 	rate, rateField := site.facilityRate()
 	in := []tornadoInput{
 		{"server_capex_usd_per_node", "USD", hw.ServerCapexUSDPerNode.Provenance(), func(p params) float64 { return p.serverCapexUSD }, func(p *params, v float64) { p.serverCapexUSD = v }, 0},
@@ -85,10 +88,10 @@ func tornadoInputs(p params, hw *Hardware, site *Site, pw PowerFigures, utilProv
 		{rateField, "USD/kW-month", rate.Provenance(), func(p params) float64 { return p.facilityUSDPerKWMonth }, func(p *params, v float64) { p.facilityUSDPerKWMonth = v }, 0},
 		{"idle_node_power_w", "W", pw.IdleNodePowerW.Provenance, func(p params) float64 { return p.idleW }, func(p *params, v float64) { p.idleW = v }, 0},
 		{"marginal_node_energy_per_task_j", "J", pw.MarginalEnergyPerTaskJ.Provenance, func(p params) float64 { return p.marginalJPerTask }, func(p *params, v float64) { p.marginalJPerTask = v }, 0},
-		{"throughput_tasks_per_s", "tasks/s", Measured, func(p params) float64 { return p.tasksPerS }, scaleThroughput, 0},
+		{"throughput_tasks_per_s", "tasks/s", runrecord.Measured, func(p params) float64 { return p.tasksPerS }, scaleThroughput, 0},
 		{"utilization_fraction", "fraction", utilProv, func(p params) float64 { return p.utilization }, func(p *params, v float64) { p.utilization = v }, 1},
-		{"api_usd_per_task", "USD", Configured, func(p params) float64 { return p.apiUSDPerTask }, func(p *params, v float64) { p.apiUSDPerTask = v }, 0},
-		{"tokens_per_task", "× base", Measured, func(params) float64 { return 1 }, scaleTokensPerTask, 0},
+		{"api_usd_per_task", "USD", runrecord.Configured, func(p params) float64 { return p.apiUSDPerTask }, func(p *params, v float64) { p.apiUSDPerTask = v }, 0},
+		{"tokens_per_task", "× base", runrecord.Measured, func(params) float64 { return 1 }, scaleTokensPerTask, 0},
 	}
 	if p.capexMethod == CapexCostOfCapital {
 		in = append(in, tornadoInput{"cost_of_capital_fraction_per_year", "fraction/year", site.CostOfCapitalFractionPerYear.Provenance(), func(p params) float64 { return p.costOfCapital }, func(p *params, v float64) { p.costOfCapital = v }, 0})
@@ -114,9 +117,9 @@ func scaleTokensPerTask(p *params, s float64) {
 
 // tornado moves each input ±SwingFraction and ranks inputs by effect on
 // on-prem fleet cost per task minus the reference model's API cost per task.
-func tornado(p params, hw *Hardware, site *Site, pw PowerFigures, ref, utilProv string) Sensitivity {
+func tornado(p params, hw *Hardware, site *Site, pw runrecord.PowerFigures, ref string, utilProv runrecord.Provenance) runrecord.Sensitivity {
 	metric := func(q params) float64 { return q.fleetPerTask(q.utilization) - q.apiUSDPerTask }
-	s := Sensitivity{Metric: "onprem_minus_api_usd_per_task", ReferenceModel: ref, SwingFraction: SwingFraction, BaseUSDPerTask: metric(p)}
+	s := runrecord.Sensitivity{Metric: "onprem_minus_api_usd_per_task", ReferenceModel: ref, SwingFraction: SwingFraction, BaseUSDPerTask: metric(p)}
 	for _, in := range tornadoInputs(p, hw, site, pw, utilProv) {
 		base := in.get(p)
 		lo, hi := base*(1-SwingFraction), base*(1+SwingFraction)
@@ -127,7 +130,7 @@ func tornado(p params, hw *Hardware, site *Site, pw PowerFigures, ref, utilProv 
 		in.set(&ql, lo)
 		in.set(&qh, hi)
 		ml, mh := metric(ql), metric(qh)
-		s.Rows = append(s.Rows, TornadoRow{Input: in.name, Unit: in.unit, Provenance: in.prov, BaseValue: base, LowValue: lo, HighValue: hi,
+		s.Rows = append(s.Rows, runrecord.TornadoRow{Input: in.name, Unit: in.unit, Provenance: in.prov, BaseValue: base, LowValue: lo, HighValue: hi,
 			LowUSDPerTask: ml, HighUSDPerTask: mh, SwingUSDPerTask: math.Abs(mh - ml)})
 	}
 	sort.SliceStable(s.Rows, func(i, j int) bool { return s.Rows[i].SwingUSDPerTask > s.Rows[j].SwingUSDPerTask })
@@ -136,10 +139,10 @@ func tornado(p params, hw *Hardware, site *Site, pw PowerFigures, ref, utilProv 
 
 // projection runs year by year over the amortisation period at the stated
 // volume: API prices fall and tokens per task grow at the stated rates.
-func projection(p params, ref APICost, sc Scenario, tokensPerTask float64) Projection {
+func projection(p params, ref runrecord.APICost, sc runrecord.Scenario, tokensPerTask float64) runrecord.Projection {
 	years := int(math.Ceil(p.amortYears))
 	V, d, g := sc.VolumeTasksPerDay.Value, sc.APIPriceDeclinePerYear.Value, sc.TokensPerTaskGrowthPerYear.Value
-	out := Projection{ReferenceModel: ref.Key}
+	out := runrecord.Projection{ReferenceModel: ref.Key}
 	var cumAPI, cumOn float64
 	for y := 1; y <= years; y++ {
 		s := math.Pow(1+g, float64(y-1))
@@ -151,11 +154,11 @@ func projection(p params, ref APICost, sc Scenario, tokensPerTask float64) Proje
 		apiYear := apiTask * V * 365
 		cumAPI += apiYear
 		cumOn += onYear
-		out.Years = append(out.Years, ProjectionYear{Year: y, TokensPerTask: tokensPerTask * s, Nodes: n,
+		out.Years = append(out.Years, runrecord.ProjectionYear{Year: y, TokensPerTask: tokensPerTask * s, Nodes: n,
 			APIUSDPerTask: apiTask, OnPremUSDPerTask: onYear / (V * 365), APIUSD: apiYear, OnPremUSD: onYear,
 			CumulativeAPIUSD: cumAPI, CumulativeOnPremUSD: cumOn})
 	}
-	out.CumulativeSavingUSD = fig(cumAPI-cumOn, weakest(sc.APIPriceDeclinePerYear.Provenance, sc.TokensPerTaskGrowthPerYear.Provenance, sc.VolumeTasksPerDay.Provenance, Configured),
+	out.CumulativeSavingUSD = fig(cumAPI-cumOn, runrecord.Weakest(sc.APIPriceDeclinePerYear.Provenance, sc.TokensPerTaskGrowthPerYear.Provenance, sc.VolumeTasksPerDay.Provenance, runrecord.Configured),
 		"cumulative API bill − cumulative on-prem cost over the amortisation period")
 	return out
 }

@@ -12,15 +12,15 @@ import (
 // Options are what the user states about the deployment and the future.
 type Options struct {
 	// Utilization is the stated average utilisation, 0 < U ≤ 1.
-	Utilization Figure
+	Utilization runrecord.Figure
 	// VolumeTasksPerDay is the volume for payback and projection. Zero: one
 	// node's capacity at Utilization.
-	VolumeTasksPerDay Figure
+	VolumeTasksPerDay runrecord.Figure
 	// ReferenceModel ("provider/model") for the tornado and the projection;
 	// empty: the catalog's reference_model.
 	ReferenceModel             string
-	APIPriceDeclinePerYear     Figure
-	TokensPerTaskGrowthPerYear Figure
+	APIPriceDeclinePerYear     runrecord.Figure
+	TokensPerTaskGrowthPerYear runrecord.Figure
 	// Requests are the measured attempts' token counts, so long-context tiers
 	// apply per request; nil: priced from the summary's totals.
 	Requests []RequestTokens
@@ -31,11 +31,11 @@ type Options struct {
 // DefaultOptions are the assumed scenario figures used when the user states none.
 func DefaultOptions() Options {
 	return Options{
-		Utilization: Figure{Value: 0.5, Provenance: Assumed,
+		Utilization: runrecord.Figure{Value: 0.5, Provenance: runrecord.Assumed,
 			Source: "default 50 % average utilisation (the reference's worked example compares 50 % and 20 %); state yours with --utilization"},
-		APIPriceDeclinePerYear: Figure{Value: 0.30, Provenance: Assumed,
+		APIPriceDeclinePerYear: runrecord.Figure{Value: 0.30, Provenance: runrecord.Assumed,
 			Source: "default 30 %/year: equal-capability prices fell ~10×/year 2021-2024 (a16z LLMflation), frontier prices far slower; state yours with --api-price-decline"},
-		TokensPerTaskGrowthPerYear: Figure{Value: 0.25, Provenance: Assumed,
+		TokensPerTaskGrowthPerYear: runrecord.Figure{Value: 0.25, Provenance: runrecord.Assumed,
 			Source: "default 25 %/year [estimate]: longer contexts and more agent steps per task; state yours with --token-growth"},
 	}
 }
@@ -43,18 +43,18 @@ func DefaultOptions() Options {
 // Compare prices a run: one node of hw at site against every model of cat.
 // It refuses a run without completed tasks or throughput rather than price
 // nothing, and options out of range rather than silently correct them.
-func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Options) (*Comparison, error) {
+func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Options) (*runrecord.Cost, error) {
 	if err := checkInputs(run, hw, site, cat, &opt); err != nil {
 		return nil, err
 	}
 	ref, _ := cat.Find(opt.ReferenceModel)
-	c := &Comparison{
-		Schema:   ComparisonSchema,
+	c := &runrecord.Cost{
+		Schema:   runrecord.CostSchema,
 		PricedAt: opt.Now.UTC(),
 		Currency: "USD",
-		Hardware: ProfileRef{Name: hw.Name, Path: hw.Path, Description: hw.Description},
-		Site:     ProfileRef{Name: site.Name, Path: site.Path, Description: site.Description},
-		Prices:   ProfileRef{Name: cat.Name, Path: cat.Path, Description: cat.Description, Date: cat.Checked},
+		Hardware: runrecord.ProfileRef{Name: hw.Name, Path: hw.Path, Description: hw.Description},
+		Site:     runrecord.ProfileRef{Name: site.Name, Path: site.Path, Description: site.Description},
+		Prices:   runrecord.ProfileRef{Name: cat.Name, Path: cat.Path, Description: cat.Description, Date: cat.Checked},
 		Run:      runFigures(run),
 	}
 	c.Notes = append(c.Notes, runNotes(run)...)

@@ -38,7 +38,7 @@ func mustCatalog(t *testing.T) *Catalog {
 	return c
 }
 
-func compareFixture(t *testing.T, hw, site string, mod func(*Options)) *Comparison {
+func compareFixture(t *testing.T, hw, site string, mod func(*Options)) *runrecord.Cost {
 	t.Helper()
 	opt := DefaultOptions()
 	opt.Now = time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
@@ -61,14 +61,14 @@ func TestCompareIsComplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Every Figure in the JSON has a provenance from the three allowed values.
+	// Every runrecord.Figure in the JSON has a provenance from the three allowed values.
 	var walk func(v any, path string)
 	walk = func(v any, path string) {
 		switch x := v.(type) {
 		case map[string]any:
 			if _, ok := x["provenance"]; ok {
 				if _, isFig := x["value"]; isFig {
-					if p := x["provenance"]; p != Measured && p != Configured && p != Assumed {
+					if p := x["provenance"]; p != string(runrecord.Measured) && p != string(runrecord.Configured) && p != string(runrecord.Assumed) {
 						t.Errorf("%s: provenance %v", path, p)
 					}
 					if v, _ := x["value"].(float64); math.IsNaN(v) {
@@ -93,7 +93,7 @@ func TestCompareIsComplete(t *testing.T) {
 	if c.OnPrem.Power.Basis != "profile" || !strings.Contains(strings.Join(c.Notes, " "), "not measured") {
 		t.Errorf("unmeasured energy must use the profile and say so: basis %q notes %q", c.OnPrem.Power.Basis, c.Notes)
 	}
-	if c.OnPrem.PerNodeHour.TotalUSDPerHour.Provenance != Assumed {
+	if c.OnPrem.PerNodeHour.TotalUSDPerHour.Provenance != runrecord.Assumed {
 		t.Errorf("total hourly provenance %q, want assumed (profile estimates feed it)", c.OnPrem.PerNodeHour.TotalUSDPerHour.Provenance)
 	}
 }
@@ -106,8 +106,8 @@ func TestCostFallsAsUtilizationRises(t *testing.T) {
 			t.Errorf("cost did not fall from U=%.2f ($%.4f) to U=%.2f ($%.4f)", a.UtilizationFraction, a.USDPerTask, b.UtilizationFraction, b.USDPerTask)
 		}
 	}
-	lo := compareFixture(t, "8xh100-sxm", "us-colo", func(o *Options) { o.Utilization = Figure{Value: 0.2, Provenance: Configured} })
-	hi := compareFixture(t, "8xh100-sxm", "us-colo", func(o *Options) { o.Utilization = Figure{Value: 0.8, Provenance: Configured} })
+	lo := compareFixture(t, "8xh100-sxm", "us-colo", func(o *Options) { o.Utilization = runrecord.Figure{Value: 0.2, Provenance: runrecord.Configured} })
+	hi := compareFixture(t, "8xh100-sxm", "us-colo", func(o *Options) { o.Utilization = runrecord.Figure{Value: 0.8, Provenance: runrecord.Configured} })
 	if !(hi.OnPrem.Fleet.USDPerTask.Value < lo.OnPrem.Fleet.USDPerTask.Value) {
 		t.Errorf("fleet cost per task at 80%% ($%g) not below 20%% ($%g)", hi.OnPrem.Fleet.USDPerTask.Value, lo.OnPrem.Fleet.USDPerTask.Value)
 	}
@@ -210,8 +210,8 @@ func TestTornadoRanksInputsByEffect(t *testing.T) {
 
 func TestProjection(t *testing.T) {
 	c := compareFixture(t, "8xh100-sxm", "us-colo", func(o *Options) {
-		o.APIPriceDeclinePerYear = Figure{Value: 0.5, Provenance: Configured}
-		o.TokensPerTaskGrowthPerYear = Figure{Value: 0, Provenance: Configured}
+		o.APIPriceDeclinePerYear = runrecord.Figure{Value: 0.5, Provenance: runrecord.Configured}
+		o.TokensPerTaskGrowthPerYear = runrecord.Figure{Value: 0, Provenance: runrecord.Configured}
 	})
 	y := c.Projection.Years
 	if len(y) != 4 {
@@ -230,12 +230,12 @@ func TestCompareRefusesWhatItCannotPrice(t *testing.T) {
 		t.Errorf("no completed tasks: %v", err)
 	}
 	opt := DefaultOptions()
-	opt.Utilization = Figure{}
+	opt.Utilization = runrecord.Figure{}
 	if _, err := Compare(fixtureRun(), hw, site, cat, opt); err == nil || !strings.Contains(err.Error(), "utilization") {
 		t.Errorf("unset utilization must be refused, not defaulted: %v", err)
 	}
 	opt = DefaultOptions()
-	opt.APIPriceDeclinePerYear = Figure{}
+	opt.APIPriceDeclinePerYear = runrecord.Figure{}
 	if _, err := Compare(fixtureRun(), hw, site, cat, opt); err == nil {
 		t.Error("an unstated API price decline must be refused")
 	}

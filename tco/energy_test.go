@@ -26,7 +26,7 @@ func TestMeasuredEnergyIsUsedAndLabelled(t *testing.T) {
 	if pw.Basis != "measured" || !near(pw.BusyNodePowerW.Value, 5000*1.82) || !near(pw.IdleNodePowerW.Value, 600*1.82) {
 		t.Fatalf("power %+v", pw)
 	}
-	if pw.IdleNodePowerW.Provenance != Configured || !strings.Contains(pw.BusyNodePowerW.Source, "measured") {
+	if pw.IdleNodePowerW.Provenance != runrecord.Configured || !strings.Contains(pw.BusyNodePowerW.Source, "measured") {
 		t.Errorf("provenance: busy %+v idle %+v", pw.BusyNodePowerW, pw.IdleNodePowerW)
 	}
 	// Energy per hour at 50 %: (idle + (busy − idle)/2) kW × PUE 1.5 × $0.0806.

@@ -1,17 +1,19 @@
 package tco
 
+import "github.com/tcobench/tcobench/runrecord"
+
 // onPremFigures builds the on-prem side at the stated utilisation.
-func onPremFigures(p params, f profileFigures, pw PowerFigures, util Figure, rf RunFigures) OnPrem {
+func onPremFigures(p params, f profileFigures, pw runrecord.PowerFigures, util runrecord.Figure, rf runrecord.RunFigures) runrecord.OnPrem {
 	u := util.Value
 	powerProv := provs(pw.BusyNodePowerW, pw.IdleNodePowerW)
-	h := hourlyCost(p, f, p.hourlyAt(u), weakest(powerProv, util.Provenance))
-	pw.AverageNodePowerW = fig(p.idleW+(p.busyW()-p.idleW)*u, weakest(powerProv, util.Provenance), "idle + (busy − idle) × utilization")
+	h := hourlyCost(p, f, p.hourlyAt(u), runrecord.Weakest(powerProv, util.Provenance))
+	pw.AverageNodePowerW = fig(p.idleW+(p.busyW()-p.idleW)*u, runrecord.Weakest(powerProv, util.Provenance), "idle + (busy − idle) × utilization")
 	total := h.TotalUSDPerHour
 	fleetProv := provs(total, util, rf.TasksPerS)
-	per := func(rate float64, scale float64, src string) Figure {
+	per := func(rate float64, scale float64, src string) runrecord.Figure {
 		return fig(total.Value/(rate*3600*u)*scale, fleetProv, "total_usd_per_hour / ("+src+" × 3600 × utilization)")
 	}
-	fleet := UnitCosts{
+	fleet := runrecord.UnitCosts{
 		USDPerTask:                per(p.tasksPerS, 1, "tasks_per_s"),
 		USDPerRequest:             per(p.requestsPerS, 1, "requests_per_s"),
 		USDPerMillionTokens:       per(p.tokensPerS, 1e6, "tokens_per_s"),
@@ -24,39 +26,41 @@ func onPremFigures(p params, f profileFigures, pw PowerFigures, util Figure, rf 
 		mSrc = "0: electricity is included in the facility rate"
 	}
 	ratio := func(rate float64) float64 { return p.tasksPerS / rate }
-	marginal := UnitCosts{
+	marginal := runrecord.UnitCosts{
 		USDPerTask:                fig(mt, mProv, mSrc),
 		USDPerRequest:             fig(mt*ratio(p.requestsPerS), mProv, mSrc+" × tasks/requests"),
 		USDPerMillionTokens:       fig(mt*ratio(p.tokensPerS)*1e6, mProv, mSrc+" × tasks/tokens × 1e6"),
 		USDPerMillionOutputTokens: fig(mt*ratio(p.outputTokensPerS)*1e6, mProv, mSrc+" × tasks/output tokens × 1e6"),
 	}
-	return OnPrem{
+	return runrecord.OnPrem{
 		PerNodeHour:         h,
 		Power:               pw,
-		CapacityTasksPerDay: fig(p.capacityPerDay(), Measured, "tasks_per_s × 86400"),
+		CapacityTasksPerDay: fig(p.capacityPerDay(), runrecord.Measured, "tasks_per_s × 86400"),
 		Fleet:               fleet,
 		Marginal:            marginal,
 	}
 }
 
 // apiCost prices the run's tokens on one model.
-func apiCost(m *PriceModel, tokens RequestTokens, reqs []RequestTokens, tokensSrc string, rf RunFigures, onprem Figure) APICost {
+func apiCost(m *PriceModel, tokens RequestTokens, reqs []RequestTokens, tokensSrc string, rf runrecord.RunFigures, onprem runrecord.Figure) runrecord.APICost {
 	var b APIBill
 	if len(reqs) > 0 {
 		b = PriceRequests(m, reqs)
 	} else {
 		b = PriceTotals(m, tokens)
 	}
-	f := func(v float64, what string) Figure { return fig(v, weakest(Measured, Configured), what) }
+	f := func(v float64, what string) runrecord.Figure {
+		return fig(v, runrecord.Weakest(runrecord.Measured, runrecord.Configured), what)
+	}
 	total := b.TotalUSD()
 	tasks, requests := rf.Tasks.Value, rf.Requests.Value
-	a := APICost{
+	a := runrecord.APICost{
 		Provider:            m.Provider,
 		Model:               m.Model,
 		Key:                 m.Key(),
 		InputUSD:            f(b.InputUSD, "uncached input tokens × input price"),
 		CachedInputUSD:      f(b.CachedInputUSD, "cached input tokens × cached-input price"),
-		CacheWriteUSD:       fig(b.CacheWriteUSD, Assumed, "cache-write tokens (not recorded by the run: 0 tokens assumed)"),
+		CacheWriteUSD:       fig(b.CacheWriteUSD, runrecord.Assumed, "cache-write tokens (not recorded by the run: 0 tokens assumed)"),
 		OutputUSD:           f(b.OutputUSD, "output tokens excluding reasoning × output price"),
 		ReasoningUSD:        f(b.ReasoningUSD, "reasoning tokens × reasoning price"),
 		TotalUSD:            f(total, "sum of the token kinds at their prices"),
@@ -70,32 +74,32 @@ func apiCost(m *PriceModel, tokens RequestTokens, reqs []RequestTokens, tokensSr
 		TokensSource:        tokensSrc,
 	}
 	if a.USDPerTask.Value > 0 {
-		a.OnPremFleetRatio = pfig(onprem.Value/a.USDPerTask.Value, weakest(onprem.Provenance, Configured), "on-prem fleet usd_per_task / API usd_per_task")
+		a.OnPremFleetRatio = pfig(onprem.Value/a.USDPerTask.Value, runrecord.Weakest(onprem.Provenance, runrecord.Configured), "on-prem fleet usd_per_task / API usd_per_task")
 	}
 	return a
 }
 
-func apiFor(api []APICost, key string) APICost {
+func apiFor(api []runrecord.APICost, key string) runrecord.APICost {
 	for _, a := range api {
 		if a.Key == key {
 			return a
 		}
 	}
-	return APICost{}
+	return runrecord.APICost{}
 }
 
 // scenario records the stated (or assumed) deployment figures.
-func scenario(p params, opt Options, ref string) Scenario {
+func scenario(p params, opt Options, ref string) runrecord.Scenario {
 	vol := opt.VolumeTasksPerDay
 	if vol.Value == 0 {
-		vol = fig(p.capacityPerDay()*p.utilization, weakest(Measured, opt.Utilization.Provenance), "one node's capacity (tasks_per_s × 86400) × utilization (no --volume given)")
+		vol = fig(p.capacityPerDay()*p.utilization, runrecord.Weakest(runrecord.Measured, opt.Utilization.Provenance), "one node's capacity (tasks_per_s × 86400) × utilization (no --volume given)")
 	}
-	return Scenario{
+	return runrecord.Scenario{
 		Utilization:                opt.Utilization,
 		VolumeTasksPerDay:          vol,
 		ReferenceModel:             ref,
 		APIPriceDeclinePerYear:     opt.APIPriceDeclinePerYear,
 		TokensPerTaskGrowthPerYear: opt.TokensPerTaskGrowthPerYear,
-		Nodes:                      fig(float64(p.nodesFor(vol.Value)), weakest(Measured, vol.Provenance), "ceil(volume / one node's capacity at 100 % utilization)"),
+		Nodes:                      fig(float64(p.nodesFor(vol.Value)), runrecord.Weakest(runrecord.Measured, vol.Provenance), "ceil(volume / one node's capacity at 100 % utilization)"),
 	}
 }

@@ -8,16 +8,16 @@ import (
 )
 
 // runFigures takes the measured inputs from the run record.
-func runFigures(run *runrecord.Run) RunFigures {
+func runFigures(run *runrecord.Run) runrecord.RunFigures {
 	s := run.Summary
 	tt := s.TokenTotals
 	tokSrc := "summary.tokens"
 	if tt.Estimated > 0 {
 		tokSrc = fmt.Sprintf("summary.tokens (%d of %d attempts' counts estimated from text, not from the server's usage)", tt.Estimated, tt.Estimated+tt.FromUsage)
 	}
-	m := func(v float64, src string) Figure { return fig(v, Measured, src) }
+	m := func(v float64, src string) runrecord.Figure { return fig(v, runrecord.Measured, src) }
 	tasks := float64(s.Tasks.Completed)
-	return RunFigures{
+	return runrecord.RunFigures{
 		ID:               run.ID,
 		Model:            run.Config.Model,
 		Workload:         run.Workload.Name,
@@ -64,12 +64,12 @@ func runTokens(run *runrecord.Run, reqs []RequestTokens) (RequestTokens, string)
 
 // powerModel chooses the node power: from the run's energy counter when it
 // measured one (GPU energy × the profile's node/GPU ratio), else the profile's.
-func powerModel(run *runrecord.Run, hw *Hardware, site *Site, rf RunFigures) (PowerFigures, params, []string) {
+func powerModel(run *runrecord.Run, hw *Hardware, site *Site, rf runrecord.RunFigures) (runrecord.PowerFigures, params, []string) {
 	p := profileParams(hw, site)
 	p.tasksPerS, p.requestsPerS = rf.TasksPerS.Value, rf.RequestsPerS.Value
 	p.tokensPerS, p.outputTokensPerS = rf.TokensPerS.Value, rf.OutputTokensPerS.Value
 	k := hw.NodeToGPUPowerRatio.fig("node_to_gpu_power_ratio")
-	pw := PowerFigures{
+	pw := runrecord.PowerFigures{
 		NodeFactor:           k,
 		PUE:                  site.PUE.fig("pue"),
 		ElectricityUSDPerKWh: site.ElectricityUSDPerKWh.fig("electricity_usd_per_kwh"),
@@ -78,9 +78,9 @@ func powerModel(run *runrecord.Run, hw *Hardware, site *Site, rf RunFigures) (Po
 	e := run.Energy
 	if e != nil && e.Measured && e.GPUEnergyJ > 0 && e.WindowS > 0 {
 		pw.Basis = "measured"
-		pw.BusyNodePowerW = fig(e.AvgGPUPowerW*k.Value, weakest(Measured, k.Provenance), "energy.avg_gpu_power_w (measured) × node_to_gpu_power_ratio")
+		pw.BusyNodePowerW = fig(e.AvgGPUPowerW*k.Value, runrecord.Weakest(runrecord.Measured, k.Provenance), "energy.avg_gpu_power_w (measured) × node_to_gpu_power_ratio")
 		if e.Idle != nil {
-			pw.IdleNodePowerW = fig(e.Idle.GPUPowerW*k.Value, weakest(e.Idle.Provenance, k.Provenance), "energy.idle.gpu_power_w ("+e.Idle.Provenance+") × node_to_gpu_power_ratio")
+			pw.IdleNodePowerW = fig(e.Idle.GPUPowerW*k.Value, runrecord.Weakest(e.Idle.Provenance, k.Provenance), "energy.idle.gpu_power_w ("+string(e.Idle.Provenance)+") × node_to_gpu_power_ratio")
 		} else {
 			pw.IdleNodePowerW = hw.NodePowerIdleW.fig("node_power_idle_w")
 			notes = append(notes, "the run measured no idle baseline: idle power comes from the hardware profile")
@@ -107,10 +107,10 @@ func powerModel(run *runrecord.Run, hw *Hardware, site *Site, rf RunFigures) (Po
 }
 
 // recordedAPI lists the workload's recorded API cost per task, by model name.
-func recordedAPI(run *runrecord.Run) []RecordedAPICost {
-	var out []RecordedAPICost
+func recordedAPI(run *runrecord.Run) []runrecord.RecordedAPICost {
+	var out []runrecord.RecordedAPICost
 	for model, usd := range run.Workload.RecordedAPICostUSD {
-		out = append(out, RecordedAPICost{Model: model, USDPerTask: fig(usd, Measured, "measured and recorded by the workload's source ("+run.Workload.Name+")")})
+		out = append(out, runrecord.RecordedAPICost{Model: model, USDPerTask: fig(usd, runrecord.Measured, "measured and recorded by the workload's source ("+run.Workload.Name+")")})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Model < out[j].Model })
 	return out

@@ -1,8 +1,10 @@
 package tco
 
+import "github.com/tcobench/tcobench/runrecord"
+
 // profileFigures are the profile inputs as Figures, for provenance.
 type profileFigures struct {
-	capex, infra, amort, residual, maint, fte, salary, elec, pue, facility, coc, maxW Figure
+	capex, infra, amort, residual, maint, fte, salary, elec, pue, facility, coc, maxW runrecord.Figure
 }
 
 func figuresOf(hw *Hardware, site *Site) profileFigures {
@@ -47,27 +49,27 @@ func profileParams(hw *Hardware, site *Site) params {
 // NodeHourCost prices one node-hour of hw at site with the node drawing
 // avgNodePowerW on average (power provenance powerProv). It is the §3.4
 // formula set of the reference, used by Compare and by the worked example.
-func NodeHourCost(hw *Hardware, site *Site, avgNodePowerW float64, powerProv string) HourlyCost {
+func NodeHourCost(hw *Hardware, site *Site, avgNodePowerW float64, powerProv runrecord.Provenance) runrecord.HourlyCost {
 	p := profileParams(hw, site)
 	p.idleW = avgNodePowerW
 	return hourlyCost(p, figuresOf(hw, site), p.hourlyAt(0), powerProv)
 }
 
 // hourlyCost turns an hourly breakdown into Figures with provenance.
-func hourlyCost(p params, f profileFigures, h hourly, powerProv string) HourlyCost {
+func hourlyCost(p params, f profileFigures, h hourly, powerProv runrecord.Provenance) runrecord.HourlyCost {
 	capexSrc := "server_capex × (1 + infrastructure_fraction) − residual, straight line over amortisation_years × 8760 h"
 	capexProv := provs(f.capex, f.infra, f.amort, f.residual)
 	if p.capexMethod == CapexCostOfCapital {
 		capexSrc = "(server_capex × (1 + infrastructure_fraction) − PV(residual)) × CRF(cost_of_capital, amortisation_years) / 8760 h"
-		capexProv = weakest(capexProv, f.coc.Provenance)
+		capexProv = runrecord.Weakest(capexProv, f.coc.Provenance)
 	}
 	energySrc := "average node power × PUE × electricity price"
-	energyProv := weakest(powerProv, f.pue.Provenance, f.elec.Provenance)
+	energyProv := runrecord.Weakest(powerProv, f.pue.Provenance, f.elec.Provenance)
 	if p.energyIncluded {
 		energySrc = "included in the facility rate (energy_included_in_facility: true)"
 		energyProv = f.facility.Provenance
 	}
-	out := HourlyCost{
+	out := runrecord.HourlyCost{
 		CapexMethod:           p.capexMethod,
 		CapexUSDPerHour:       fig(h.capex, capexProv, capexSrc),
 		MaintenanceUSDPerHour: fig(h.maint, provs(f.maint, f.capex), "maintenance_fraction_of_capex_per_year × server_capex / 8760 h"),

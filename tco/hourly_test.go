@@ -1,6 +1,8 @@
 package tco
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"math"
 	"testing"
 )
@@ -32,7 +34,7 @@ func TestWorkedExample(t *testing.T) {
 	h := NodeHourCost(hw, site, hw.NodePowerBusyW.V(), hw.NodePowerBusyW.Provenance())
 	for _, c := range []struct {
 		name string
-		got  Figure
+		got  runrecord.Figure
 		want float64
 	}{
 		{"capex", h.CapexUSDPerHour, 9.95},
@@ -58,12 +60,12 @@ func TestWorkedExample(t *testing.T) {
 	}
 	coc := *site
 	coc.CapexMethod = CapexCostOfCapital
-	if got := cents(NodeHourCost(hw, &coc, 7000, Assumed).CapexUSDPerHour.Value); got != 12.02 {
+	if got := cents(NodeHourCost(hw, &coc, 7000, runrecord.Assumed).CapexUSDPerHour.Value); got != 12.02 {
 		t.Errorf("capex with cost of capital %.2f, want 12.02", got)
 	}
 	// The colocation alternative: 10.2 kW × $184.06/kW-month = +2.57 USD/node-hour.
 	colo := mustSite(t, "us-colo")
-	if got := cents(NodeHourCost(hw, colo, 7000, Assumed).FacilityUSDPerHour.Value); got != 2.57 {
+	if got := cents(NodeHourCost(hw, colo, 7000, runrecord.Assumed).FacilityUSDPerHour.Value); got != 2.57 {
 		t.Errorf("colocation %.2f, want 2.57", got)
 	}
 }

@@ -1,6 +1,8 @@
 package tco
 
-import "math"
+import (
+	"math"
+)
 
 // Time constants of the cost model.
 const (
@@ -34,7 +36,7 @@ type params struct {
 	capexMethod                                                    string
 	// Node power: idle, and energy per task above idle (J at the node).
 	idleW, marginalJPerTask float64
-	// Measured throughput at 100 % utilisation.
+	// runrecord.Measured throughput at 100 % utilisation.
 	tasksPerS, requestsPerS, tokensPerS, outputTokensPerS float64
 	utilization                                           float64
 	// API price of the reference model per task (tornado metric).

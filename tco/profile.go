@@ -1,5 +1,7 @@
 package tco
 
+import "github.com/tcobench/tcobench/runrecord"
+
 // Sourced is one figure of a profile: its value (unit in the field's name),
 // where it came from, when, and whether it is an estimate. Every field is
 // required: a missing value is an error, never a zero.
@@ -19,21 +21,21 @@ func (s Sourced) V() float64 {
 	return *s.Value
 }
 
-// Provenance is Assumed for an estimate, Configured otherwise.
-func (s Sourced) Provenance() string {
+// Provenance is runrecord.Assumed for an estimate, runrecord.Configured otherwise.
+func (s Sourced) Provenance() runrecord.Provenance {
 	if s.Estimate != nil && *s.Estimate {
-		return Assumed
+		return runrecord.Assumed
 	}
-	return Configured
+	return runrecord.Configured
 }
 
-// fig turns a profile figure into a Figure naming its field.
-func (s Sourced) fig(field string) Figure {
+// fig turns a profile figure into a runrecord.Figure naming its field.
+func (s Sourced) fig(field string) runrecord.Figure {
 	src := field + ": " + s.Source
 	if s.Date != "" {
 		src += " (" + s.Date + ")"
 	}
-	return Figure{Value: s.V(), Provenance: s.Provenance(), Source: src}
+	return runrecord.Figure{Value: s.V(), Provenance: s.Provenance(), Source: src}
 }
 
 // Hardware is a hardware profile: one node of a deployment.

@@ -1,6 +1,8 @@
 package tco
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"fmt"
 	"io"
 	"math"
@@ -13,7 +15,7 @@ import (
 // costs, every API model with break-even and payback, the utilization curve,
 // the top of the tornado, the projection and the notes. Every figure shows
 // its provenance.
-func WriteTable(w io.Writer, c *Comparison) error {
+func WriteTable(w io.Writer, c *runrecord.Cost) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	p := func(format string, args ...any) { fmt.Fprintf(tw, format+"\n", args...) }
 	r := c.Run
@@ -28,7 +30,7 @@ func WriteTable(w io.Writer, c *Comparison) error {
 	p("ON-PREM, one node, per hour at %s utilization\tUSD/hour\tprovenance", pct(s.Utilization))
 	for _, row := range []struct {
 		name string
-		f    Figure
+		f    runrecord.Figure
 	}{{"capex (" + h.CapexMethod + ")", h.CapexUSDPerHour}, {"maintenance", h.MaintenanceUSDPerHour}, {"staff", h.StaffUSDPerHour},
 		{"facility", h.FacilityUSDPerHour}, {"energy", h.EnergyUSDPerHour}, {"total", h.TotalUSDPerHour}} {
 		p("  %s\t%s\t%s", row.name, usd(row.f.Value), row.f.Provenance)
@@ -94,12 +96,12 @@ func dash(s string) string {
 	return s
 }
 
-func tag(f Figure) string { return "(" + f.Provenance + ")" }
+func tag(f runrecord.Figure) string { return "(" + string(f.Provenance) + ")" }
 
-func pct(f Figure) string {
+func pct(f runrecord.Figure) string {
 	s := fmt.Sprintf("%.0f%%", f.Value*100)
 	if f.Provenance != "" {
-		s += " (" + f.Provenance + ")"
+		s += " (" + string(f.Provenance) + ")"
 	}
 	return s
 }
@@ -139,14 +141,14 @@ func num(v float64) string {
 	return strconv.FormatFloat(v, 'f', 1, 64)
 }
 
-func ratio(f *Figure) string {
+func ratio(f *runrecord.Figure) string {
 	if f == nil {
 		return "-"
 	}
 	return fmt.Sprintf("%.2f×", f.Value)
 }
 
-func optNum(f *Figure, none string) string {
+func optNum(f *runrecord.Figure, none string) string {
 	if f == nil {
 		return none
 	}
@@ -156,27 +158,27 @@ func optNum(f *Figure, none string) string {
 	return fmt.Sprintf("%.1f", f.Value)
 }
 
-func provOf(api []APICost) string {
-	var ps []string
+func provOf(api []runrecord.APICost) runrecord.Provenance {
+	var ps []runrecord.Provenance
 	for _, a := range api {
 		ps = append(ps, a.USDPerTask.Provenance)
 	}
-	return weakest(ps...)
+	return runrecord.Weakest(ps...)
 }
 
-func provOfBE(be []BreakEven) string {
-	var ps []string
+func provOfBE(be []runrecord.BreakEven) runrecord.Provenance {
+	var ps []runrecord.Provenance
 	for _, b := range be {
 		if b.TasksPerDay != nil {
 			ps = append(ps, b.TasksPerDay.Provenance)
 		}
 		ps = append(ps, b.SavingUSDPerMonth.Provenance)
 	}
-	return weakest(ps...)
+	return runrecord.Weakest(ps...)
 }
 
 // payback shows payback months, marking a payback beyond the amortisation period.
-func payback(be BreakEven) string {
+func payback(be runrecord.BreakEven) string {
 	s := optNum(be.PaybackMonths, "never")
 	if be.PaybackMonths != nil && be.PaybackReason != "" {
 		s += " (> life)"

@@ -1,6 +1,8 @@
 package tco
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"bytes"
 	"flag"
 	"os"
@@ -13,9 +15,9 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // TestWriteTableGolden renders the fixture's comparison; go test -update refreshes it.
 func TestWriteTableGolden(t *testing.T) {
 	c := compareFixture(t, "8xh100-sxm", "us-colo", func(o *Options) {
-		o.VolumeTasksPerDay = Figure{Value: 20000, Provenance: Configured, Source: "--volume"}
+		o.VolumeTasksPerDay = runrecord.Figure{Value: 20000, Provenance: runrecord.Configured, Source: "--volume"}
 	})
-	c.RecordedAPI = []RecordedAPICost{{Model: "claude-sonnet-4-5", USDPerTask: Figure{Value: 0.21, Provenance: Measured}}}
+	c.RecordedAPI = []runrecord.RecordedAPICost{{Model: "claude-sonnet-4-5", USDPerTask: runrecord.Figure{Value: 0.21, Provenance: runrecord.Measured}}}
 	var b bytes.Buffer
 	if err := WriteTable(&b, c); err != nil {
 		t.Fatal(err)

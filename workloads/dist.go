@@ -1,13 +1,14 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -176,20 +177,11 @@ func distKinds() string {
 	return strings.Join(ks, ", ")
 }
 
-// parseDurationNS reads "1.5s", "200ms" or a bare number of seconds.
+// parseDurationNS reads "1.5s", "200ms" or a bare number of seconds, in
+// nanoseconds (runrecord.ParseDuration's rules).
 func parseDurationNS(s string) (float64, error) {
-	s = strings.TrimSpace(s)
-	if x, err := strconv.ParseFloat(s, 64); err == nil {
-		if x < 0 || math.IsNaN(x) || math.IsInf(x, 0) || x > 1e6 {
-			return 0, fmt.Errorf("want a duration between 0 and 1e6 s, got %q", s)
-		}
-		return x * 1e9, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("want a duration like 1.5s or 200ms, got %q", s)
-	}
-	return float64(d), nil
+	d, err := runrecord.ParseDuration(s)
+	return float64(d), err
 }
 
 // parseCount reads a non-negative whole number of tokens.
@@ -199,22 +191,6 @@ func parseCount(s string) (float64, error) {
 		return 0, fmt.Errorf("want a whole number of tokens (0 to %d), got %q", maxTokens, s)
 	}
 	return float64(x), nil
-}
-
-// Duration is a YAML duration: "2s", "150ms" or a bare number of seconds.
-type Duration int64
-
-// UnmarshalYAML decodes a duration.
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return typeErr(n, "want a duration like 2s")
-	}
-	v, err := parseDurationNS(n.Value)
-	if err != nil {
-		return typeErr(n, "%v", err)
-	}
-	*d = Duration(v)
-	return nil
 }
 
 // Carry is a step's carried context: all earlier steps, or a list of step ids.

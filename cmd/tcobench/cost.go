@@ -90,9 +90,9 @@ func (a *app) costRequest() (req costRequest, ok bool, err error) {
 // configured when the user stated it and assumed when it is the default.
 func (a *app) costOptions() (tco.Options, error) {
 	opt := tco.DefaultOptions()
-	stated := func(key, unit string, dst *tco.Figure) {
+	stated := func(key, unit string, dst *runrecord.Figure) {
 		if a.v.IsSet(key) {
-			*dst = tco.Figure{Value: a.v.GetFloat64(key), Provenance: tco.Configured, Source: "--" + key + " (" + unit + ")"}
+			*dst = runrecord.Figure{Value: a.v.GetFloat64(key), Provenance: runrecord.Configured, Source: "--" + key + " (" + unit + ")"}
 		}
 	}
 	stated("utilization", "fraction", &opt.Utilization)
@@ -103,7 +103,7 @@ func (a *app) costOptions() (tco.Options, error) {
 		if err != nil || n <= 0 {
 			return opt, usageErrorf("--volume %q: want tasks per day, e.g. 20000 or 20000/day", s)
 		}
-		opt.VolumeTasksPerDay = tco.Figure{Value: n, Provenance: tco.Configured, Source: "--volume (tasks per day)"}
+		opt.VolumeTasksPerDay = runrecord.Figure{Value: n, Provenance: runrecord.Configured, Source: "--volume (tasks per day)"}
 	}
 	opt.ReferenceModel = a.v.GetString("reference-model")
 	return opt, checkCostOptions(opt)
@@ -125,7 +125,7 @@ func checkCostOptions(opt tco.Options) error {
 }
 
 // priceDir prices the run in dir and writes the comparison into its run.json.
-func priceDir(dir string, req costRequest) (*tco.Comparison, error) {
+func priceDir(dir string, req costRequest) (*runrecord.Cost, error) {
 	run, err := runrecord.ReadRun(dir)
 	if err != nil {
 		return nil, err
@@ -139,18 +139,14 @@ func priceDir(dir string, req costRequest) (*tco.Comparison, error) {
 
 // priceRecord prices run (whose attempts are in dir/requests.jsonl, when
 // present) and stores the comparison in run.Cost; it does not write run.json.
-func priceRecord(dir string, run *runrecord.Run, req costRequest) (*tco.Comparison, error) {
+func priceRecord(dir string, run *runrecord.Run, req costRequest) (*runrecord.Cost, error) {
 	opt := req.opt
 	opt.Requests = measuredTokens(dir)
 	c, err := tco.Compare(run, req.hardware, req.site, req.catalog, opt)
 	if err != nil {
 		return nil, fmt.Errorf("price run %s: %w", dir, err)
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("encode cost: %w", err)
-	}
-	run.Cost = b
+	run.Cost = c
 	return c, nil
 }
 

@@ -14,7 +14,6 @@ import (
 	"github.com/tcobench/tcobench/load"
 	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/tco"
 	"github.com/tcobench/tcobench/workloads"
 )
 
@@ -55,10 +54,10 @@ func TestCostPricesARealRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c tco.Comparison
-	if err := json.Unmarshal(run.Cost, &c); err != nil {
-		t.Fatalf("run.json cost: %v", err)
+	if run.Cost == nil {
+		t.Fatal("run.json has no cost")
 	}
+	c := *run.Cost
 	if len(c.API) < 6 {
 		t.Fatalf("%d API models priced, want at least 6", len(c.API))
 	}
@@ -67,16 +66,16 @@ func TestCostPricesARealRun(t *testing.T) {
 			t.Errorf("%s: %+v", a.Key, a.USDPerTask)
 		}
 	}
-	if c.OnPrem.Fleet.USDPerTask.Value <= 0 || c.OnPrem.Power.Basis != "profile" || c.Scenario.VolumeTasksPerDay.Provenance != tco.Configured || c.Scenario.Utilization.Provenance != tco.Assumed {
+	if c.OnPrem.Fleet.USDPerTask.Value <= 0 || c.OnPrem.Power.Basis != "profile" || c.Scenario.VolumeTasksPerDay.Provenance != runrecord.Configured || c.Scenario.Utilization.Provenance != runrecord.Assumed {
 		t.Errorf("on-prem %+v, power %s, scenario %+v", c.OnPrem.Fleet.USDPerTask, c.OnPrem.Power.Basis, c.Scenario)
 	}
 	// --json prints the same comparison; re-pricing replaces the stored one.
 	code, stdout, stderr = runTcobench(t, "cost", dir, "--hardware", "cpu-server", "--site", "office", "--utilization", "0.9", "--json")
-	var again tco.Comparison
+	var again runrecord.Cost
 	if code != 0 || json.Unmarshal([]byte(stdout), &again) != nil {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if again.Scenario.Utilization.Provenance != tco.Configured || !(again.OnPrem.Fleet.USDPerTask.Value < c.OnPrem.Fleet.USDPerTask.Value) {
+	if again.Scenario.Utilization.Provenance != runrecord.Configured || !(again.OnPrem.Fleet.USDPerTask.Value < c.OnPrem.Fleet.USDPerTask.Value) {
 		t.Errorf("re-priced at 90%%: %+v vs %+v", again.OnPrem.Fleet.USDPerTask, c.OnPrem.Fleet.USDPerTask)
 	}
 
@@ -94,8 +93,8 @@ func TestCostPricesARealRun(t *testing.T) {
 		t.Fatalf("costHook: ok %v err %v", ok, err)
 	}
 	run.Cost = nil
-	if err := h.Finish(context.Background(), dir, run); err != nil || len(run.Cost) == 0 {
-		t.Errorf("hook: err %v, cost %d bytes", err, len(run.Cost))
+	if err := h.Finish(context.Background(), dir, run); err != nil || run.Cost == nil || len(run.Cost.API) == 0 {
+		t.Errorf("hook: err %v, cost %+v", err, run.Cost)
 	}
 }
 

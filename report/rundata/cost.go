@@ -1,17 +1,14 @@
 package rundata
 
 import (
-	"encoding/json"
-	"fmt"
-
-	"github.com/tcobench/tcobench/tco"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // Cost is the view of a run's priced cost comparison (run.json "cost",
-// a tco.Comparison) that reports and comparisons read.
+// a runrecord.Cost) that reports and comparisons read.
 type Cost struct {
 	// C is the comparison as the tco package wrote it.
-	C *tco.Comparison
+	C *runrecord.Cost
 	// OnPremPerTaskUSD is the on-prem fleet cost of one task at the stated
 	// utilisation; HasOnPrem says it was present.
 	OnPremPerTaskUSD float64
@@ -19,9 +16,9 @@ type Cost struct {
 	HasOnPrem        bool
 	// OnPremProvenance is the cost model's label for the on-prem figures: the
 	// weakest of their inputs (assumed when any input is an assumption).
-	OnPremProvenance string
+	OnPremProvenance runrecord.Provenance
 	// Utilisation is the stated utilisation (0..1).
-	Utilisation tco.Figure
+	Utilisation runrecord.Figure
 	// APIs lists the API models priced for the same tokens.
 	APIs []APICost
 	// Curve is on-prem cost per task against utilisation.
@@ -38,7 +35,7 @@ type Cost struct {
 type APICost struct {
 	Model      string
 	PerTaskUSD float64
-	Provenance string
+	Provenance runrecord.Provenance
 	Checked    string
 }
 
@@ -57,7 +54,7 @@ type BreakEven struct {
 	// PaybackMonths is set when the hardware pays back at the stated volume.
 	PaybackMonths float64
 	// Provenance is the cost model's label for the break-even figure.
-	Provenance string
+	Provenance runrecord.Provenance
 }
 
 // Tornado is the sensitivity of (on-prem − API) cost per task to each input.
@@ -71,28 +68,17 @@ type Tornado struct {
 // SensitivityBar is one input of the tornado.
 type SensitivityBar struct {
 	Input               string
-	Unit, Provenance    string
+	Unit                string
+	Provenance          runrecord.Provenance
 	LowValue, HighValue float64
 	LowUSD, HighUSD     float64
 }
 
-// DecodeCost reads the cost JSON of run.json; nil, nil when there is none.
-func DecodeCost(raw json.RawMessage) (*Cost, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
+// CostView builds the view of a run's cost; nil when the run was not priced.
+func CostView(c *runrecord.Cost) *Cost {
+	if c == nil {
+		return nil
 	}
-	var c tco.Comparison
-	if err := json.Unmarshal(raw, &c); err != nil {
-		return nil, fmt.Errorf("not a cost comparison: %w", err)
-	}
-	if c.Schema > tco.ComparisonSchema {
-		return nil, fmt.Errorf("cost schema %d is newer than this tcobench understands (%d)", c.Schema, tco.ComparisonSchema)
-	}
-	return FromComparison(&c), nil
-}
-
-// FromComparison builds the view of a comparison.
-func FromComparison(c *tco.Comparison) *Cost {
 	v := &Cost{C: c, Utilisation: c.Scenario.Utilization}
 	if f := c.OnPrem.Fleet.USDPerTask; f.Provenance != "" || f.Value != 0 {
 		v.OnPremPerTaskUSD, v.HasOnPrem, v.OnPremProvenance = f.Value, true, orDerived(f.Provenance)
@@ -106,7 +92,7 @@ func FromComparison(c *tco.Comparison) *Cost {
 	}
 	capacity := c.OnPrem.CapacityTasksPerDay.Value
 	for _, b := range c.BreakEven {
-		be := BreakEven{Model: b.Key, Reached: b.Reachable, Reason: b.Reason, Provenance: Derived}
+		be := BreakEven{Model: b.Key, Reached: b.Reachable, Reason: b.Reason, Provenance: runrecord.Derived}
 		if b.TasksPerDay != nil {
 			be.TasksPerDay, be.Provenance = b.TasksPerDay.Value, orDerived(b.TasksPerDay.Provenance)
 			if capacity > 0 {

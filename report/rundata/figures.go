@@ -6,30 +6,7 @@ import (
 	"github.com/tcobench/tcobench/runrecord"
 )
 
-// Provenance values of a figure: runrecord.Measured, runrecord.Configured,
-// runrecord.Assumed, or Derived for a figure computed from measured and
-// configured inputs together (a cost).
-const Derived = "derived"
-
-// Figure is one headline number of a run.
-type Figure struct {
-	// Name is the stable identifier used by compare, the store and history ("ttft_p99").
-	Name string `json:"name"`
-	// Label is for people ("TTFT p99").
-	Label string  `json:"label"`
-	Value float64 `json:"value"`
-	Unit  string  `json:"unit"`
-	// Provenance is measured, configured, assumed or derived.
-	Provenance string `json:"provenance"`
-	// Source says how the figure was obtained, in a few words.
-	Source string `json:"source,omitempty"`
-	// Sample names the per-request sample behind the figure, for significance tests.
-	Sample string `json:"-"`
-	// Quantile is the sample quantile (0..1) the figure is, or 0 for a mean or rate.
-	Quantile float64 `json:"-"`
-}
-
-// Figure names.
+// runrecord.Figure names.
 const (
 	FigTTFTP50       = "ttft_p50"
 	FigTTFTP99       = "ttft_p99"
@@ -81,8 +58,8 @@ func (d *Data) OutputTokens() float64 {
 
 // Figures returns the run's headline figures. A figure the run did not
 // measure is absent, never zero.
-func (d *Data) Figures() []Figure {
-	var out []Figure
+func (d *Data) Figures() []runrecord.Figure {
+	var out []runrecord.Figure
 	q := func(name, label, sample string, p float64) {
 		s := d.Sorted(sample)
 		if len(s) == 0 {
@@ -92,7 +69,7 @@ func (d *Data) Figures() []Figure {
 		if sample == SampleITL {
 			src = fmt.Sprintf("%d gaps between streamed chunks", len(s))
 		}
-		out = append(out, Figure{Name: name, Label: label, Value: Quantile(s, p), Unit: "ms",
+		out = append(out, runrecord.Figure{Name: name, Label: label, Value: Quantile(s, p), Unit: "ms",
 			Provenance: runrecord.Measured, Source: src, Sample: sample, Quantile: p})
 	}
 	q(FigTTFTP50, "TTFT p50", SampleTTFT, 0.50)
@@ -108,36 +85,36 @@ func (d *Data) Figures() []Figure {
 	return out
 }
 
-func (d *Data) rateFigures() []Figure {
-	var out []Figure
+func (d *Data) rateFigures() []runrecord.Figure {
+	var out []runrecord.Figure
 	n, failed := d.Counts()
 	if n == 0 {
 		return nil
 	}
-	out = append(out, Figure{Name: FigMeasuredCount, Label: "Measured requests", Value: float64(n), Unit: "requests", Provenance: runrecord.Measured, Source: "requests.jsonl"})
-	out = append(out, Figure{Name: FigErrorRate, Label: "Error rate", Value: float64(failed) / float64(n), Unit: "fraction", Provenance: runrecord.Measured, Source: fmt.Sprintf("%d of %d failed", failed, n)})
+	out = append(out, runrecord.Figure{Name: FigMeasuredCount, Label: "Measured requests", Value: float64(n), Unit: "requests", Provenance: runrecord.Measured, Source: "requests.jsonl"})
+	out = append(out, runrecord.Figure{Name: FigErrorRate, Label: "Error rate", Value: float64(failed) / float64(n), Unit: "fraction", Provenance: runrecord.Measured, Source: fmt.Sprintf("%d of %d failed", failed, n)})
 	ws := d.Window().Seconds()
 	if ws <= 0 {
 		return out
 	}
 	src := fmt.Sprintf("over the %.1f s measurement window", ws)
-	out = append(out, Figure{Name: FigOutputTokS, Label: "Output throughput", Value: d.OutputTokens() / ws, Unit: "tokens/s", Provenance: runrecord.Measured, Source: src, Sample: SampleOutputTokens})
-	out = append(out, Figure{Name: FigRequestsS, Label: "Request throughput", Value: float64(len(d.samples[SampleE2E])) / ws, Unit: "requests/s", Provenance: runrecord.Measured, Source: src})
+	out = append(out, runrecord.Figure{Name: FigOutputTokS, Label: "Output throughput", Value: d.OutputTokens() / ws, Unit: "tokens/s", Provenance: runrecord.Measured, Source: src, Sample: SampleOutputTokens})
+	out = append(out, runrecord.Figure{Name: FigRequestsS, Label: "Request throughput", Value: float64(len(d.samples[SampleE2E])) / ws, Unit: "requests/s", Provenance: runrecord.Measured, Source: src})
 	return out
 }
 
-func (d *Data) energyFigures() []Figure {
+func (d *Data) energyFigures() []runrecord.Figure {
 	if e := d.Run.Energy; e != nil && e.Measured && e.GPUEnergyJ > 0 {
 		src := "GPU energy counter (" + e.Source + ")"
 		if !e.Reliable {
 			src += "; flagged unreliable, see warnings"
 		}
-		out := []Figure{
+		out := []runrecord.Figure{
 			{Name: FigEnergyJ, Label: "GPU energy in window", Value: e.GPUEnergyJ, Unit: "J", Provenance: runrecord.Measured, Source: src},
 			{Name: FigAvgPowerW, Label: "Average GPU power", Value: e.AvgGPUPowerW, Unit: "W", Provenance: runrecord.Measured, Source: src},
 		}
 		if e.Fleet.JPerOutputToken > 0 {
-			out = append(out, Figure{Name: FigJPerToken, Label: "GPU energy per output token", Value: e.Fleet.JPerOutputToken, Unit: "J/token", Provenance: runrecord.Measured, Source: src + ", idle included"})
+			out = append(out, runrecord.Figure{Name: FigJPerToken, Label: "GPU energy per output token", Value: e.Fleet.JPerOutputToken, Unit: "J/token", Provenance: runrecord.Measured, Source: src + ", idle included"})
 		}
 		return out
 	}
@@ -145,17 +122,17 @@ func (d *Data) energyFigures() []Figure {
 	if !ok {
 		return nil
 	}
-	out := []Figure{{Name: FigEnergyJ, Label: "Energy in window", Value: j, Unit: "J", Provenance: runrecord.Measured, Source: how}}
+	out := []runrecord.Figure{{Name: FigEnergyJ, Label: "Energy in window", Value: j, Unit: "J", Provenance: runrecord.Measured, Source: how}}
 	if ws := d.Window().Seconds(); ws > 0 {
-		out = append(out, Figure{Name: FigAvgPowerW, Label: "Average power", Value: j / ws, Unit: "W", Provenance: runrecord.Measured, Source: how})
+		out = append(out, runrecord.Figure{Name: FigAvgPowerW, Label: "Average power", Value: j / ws, Unit: "W", Provenance: runrecord.Measured, Source: how})
 	}
 	if tok := d.OutputTokens(); tok > 0 {
-		out = append(out, Figure{Name: FigJPerToken, Label: "Energy per output token", Value: j / tok, Unit: "J/token", Provenance: runrecord.Measured, Source: how})
+		out = append(out, runrecord.Figure{Name: FigJPerToken, Label: "Energy per output token", Value: j / tok, Unit: "J/token", Provenance: runrecord.Measured, Source: how})
 	}
 	return out
 }
 
-func (d *Data) costFigures() []Figure {
+func (d *Data) costFigures() []runrecord.Figure {
 	c := d.Cost
 	if c == nil || !c.HasOnPrem {
 		return nil
@@ -164,27 +141,27 @@ func (d *Data) costFigures() []Figure {
 	if _, _, ok := d.EnergyJ(); !ok && (d.Run.Energy == nil || !d.Run.Energy.Measured) {
 		src = "cost model: measured throughput × profile prices; energy not measured, from the hardware profile's power model"
 	}
-	out := []Figure{{Name: FigCostPerTask, Label: "On-prem cost per task", Value: c.OnPremPerTaskUSD, Unit: "USD/task", Provenance: c.OnPremProvenance, Source: src}}
+	out := []runrecord.Figure{{Name: FigCostPerTask, Label: "On-prem cost per task", Value: c.OnPremPerTaskUSD, Unit: "USD/task", Provenance: c.OnPremProvenance, Source: src}}
 	if c.OnPremPerMTokUSD > 0 {
-		out = append(out, Figure{Name: FigCostPerMTok, Label: "On-prem cost per million output tokens", Value: c.OnPremPerMTokUSD, Unit: "USD/Mtok", Provenance: c.OnPremProvenance, Source: "cost model"})
+		out = append(out, runrecord.Figure{Name: FigCostPerMTok, Label: "On-prem cost per million output tokens", Value: c.OnPremPerMTokUSD, Unit: "USD/Mtok", Provenance: c.OnPremProvenance, Source: "cost model"})
 	}
 	return out
 }
 
 // FigureMap indexes figures by name.
-func FigureMap(fs []Figure) map[string]Figure {
-	m := make(map[string]Figure, len(fs))
+func FigureMap(fs []runrecord.Figure) map[string]runrecord.Figure {
+	m := make(map[string]runrecord.Figure, len(fs))
 	for _, f := range fs {
 		m[f.Name] = f
 	}
 	return m
 }
 
-// orDerived is the cost model's own provenance label, or Derived for older
+// orDerived is the cost model's own provenance label, or runrecord.Derived for older
 // records that did not carry one.
-func orDerived(p string) string {
+func orDerived(p runrecord.Provenance) runrecord.Provenance {
 	if p == "" {
-		return Derived
+		return runrecord.Derived
 	}
 	return p
 }

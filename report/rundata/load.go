@@ -46,11 +46,7 @@ func Load(dir string) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	cost, err := DecodeCost(run.Cost)
-	if err != nil {
-		return nil, fmt.Errorf("%s: cost: %w", filepath.Join(dir, runrecord.RunFile), err)
-	}
-	d := &Data{Dir: dir, Run: run, Attempts: atts, Telemetry: smp, Cost: cost}
+	d := &Data{Dir: dir, Run: run, Attempts: atts, Telemetry: smp, Cost: CostView(run.Cost)}
 	d.samples = perAttempt(atts)
 	return d, nil
 }
@@ -103,10 +99,6 @@ func FromRun(dir string, run *runrecord.Run) (*Data, error) {
 	if run == nil {
 		return d, nil
 	}
-	cost, err := DecodeCost(run.Cost)
-	if err != nil {
-		return nil, fmt.Errorf("%s: cost: %w", dir, err)
-	}
-	d.Run, d.Cost = run, cost
+	d.Run, d.Cost = run, CostView(run.Cost)
 	return d, nil
 }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/tco"
 )
 
 // Options shape a synthetic run.
@@ -31,7 +30,7 @@ type Options struct {
 	// Telemetry adds power, energy and utilisation samples.
 	Telemetry bool
 	// Cost adds a cost comparison in run.json.
-	Cost json.RawMessage
+	Cost *runrecord.Cost
 	// Concurrency is recorded in the load config (default 4).
 	Concurrency int
 	// Started is the run's wall-clock start (default 2026-01-02 03:04:05 UTC).
@@ -40,40 +39,36 @@ type Options struct {
 	ServerVersion string
 }
 
-// SampleCost is a cost comparison (tco.Comparison) as tcobench cost writes it.
+// SampleCost is a cost comparison (runrecord.Cost) as tcobench cost writes it.
 var SampleCost = sampleCost()
 
-func sampleCost() json.RawMessage {
-	f := func(v float64, p string) tco.Figure {
-		return tco.Figure{Value: v, Provenance: p, Source: "test fixture"}
+func sampleCost() *runrecord.Cost {
+	f := func(v float64, p runrecord.Provenance) runrecord.Figure {
+		return runrecord.Figure{Value: v, Provenance: p, Source: "test fixture"}
 	}
-	be := func(v float64) *tco.Figure { x := f(v, tco.Configured); return &x }
-	c := tco.Comparison{Schema: tco.ComparisonSchema, Currency: "USD",
-		Hardware: tco.ProfileRef{Name: "8xh100-sxm"}, Site: tco.ProfileRef{Name: "us-colo"}, Prices: tco.ProfileRef{Name: "api-2026"},
-		Scenario: tco.Scenario{Utilization: f(0.6, tco.Assumed), ReferenceModel: "api/large"},
-		OnPrem: tco.OnPrem{
-			PerNodeHour: tco.HourlyCost{CapexMethod: "straight_line", CapexUSDPerHour: f(9.1, tco.Configured), MaintenanceUSDPerHour: f(0.9, tco.Configured),
-				StaffUSDPerHour: f(1.2, tco.Assumed), FacilityUSDPerHour: f(0.8, tco.Configured), EnergyUSDPerHour: f(0.7, tco.Measured), TotalUSDPerHour: f(12.7, tco.Configured)},
-			CapacityTasksPerDay: f(100000, tco.Measured),
-			Fleet:               tco.UnitCosts{USDPerTask: f(0.0021, tco.Configured), USDPerMillionOutputTokens: f(0.9, tco.Configured)},
+	be := func(v float64) *runrecord.Figure { x := f(v, runrecord.Configured); return &x }
+	c := runrecord.Cost{Schema: runrecord.CostSchema, Currency: "USD",
+		Hardware: runrecord.ProfileRef{Name: "8xh100-sxm"}, Site: runrecord.ProfileRef{Name: "us-colo"}, Prices: runrecord.ProfileRef{Name: "api-2026"},
+		Scenario: runrecord.Scenario{Utilization: f(0.6, runrecord.Assumed), ReferenceModel: "api/large"},
+		OnPrem: runrecord.OnPrem{
+			PerNodeHour: runrecord.HourlyCost{CapexMethod: "straight_line", CapexUSDPerHour: f(9.1, runrecord.Configured), MaintenanceUSDPerHour: f(0.9, runrecord.Configured),
+				StaffUSDPerHour: f(1.2, runrecord.Assumed), FacilityUSDPerHour: f(0.8, runrecord.Configured), EnergyUSDPerHour: f(0.7, runrecord.Measured), TotalUSDPerHour: f(12.7, runrecord.Configured)},
+			CapacityTasksPerDay: f(100000, runrecord.Measured),
+			Fleet:               runrecord.UnitCosts{USDPerTask: f(0.0021, runrecord.Configured), USDPerMillionOutputTokens: f(0.9, runrecord.Configured)},
 		},
-		API: []tco.APICost{{Key: "api/large", Model: "large", USDPerTask: f(0.012, tco.Configured), Checked: "2026-01-01"},
-			{Key: "api/small", Model: "small", USDPerTask: f(0.0015, tco.Configured), Checked: "2026-01-01"}},
-		BreakEven: []tco.BreakEven{{Key: "api/large", Reachable: true, TasksPerDay: be(10500), PaybackMonths: be(7.5)},
+		API: []runrecord.APICost{{Key: "api/large", Model: "large", USDPerTask: f(0.012, runrecord.Configured), Checked: "2026-01-01"},
+			{Key: "api/small", Model: "small", USDPerTask: f(0.0015, runrecord.Configured), Checked: "2026-01-01"}},
+		BreakEven: []runrecord.BreakEven{{Key: "api/large", Reachable: true, TasksPerDay: be(10500), PaybackMonths: be(7.5)},
 			{Key: "api/small", Reachable: false, Reason: "on-prem at 100 % utilisation still costs more per task"}},
-		Sensitivity: tco.Sensitivity{Metric: "onprem_minus_api_usd_per_task", ReferenceModel: "api/large", SwingFraction: 0.2, BaseUSDPerTask: -0.0099,
-			Rows: []tco.TornadoRow{{Input: "utilisation", Unit: "fraction", LowUSDPerTask: -0.0092, HighUSDPerTask: -0.0103},
+		Sensitivity: runrecord.Sensitivity{Metric: "onprem_minus_api_usd_per_task", ReferenceModel: "api/large", SwingFraction: 0.2, BaseUSDPerTask: -0.0099,
+			Rows: []runrecord.TornadoRow{{Input: "utilisation", Unit: "fraction", LowUSDPerTask: -0.0092, HighUSDPerTask: -0.0103},
 				{Input: "GPU price", Unit: "USD", LowUSDPerTask: -0.0103, HighUSDPerTask: -0.0095},
 				{Input: "electricity price", Unit: "USD/kWh", LowUSDPerTask: -0.0100, HighUSDPerTask: -0.0098}}},
 	}
 	for _, u := range []float64{0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0} {
-		c.UtilizationCurve = append(c.UtilizationCurve, tco.CurvePoint{UtilizationFraction: u, USDPerTask: 0.00126 / u})
+		c.UtilizationCurve = append(c.UtilizationCurve, runrecord.CurvePoint{UtilizationFraction: u, USDPerTask: 0.00126 / u})
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic(err)
-	}
-	return b
+	return &c
 }
 
 // DefaultStart is a synthetic run's start unless Options.Started says otherwise.

@@ -1,31 +1,14 @@
-package tco
+package runrecord
 
 import "time"
 
-// ComparisonSchema is the version of the Comparison JSON layout.
-const ComparisonSchema = 1
+// CostSchema is the version of the Cost JSON layout.
+const CostSchema = 1
 
-// Provenance values of a Figure (the same strings as the record package's).
-const (
-	Measured   = "measured"
-	Configured = "configured"
-	Assumed    = "assumed"
-)
-
-// Figure is one number a user sees. Its unit is in the name of the field
-// that holds it; Provenance says whether it was measured (from the run),
-// configured (from a profile or catalog entry, or a flag) or assumed (an
-// estimate, a default); Source says where exactly (a profile field, a run
-// field, a formula).
-type Figure struct {
-	Value      float64 `json:"value"`
-	Provenance string  `json:"provenance"`
-	Source     string  `json:"source,omitempty"`
-}
-
-// Comparison is the priced result of one run: what tcobench cost writes
-// into run.json's "cost" field and what the report renders. All money is USD.
-type Comparison struct {
+// Cost is the priced result of one run: what tcobench cost writes into
+// run.json's "cost" field (package tco computes it) and what the report
+// renders. All money is USD.
+type Cost struct {
 	Schema   int       `json:"schema"`
 	PricedAt time.Time `json:"priced_at"`
 	Currency string    `json:"currency"`
@@ -223,12 +206,12 @@ type Sensitivity struct {
 
 // TornadoRow is one input of the tornado.
 type TornadoRow struct {
-	Input      string  `json:"input"`
-	Unit       string  `json:"unit"`
-	Provenance string  `json:"provenance"`
-	BaseValue  float64 `json:"base_value"`
-	LowValue   float64 `json:"low_value"`
-	HighValue  float64 `json:"high_value"`
+	Input      string     `json:"input"`
+	Unit       string     `json:"unit"`
+	Provenance Provenance `json:"provenance"`
+	BaseValue  float64    `json:"base_value"`
+	LowValue   float64    `json:"low_value"`
+	HighValue  float64    `json:"high_value"`
 	// LowUSDPerTask and HighUSDPerTask are the metric with the input at its low and high value.
 	LowUSDPerTask  float64 `json:"low_usd_per_task"`
 	HighUSDPerTask float64 `json:"high_usd_per_task"`
