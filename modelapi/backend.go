@@ -8,8 +8,9 @@
 package modelapi
 
 import (
+	"github.com/tcobench/tcobench/badinput"
+
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -129,19 +130,21 @@ func newTransport(maxConns int) *http.Transport {
 	}
 }
 
-// New returns the backend of the given kind for the server at target
-// (for example "http://127.0.0.1:11434").
-func New(kind, target string, opts Options) (Backend, error) {
-	target = strings.TrimRight(target, "/")
-	if !strings.HasPrefix(target, "http://") && !strings.HasPrefix(target, "https://") {
-		return nil, fmt.Errorf("target %q: want an http:// or https:// URL", target)
+// New returns the client of t's API for the server at t.URL (for example
+// "http://127.0.0.1:11434"; a trailing "/v1" is dropped).
+func New(t Target, opts Options) (Backend, error) {
+	if err := CheckKind(t.API); err != nil {
+		return nil, err
 	}
+	u, err := ParseTarget(t.URL)
+	if err != nil {
+		return nil, badinput.Field("target", t.URL, "want an http:// or https:// URL such as http://127.0.0.1:11434")
+	}
+	base := strings.TrimRight(u.String(), "/")
+	opts.IgnoreEOS = opts.IgnoreEOS || t.IgnoreEOS
 	opts.defaults()
-	switch kind {
-	case KindOpenAIChat, KindOpenAICompletions:
-		return &OpenAI{kind: kind, base: target, opts: opts}, nil
-	case KindOllama:
-		return &Ollama{base: target, opts: opts}, nil
+	if t.API == KindOllama {
+		return &Ollama{base: base, opts: opts}, nil
 	}
-	return nil, fmt.Errorf("backend %q: want one of %s", kind, strings.Join(Kinds, ", "))
+	return &OpenAI{kind: t.API, base: base, opts: opts}, nil
 }

@@ -157,7 +157,7 @@ func TestConnectionIsReused(t *testing.T) {
 	}
 	srv.Start()
 	defer srv.Close()
-	b, err := New(KindOpenAIChat, srv.URL, Options{})
+	b, err := New(Target{URL: srv.URL, API: KindOpenAIChat}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
