@@ -113,10 +113,22 @@ my_cache_perc{a="2"} 0.4
 	}
 }
 
-// A current llama.cpp has no KV-cache ratio: the collector reports it
-// unsupported, with the hint that builds before PR #13660 published it.
-func TestAbsentSeriesNamesTheVersions(t *testing.T) {
-	b, err := os.ReadFile("testdata/llamacpp-fb40266/metrics.txt")
+// The collector scraping vLLM with two data-parallel engines, each at 0.36
+// KV-cache usage, records 0.36.
+func TestCollectorReadsDataParallelVLLM(t *testing.T) {
+	s, c := scrapeFile(t, "testdata/vllm-005a810/metrics.txt")
+	if r, ok := s.Last(KVCacheUsageRatio); !ok || r.Value != 0.36 || c.Kind() != "vllm" {
+		t.Fatalf("kv-cache usage %+v (kind %q), want 0.36", r, c.Kind())
+	}
+	if r, _ := s.Last(RunningRequests); r.Value != 5 {
+		t.Fatalf("running requests %v, want 3+2", r.Value)
+	}
+}
+
+// scrapeFile serves a fixture on loopback and scrapes it once.
+func scrapeFile(t *testing.T, path string) (*sinktest.Sink, *Collector) {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,12 +136,19 @@ func TestAbsentSeriesNamesTheVersions(t *testing.T) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		w.Write(b)
 	}))
-	defer ts.Close()
+	t.Cleanup(ts.Close)
 	c := New(Options{URL: ts.URL})
 	s := &sinktest.Sink{}
 	if err := c.scrape(context.Background(), s, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	return s, c
+}
+
+// A current llama.cpp has no KV-cache ratio: the collector reports it
+// unsupported, with the hint that builds before PR #13660 published it.
+func TestAbsentSeriesNamesTheVersions(t *testing.T) {
+	s, c := scrapeFile(t, "testdata/llamacpp-fb40266/metrics.txt")
 	h := c.Health()
 	if !h.OK || !slices.Contains(h.Unsupported, KVCacheUsageRatio) || !strings.Contains(h.Message, "#13660") || !strings.Contains(h.Message, "llamacpp:kv_cache_usage_ratio") {
 		t.Fatalf("health %+v: want kv_cache_usage_ratio absent with the PR #13660 hint", h)
