@@ -1,7 +1,6 @@
 package modelapi
 
 import (
-	"io"
 	"strings"
 	"testing"
 
@@ -61,23 +60,11 @@ func TestToolCallAssembly(t *testing.T) {
 // The SSE reader takes an "error:" line as an error event and a JSON body
 // in place of events as one JSON event.
 func TestSSEReaderErrorForms(t *testing.T) {
-	in := "data: a\n\nerror: {\"code\":500}\n\ndata: [DONE]\n\n"
-	r := newSSEReader(strings.NewReader(in), 64)
-	var got []string
-	for {
-		ev, data, err := r.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, string(ev)+"|"+string(data))
-	}
+	got := sseEvents(t, "data: a\n\nerror: {\"code\":500}\n\ndata: [DONE]\n\n")
 	if want := "|a,error|{\"code\":500},|[DONE]"; strings.Join(got, ",") != want {
 		t.Fatalf("events %q, want %q", got, want)
 	}
-	r = newSSEReader(strings.NewReader(`{"error":"x"}`), 64)
+	r := newSSEReader(strings.NewReader(`{"error":"x"}`), 64)
 	if ev, data, err := r.next(); err != nil || string(ev) != eventJSON || string(data) != `{"error":"x"}` {
 		t.Fatalf("event %q data %q err %v: want the JSON body as one event", ev, data, err)
 	}

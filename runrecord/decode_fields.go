@@ -66,26 +66,20 @@ func (s *scanner) attemptField(a *Attempt, k []byte) bool {
 // toolCalls reads an array of tool-call objects. A repeated key goes to
 // encoding/json, which decodes into the elements already there.
 func (s *scanner) toolCalls(dst *[]ToolCall) bool {
-	if *dst != nil || !s.lit('[') {
+	if *dst != nil {
 		return false
 	}
 	out := make([]ToolCall, 0, 1)
-	if s.lit(']') {
-		*dst = out
-		return true
-	}
-	for {
+	ok := s.array(func() bool {
 		var c ToolCall
 		if !s.object(func(k []byte) bool { return s.toolCallField(&c, k) }) {
 			return false
 		}
 		out = append(out, c)
-		if s.lit(',') {
-			continue
-		}
-		*dst = out
-		return s.lit(']')
-	}
+		return true
+	})
+	*dst = out
+	return ok
 }
 
 func (s *scanner) toolCallField(c *ToolCall, k []byte) bool {
