@@ -2,10 +2,10 @@
 // what happened on the run clock: when it was sent, when headers, the first
 // token, the first content token and every chunk arrived, the token counts
 // and how it ended, and the tool calls the model made. It speaks the
-// OpenAI-compatible chat and completions APIs
-// (server-sent events) and Ollama's native /api/chat (JSON lines), parsing
-// both streams by hand with bounded line sizes so that arrival times are
-// exact and hostile input cannot grow memory without limit.
+// OpenAI-compatible chat and completions APIs (server-sent events) and
+// Ollama's native /api/chat (JSON lines), parsing both streams by hand with
+// bounded line sizes so that arrival times are exact and hostile input
+// cannot grow memory without limit.
 package modelapi
 
 import (
