@@ -1,10 +1,11 @@
 // Package modelapi sends one streamed request to a model server and records
 // what happened on the run clock: when it was sent, when headers, the first
 // token, the first content token and every chunk arrived, the token counts
-// and how it ended. It speaks the OpenAI-compatible chat and completions APIs
-// (server-sent events) and Ollama's native /api/chat (JSON lines), parsing
-// both streams by hand with bounded line sizes so that arrival times are
-// exact and hostile input cannot grow memory without limit.
+// and how it ended, and the tool calls the model made. It speaks the
+// OpenAI-compatible chat and completions APIs (server-sent events) and
+// Ollama's native /api/chat (JSON lines), parsing both streams by hand with
+// bounded line sizes so that arrival times are exact and hostile input
+// cannot grow memory without limit.
 package modelapi
 
 import (
@@ -36,7 +37,9 @@ type Backend interface {
 	Kind() string
 	// Do sends req and records its events in a on clk. The caller sets the
 	// attempt's identity, ScheduledNS, QueuedNS and Phase; Do sets every other
-	// field. When req.KeepOutput is true Do returns the content text.
+	// field. When req.KeepOutput is true Do returns the content text. The
+	// turn's tool calls are on a.ToolCalls, each with its argument text in
+	// ToolCall.Arguments (kept in memory for checks, not written to files).
 	Do(ctx context.Context, clk Clock, req *Request, a *runrecord.Attempt) []byte
 	// Probe asks the server what it is (kind, version, model), best effort.
 	Probe(ctx context.Context, model string) runrecord.ServerInfo
