@@ -20,7 +20,7 @@ func builtin(t *testing.T, path string) string {
 func TestBadFilesNameFileLineAndField(t *testing.T) {
 	h100 := builtin(t, "../hardware-profiles/8xh100-sxm.yaml")
 	site := builtin(t, "../hardware-profiles/sites/us-colo.yaml")
-	cat := builtin(t, "prices/api-2026.yaml")
+	cat := builtin(t, "testdata/prices-small.yaml")
 	cases := []struct {
 		name, kind, text string
 		want             []string
