@@ -1,6 +1,9 @@
 package runrecord
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // CostSchema is the version of the Cost JSON layout.
 const CostSchema = 1
@@ -46,6 +49,9 @@ type Cost struct {
 	Sensitivity Sensitivity `json:"sensitivity"`
 	// Projection runs over the amortisation period against the reference model.
 	Projection Projection `json:"projection"`
+	// Headline says the answer in one line: owned, the cheapest rented term
+	// and the cheapest API model per task, and when that API price was last checked.
+	Headline string `json:"headline,omitempty"`
 	// Notes are things a reader must know to trust the figures.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -106,9 +112,10 @@ type OptionCost struct {
 	Key                 string `json:"key"`
 	USDPerTask          Figure `json:"usd_per_task"`
 	USDPerMillionTokens Figure `json:"usd_per_million_tokens"`
-	// PriceDate and Stale date the option's price (empty for owned hardware).
-	PriceDate string `json:"price_date,omitempty"`
-	Stale     bool   `json:"stale,omitempty"`
+	// PriceDate, PriceAgeDays and Stale date the option's price (empty for owned hardware).
+	PriceDate    string `json:"price_date,omitempty"`
+	PriceAgeDays int    `json:"price_age_days,omitempty"`
+	Stale        bool   `json:"stale,omitempty"`
 }
 
 // PairBreakEven compares two options of the side-by-side comparison: A is
@@ -129,6 +136,8 @@ type PairBreakEven struct {
 	EqualUSDPerGPUHour *Figure `json:"equal_usd_per_gpu_hour,omitempty"`
 	// SavingUSDPerMonth is B's cost minus A's at the stated volume (positive: A is cheaper).
 	SavingUSDPerMonth Figure `json:"saving_usd_per_month"`
+	// Text says the break-even for people ("owning repays capex in 29 months; ...").
+	Text string `json:"text"`
 }
 
 // RunFigures are the measured inputs taken from the run record.
@@ -329,4 +338,23 @@ type ProjectionYear struct {
 	OnPremUSD           float64 `json:"onprem_usd"`
 	CumulativeAPIUSD    float64 `json:"cumulative_api_usd"`
 	CumulativeOnPremUSD float64 `json:"cumulative_onprem_usd"`
+}
+
+// PriceDateText shows a price's date and age, and flags it when stale:
+// "2026-09-23 (69 days old)", "2026-02 (301 days old) STALE".
+func PriceDateText(date string, ageDays int, stale bool) string {
+	if date == "" {
+		return ""
+	}
+	s := date
+	switch {
+	case ageDays == 1:
+		s += " (1 day old)"
+	case ageDays > 1:
+		s += fmt.Sprintf(" (%d days old)", ageDays)
+	}
+	if stale {
+		s += " STALE"
+	}
+	return s
 }

@@ -98,6 +98,7 @@ func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Opt
 	c.Rented = rentedCosts(p, opt.Rentals, c.Run, opt.Utilization, opt.Now, opt.StaleAfter)
 	c.Options, c.Pairs = sideBySide(p, c, hw.AcceleratorsPerNode.V())
 	c.PriceAge = priceAge(c, opt.StaleAfter)
+	c.Headline = Headline(c)
 	c.Notes = append(c.Notes, priceAgeNotes(c)...)
 	c.Notes = append(c.Notes, rentalNotes(hw, opt.Rentals)...)
 	c.Notes = append(c.Notes, fmt.Sprintf("on-prem figures price one %s node delivering the throughput this run measured; they are a projection if the run did not happen on that hardware", hw.Name))

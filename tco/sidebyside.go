@@ -37,13 +37,13 @@ func sideBySide(p params, c *runrecord.Cost, gpus float64) ([]runrecord.OptionCo
 	opts := []runrecord.OptionCost{{Kind: "owned", Key: c.Hardware.Name, USDPerTask: f.USDPerTask, USDPerMillionTokens: f.USDPerMillionTokens}}
 	for _, r := range c.Rented {
 		opts = append(opts, runrecord.OptionCost{Kind: "rented", Key: r.Name + "/" + r.Term, USDPerTask: r.Fleet.USDPerTask,
-			USDPerMillionTokens: r.Fleet.USDPerMillionTokens, PriceDate: r.PriceDate, Stale: r.Stale})
+			USDPerMillionTokens: r.Fleet.USDPerMillionTokens, PriceDate: r.PriceDate, PriceAgeDays: r.PriceAgeDays, Stale: r.Stale})
 	}
 	apis := headlineAPIs(c)
 	for _, i := range apis {
 		a := c.API[i]
 		opts = append(opts, runrecord.OptionCost{Kind: "api", Key: a.Key, USDPerTask: a.USDPerTask, USDPerMillionTokens: a.USDPerMillionTokens,
-			PriceDate: a.Checked, Stale: a.Stale})
+			PriceDate: a.Checked, PriceAgeDays: a.PriceAgeDays, Stale: a.Stale})
 	}
 	var pairs []runrecord.PairBreakEven
 	for _, r := range c.Rented {
@@ -56,6 +56,9 @@ func sideBySide(p params, c *runrecord.Cost, gpus float64) ([]runrecord.OptionCo
 		for _, i := range apis {
 			pairs = append(pairs, rentedVsAPI(p, c, r, c.API[i]))
 		}
+	}
+	for i := range pairs {
+		pairs[i].Text = pairText(pairs[i])
 	}
 	return opts, pairs
 }

@@ -32,15 +32,3 @@ func PriceAge(date string, now time.Time, staleAfter time.Duration) (days int, s
 	age := now.Sub(t)
 	return int(math.Floor(age.Hours() / 24)), age > staleAfter
 }
-
-// ageText says a price's date and age for people: "2026-09-23, 69 days old".
-func ageText(date string, days int) string {
-	switch {
-	case days < 0:
-		return "undated"
-	case days == 1:
-		return date + ", 1 day old"
-	default:
-		return fmt.Sprintf("%s, %d days old", date, days)
-	}
-}

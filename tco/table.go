@@ -19,7 +19,7 @@ func WriteTable(w io.Writer, c *runrecord.Cost) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	p := func(format string, args ...any) { fmt.Fprintf(tw, format+"\n", args...) }
 	r := c.Run
-	if h := Headline(c); h != "" {
+	if h := orString(c.Headline, Headline(c)); h != "" {
 		p("%s", h)
 		p("")
 	}

@@ -39,16 +39,12 @@ func Headline(c *runrecord.Cost) string {
 		priceDate(pa.CheapestAPIDate, pa.CheapestAPIAgeDays, pa.CheapestAPIStale))
 }
 
-// priceDate shows a price's date, age and stale flag: "2026-09-23 (69 days old)".
+// priceDate shows a price's date, age and stale flag.
 func priceDate(date string, days int, stale bool) string {
-	s := ageText(date, days)
-	if i := strings.Index(s, ", "); i > 0 {
-		s = s[:i] + " (" + s[i+2:] + ")"
+	if date == "" {
+		return "undated"
 	}
-	if stale {
-		s += " STALE"
-	}
-	return s
+	return runrecord.PriceDateText(date, days, stale)
 }
 
 // writeSideBySide prints owned, rented and API per task and the break-even
@@ -62,8 +58,7 @@ func writeSideBySide(p func(string, ...any), c *runrecord.Cost) {
 	for _, o := range c.Options {
 		date := "-"
 		if o.PriceDate != "" {
-			days, _ := PriceAge(o.PriceDate, c.PricedAt, 0)
-			date = priceDate(o.PriceDate, days, o.Stale)
+			date = priceDate(o.PriceDate, o.PriceAgeDays, o.Stale)
 		}
 		p("  %s %s\t%s\t%s\t%s\t%s", o.Kind, o.Key, usd(o.USDPerTask.Value), usd(o.USDPerMillionTokens.Value), o.USDPerTask.Provenance, date)
 	}
@@ -73,7 +68,7 @@ func writeSideBySide(p func(string, ...any), c *runrecord.Cost) {
 	p("")
 	p("BREAK-EVEN between each pair: where A becomes the cheaper\tA saves per month at the stated volume\tprovenance")
 	for _, pr := range c.Pairs {
-		p("  %s vs %s: %s\t%s\t%s", pr.A, pr.B, pairText(pr), usd(pr.SavingUSDPerMonth.Value), pr.SavingUSDPerMonth.Provenance)
+		p("  %s vs %s: %s\t%s\t%s", pr.A, pr.B, orString(pr.Text, pairText(pr)), usd(pr.SavingUSDPerMonth.Value), pr.SavingUSDPerMonth.Provenance)
 	}
 }
 
@@ -100,4 +95,11 @@ func pairText(pr runrecord.PairBreakEven) string {
 		out += " (" + pr.Reason + ")"
 	}
 	return out
+}
+
+func orString(s, dflt string) string {
+	if s != "" {
+		return s
+	}
+	return dflt
 }
