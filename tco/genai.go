@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 )
@@ -230,7 +229,7 @@ func (im *importer) model(i, j int, p gpProvider, m gpModel) (*PriceModel, strin
 	valid := true
 	for k, s := range sets {
 		var ok bool
-		tps[k], ok = im.textPrices(sub2(path, s.path...), s.prices)
+		tps[k], ok = im.textPrices(sub[any](path, s.path...), s.prices)
 		valid = valid && ok
 	}
 	if !valid {
@@ -280,19 +279,4 @@ func joinNotes(parts ...string) string {
 		}
 	}
 	return strings.Join(out, " ")
-}
-
-func sub2(path []any, more ...any) []any {
-	out := make([]any, 0, len(path)+len(more))
-	return append(append(out, path...), more...)
-}
-
-// sortedKeys lists a map's keys in order, for stable notes.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -3,7 +3,9 @@ package tco
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -25,7 +27,7 @@ func ParseGenAIImport(file string, data []byte) (*GenAIImport, error) {
 	c.required(p("source"), o.Source)
 	c.date(p("checked"), o.Checked)
 	c.required(p("reference_model"), o.ReferenceModel)
-	for _, id := range sortedKeys(o.BatchDiscounts) {
+	for _, id := range slices.Sorted(maps.Keys(o.BatchDiscounts)) {
 		b := o.BatchDiscounts[id]
 		bp := []string{"batch_discounts", id}
 		c.number(sub(bp, "fraction"), b.Fraction, rng{0, 0.9, "(fraction)"})

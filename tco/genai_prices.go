@@ -3,6 +3,8 @@ package tco
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,10 +57,10 @@ func (im *importer) priceSets(path []any, raw json.RawMessage) ([]*priceSet, err
 	for k, c := range list {
 		s := &priceSet{path: []any{k, "prices"}, prices: c.Prices}
 		if c.Prices == nil {
-			im.bad(sub2(path, k), "unknown shape: a conditional price needs prices")
+			im.bad(sub[any](path, k), "unknown shape: a conditional price needs prices")
 			return nil, errBadImport
 		}
-		if c.Constraint != nil && !im.constraint(sub2(path, k, "constraint"), c.Constraint, s) {
+		if c.Constraint != nil && !im.constraint(sub[any](path, k, "constraint"), c.Constraint, s) {
 			return nil, errBadImport
 		}
 		out = append(out, s)
@@ -85,7 +87,7 @@ func (im *importer) constraint(path []any, c map[string]json.RawMessage, s *pric
 			d = d[:10] // a timestamp: its day
 		}
 		if _, err := parseDate(d); err != nil || len(d) != 10 {
-			im.bad(sub2(path, "start_date"), fmt.Sprintf("bad date %q (want YYYY-MM-DD)", d))
+			im.bad(sub[any](path, "start_date"), fmt.Sprintf("bad date %q (want YYYY-MM-DD)", d))
 			return false
 		}
 		s.startDate = d
@@ -193,8 +195,8 @@ func hasUnit(key string) bool {
 func (im *importer) textPrices(path []any, prices map[string]json.RawMessage) (textPrices, bool) {
 	tp := textPrices{unpriced: map[string]string{}}
 	ok := true
-	for _, key := range sortedKeys(prices) {
-		kp := sub2(path, key)
+	for _, key := range slices.Sorted(maps.Keys(prices)) {
+		kp := sub[any](path, key)
 		if !hasUnit(key) {
 			im.bad(kp, fmt.Sprintf("price %q has no unit: genai-prices price keys end in a unit (%s)", key, strings.Join(priceUnits, ", ")))
 			ok = false
@@ -206,25 +208,16 @@ func (im *importer) textPrices(path []any, prices map[string]json.RawMessage) (t
 			ok = false
 			continue
 		}
-		switch key {
-		case "input_mtok":
-			tp.input = p
-		case "cache_read_mtok":
-			tp.cacheRead = p
-		case "cache_write_mtok":
-			tp.cacheWrite = p
-		case "output_mtok":
-			tp.output = p
-		case "output_reasoning_mtok":
-			tp.reasoning = p
-		case "requests_kcount":
-			tp.requests = p
-		case "cache_write_1h_mtok":
-			tp.cacheWrite1h = p
-			tp.unpriced[key] = priceText(p)
-		default:
-			tp.unpriced[key] = priceText(p)
+		dest := map[string]**gpPrice{"input_mtok": &tp.input, "cache_read_mtok": &tp.cacheRead, "cache_write_mtok": &tp.cacheWrite,
+			"output_mtok": &tp.output, "output_reasoning_mtok": &tp.reasoning, "requests_kcount": &tp.requests}
+		if d, priced := dest[key]; priced {
+			*d = p
+			continue
 		}
+		if key == "cache_write_1h_mtok" {
+			tp.cacheWrite1h = p
+		}
+		tp.unpriced[key] = priceText(p)
 	}
 	return tp, ok
 }
@@ -345,7 +338,7 @@ func (tp *textPrices) notes(m gpModel, sets []*priceSet, tps []textPrices, other
 		n = append(n, fmt.Sprintf("Not applied: %s input %s, output %s.", when, priceText(o.input), priceText(o.output)))
 	}
 	var rest []string
-	for _, k := range sortedKeys(tp.unpriced) {
+	for _, k := range slices.Sorted(maps.Keys(tp.unpriced)) {
 		if k != "cache_write_1h_mtok" {
 			rest = append(rest, k+" "+tp.unpriced[k])
 		}

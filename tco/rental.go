@@ -2,7 +2,9 @@ package tco
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 )
 
 // Rental terms.
@@ -115,7 +117,7 @@ func checkRental(c *checker, r *Rental) {
 	if len(r.Terms) == 0 {
 		c.add(p("terms"), "missing: price at least one of %v", rentalTerms)
 	}
-	for _, name := range sortedKeys(r.Terms) {
+	for _, name := range slices.Sorted(maps.Keys(r.Terms)) {
 		checkTerm(c, r, name, r.Terms[name])
 	}
 }

@@ -176,7 +176,7 @@ func (c *checker) required(path []string, v string) {
 }
 
 // sub returns a copy of path with more segments (never aliasing path).
-func sub(path []string, more ...string) []string {
-	out := make([]string, 0, len(path)+len(more))
+func sub[S any](path []S, more ...S) []S {
+	out := make([]S, 0, len(path)+len(more))
 	return append(append(out, path...), more...)
 }
