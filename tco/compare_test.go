@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,9 +30,13 @@ func fixtureRun() *runrecord.Run {
 	}
 }
 
+// builtinCatalog is the built-in catalog, parsed once for all tests (it is
+// large, and Compare only reads it).
+var builtinCatalog = sync.OnceValues(func() (*Catalog, error) { return LoadCatalog("api-2026") })
+
 func mustCatalog(t *testing.T) *Catalog {
 	t.Helper()
-	c, err := LoadCatalog("api-2026")
+	c, err := builtinCatalog()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -291,3 +291,22 @@ func TestTierPricedAtTierRate(t *testing.T) {
 		t.Errorf("request fee $%g for 2 requests at $5 per thousand, want $0.01", b.RequestUSD)
 	}
 }
+
+// FuzzImportGenAI: no data makes the importer panic, and an accepted
+// import has every token price of every model.
+func FuzzImportGenAI(f *testing.F) {
+	f.Add([]byte(`[{"id":"p","models":[{"id":"m","prices":{"input_mtok":1,"output_mtok":2}}]}]`))
+	f.Add([]byte(`[{"id":"p","models":[{"id":"m","prices":[{"prices":{"input_mtok":{"base":1,"tiers":[{"start":10,"price":2}]},"output_mtok":2}},{"constraint":{"start_time":"01:00:00Z","end_time":"02:00:00Z","type":"time_of_date"},"prices":{"input_mtok":3,"output_mtok":4}}]}]}]`))
+	f.Add([]byte(`{"x":1}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cat, _, err := ImportGenAIPrices(bytes.NewReader(b), "f.json", GenAIImport{Name: "f", Checked: "2026-09-23"})
+		if err != nil {
+			return
+		}
+		for _, m := range cat.Models {
+			if m.InputUSDPerMTok == nil || m.CachedInputUSDPerMTok == nil || m.CacheWriteUSDPerMTok == nil || m.OutputUSDPerMTok == nil || m.ReasoningUSDPerMTok == nil || *m.InputUSDPerMTok < 0 {
+				t.Fatalf("imported %s without its prices", m.Key())
+			}
+		}
+	})
+}
