@@ -21,6 +21,7 @@ catalogs are listed here; tcobench cost --prices also takes a YAML file path
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(
+		newPricesImportCmd(a),
 		&cobra.Command{
 			Use:   "list",
 			Short: "List the built-in price catalogs",
