@@ -54,5 +54,5 @@ func Example() {
 	fmt.Printf("priced: %v on-prem per task, %d API models beside it\n", c.OnPrem.Fleet.USDPerTask.Value > 0, len(c.API))
 	// Output:
 	// GPU energy measured: true, 5600 W on average
-	// priced: true on-prem per task, 25 API models beside it
+	// priced: true on-prem per task, 28 API models beside it
 }

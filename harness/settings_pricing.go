@@ -3,6 +3,7 @@ package harness
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -20,6 +21,13 @@ type PricingSettings struct {
 	Utilization, APIPriceDecline, TokenGrowth Stated
 	Volume                                    string // tasks per day, "20000" or "20000/day"
 	ReferenceModel                            string
+	// Models are the API models to price (keys, names or patterns); nil: the catalog's compare list.
+	Models []string
+	// Rent names the rental profiles to price the same throughput on; nil:
+	// the built-in ones with the same hardware; "none": no rentals.
+	Rent []string
+	// StaleAfter is the price age past which a price is flagged (0: 90 days).
+	StaleAfter time.Duration
 }
 
 // Bind registers the pricing settings on fs.
@@ -32,6 +40,9 @@ func (p *PricingSettings) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&p.ReferenceModel, "reference-model", p.ReferenceModel, "API model (provider/model) of the sensitivity and projection (unset: the catalog's reference)")
 	fs.Var(&p.APIPriceDecline, "api-price-decline", "yearly API price decline for the projection, fraction (unset: 0.30, labelled assumed)")
 	fs.Var(&p.TokenGrowth, "token-growth", "yearly growth of tokens per task for the projection, fraction (unset: 0.25, labelled assumed)")
+	fs.StringSliceVar(&p.Models, "models", p.Models, "API models to price: provider/model, a model name, or a pattern like *llama-3.3-70b* (default: the catalog's compare list)")
+	fs.StringSliceVar(&p.Rent, "rent", p.Rent, "rental profiles to price the same throughput on (default: the built-in ones with the same hardware; none for none)")
+	fs.DurationVar(&p.StaleAfter, "stale-after", p.StaleAfter, "flag API and rental prices older than this (0: 90 days)")
 }
 
 // Asked reports whether pricing was asked for (a hardware or site profile named).
@@ -90,7 +101,15 @@ func (p PricingSettings) options() (tco.Options, error) {
 		}
 		opt.VolumeTasksPerDay = runrecord.Figure{Value: n, Provenance: runrecord.Configured, Source: "volume (tasks per day)"}
 	}
-	opt.ReferenceModel = p.ReferenceModel
+	opt.ReferenceModel, opt.Models, opt.StaleAfter = p.ReferenceModel, p.Models, p.StaleAfter
+	if p.StaleAfter < 0 {
+		return opt, badinput.Field("stale-after", p.StaleAfter, "must not be negative")
+	}
+	if rentals, err := loadRentals(p.Rent); err != nil {
+		return opt, err
+	} else if p.Rent != nil {
+		opt.Rentals = rentals
+	}
 	if u := opt.Utilization.Value; !(u > 0 && u <= 1) {
 		return opt, badinput.Field("utilization", u, "want a fraction above 0 and at most 1 (0.5 is 50 %%)")
 	}
@@ -101,4 +120,20 @@ func (p PricingSettings) options() (tco.Options, error) {
 		return opt, badinput.Field("token-growth", g, "want a fraction per year from 0 to 10")
 	}
 	return opt, nil
+}
+
+// loadRentals loads the named rental profiles ("none": an empty list).
+func loadRentals(names []string) ([]*tco.Rental, error) {
+	out := []*tco.Rental{}
+	for _, n := range names {
+		if n == "none" {
+			continue
+		}
+		r, err := tco.LoadRental(n)
+		if err != nil {
+			return nil, badinput.Field("rent", n, "%v", err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }

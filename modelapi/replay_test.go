@@ -120,7 +120,7 @@ func cmpOr(s, def string) string {
 
 func doOnce(t *testing.T, kind, url string) *runrecord.Attempt {
 	t.Helper()
-	b, err := New(kind, url, Options{Timeout: 10 * time.Second})
+	b, err := New(Target{URL: url, API: kind}, Options{Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

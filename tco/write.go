@@ -3,6 +3,7 @@ package tco
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -28,6 +29,14 @@ func WriteProfiles(out io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(tw, "%s\t%.4g\t%.2f\t%s\t%s\n", s.Name, s.ElectricityUSDPerKWh.V(), s.PUE.V(), s.FacilityModel, s.Description)
+	}
+	fmt.Fprintln(tw, "\nRENTAL\tPROVIDER\tHARDWARE\tTERMS\tDESCRIPTION")
+	for _, n := range Names(KindRental) {
+		r, err := LoadRental(n)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Provider, r.Hardware, strings.Join(sortedTerms(r.Terms), ", "), r.Description)
 	}
 	return tw.Flush()
 }
@@ -114,24 +123,10 @@ func contains(list []string, s string) bool {
 }
 
 func joinOr(kinds []string) string {
-	if len(kinds) == 2 {
-		return kinds[0] + " or " + kinds[1]
+	if n := len(kinds); n > 1 {
+		return strings.Join(kinds[:n-1], ", ") + " or " + kinds[n-1]
 	}
 	return kinds[0]
-}
-
-// WriteCatalogs lists the built-in price catalogs.
-func WriteCatalogs(out io.Writer) error {
-	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CATALOG\tMODELS\tCHECKED\tREFERENCE MODEL\tDESCRIPTION")
-	for _, n := range Names(KindPrices) {
-		c, err := LoadCatalog(n)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", c.Name, len(c.Models), c.Checked, c.ReferenceModel, c.Description)
-	}
-	return tw.Flush()
 }
 
 // WriteCatalog shows a catalog's prices.
@@ -159,4 +154,13 @@ func tiers(lc []LongContextTier) string {
 		s = append(s, fmt.Sprintf(">%dk: %g/%g", *t.AboveInputTokens/1000, *t.InputUSDPerMTok, *t.OutputUSDPerMTok))
 	}
 	return strings.Join(s, "; ")
+}
+
+func sortedTerms(m map[string]RentalTerm) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -128,7 +128,7 @@ func TestProfilesAndPricesCommands(t *testing.T) {
 		{[]string{"profiles", "show", "us-colo"}, []string{"colocation_usd_per_kw_month", "184.06", "configured", "CBRE"}},
 		{[]string{"profiles", "validate"}, []string{"ok  8xh100-sxm (hardware)", "ok  office (site)"}},
 		{[]string{"prices", "list"}, []string{"api-2026"}},
-		{[]string{"prices", "show"}, []string{"anthropic/claude-sonnet-4-5", ">200k: 6/22.5", "2026-07-29"}},
+		{[]string{"prices", "show"}, []string{"anthropic/claude-sonnet-4-5", ">200k: 6/22.5", "2026-09-23"}},
 		{[]string{"prices", "validate"}, []string{"ok  api-2026 (prices)"}},
 	} {
 		code, stdout, stderr := runTcobench(t, c.args...)

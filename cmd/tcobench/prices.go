@@ -25,7 +25,7 @@ catalogs are listed here; tcobench cost --prices also takes a YAML file path
 		&cobra.Command{
 			Use:   "list",
 			Short: "List the built-in price catalogs",
-			RunE:  func(*cobra.Command, []string) error { return tco.WriteCatalogs(a.out) },
+			RunE:  func(*cobra.Command, []string) error { return tco.WriteCatalogList(a.out, tco.Names(tco.KindPrices)) },
 		},
 		&cobra.Command{
 			Use:   "show [NAME|FILE]",

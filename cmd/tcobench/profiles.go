@@ -50,9 +50,9 @@ EXIT STATUS
   tcobench profiles validate my-server.yaml my-site.yaml`,
 			RunE: func(_ *cobra.Command, args []string) error {
 				if len(args) == 0 {
-					args = append(tco.Names(tco.KindHardware), tco.Names(tco.KindSite)...)
+					args = append(append(tco.Names(tco.KindHardware), tco.Names(tco.KindSite)...), tco.Names(tco.KindRental)...)
 				}
-				return tco.ValidateFiles(a.out, args, tco.KindHardware, tco.KindSite)
+				return tco.ValidateFiles(a.out, args, tco.KindHardware, tco.KindSite, tco.KindRental)
 			},
 		},
 	)
