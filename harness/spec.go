@@ -2,15 +2,18 @@
 // run` does (the load engine, the collectors with the idle baseline, energy
 // accounting, pricing, the results store, the live export and the
 // Pushgateway push) for a typed Spec; Sweep runs it at several load points
-// and finds the highest meeting the SLOs; RunSuite runs a suite file. The
-// tcobench command is a thin layer of flags over it: RunSettings are the
-// settings by name, as flags, environment, config and suite files give them.
+// and finds the highest meeting the SLOs; RunSuite runs a suite file; Gate
+// compares runs and fails on regression. The tcobench command is a thin
+// layer of flags over it: RunSettings are the settings by name, as flags,
+// environment, config and suite files give them.
 //
 // Errors are typed: *badinput.Error or *badinput.FieldError (unusable
 // input: nothing was sent), *NoSuccessError (no request succeeded),
-// *PartialError (the run was cut short), *SLOsNotMetError (no sweep point
-// met the SLOs), *SuiteError (runs of a suite failed). Run returns its
-// Result beside the last three, since a record was written.
+// *PartialError (the run was cut short), *GPURequiredError,
+// *SLOsNotMetError (no sweep point met the SLOs), *SuiteError (runs of a
+// suite failed), *RegressionError (a figure regressed). Run returns its
+// Result beside *NoSuccessError and *PartialError, since a record was
+// written; Sweep its sweep beside *SLOsNotMetError.
 package harness
 
 import (

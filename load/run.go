@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/runrecord"
 )
@@ -75,7 +76,7 @@ func (c *Config) backend() (modelapi.Backend, error) {
 // prepareDir creates dir, refusing one that already holds a run.
 func prepareDir(dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, runrecord.RunFile)); err == nil {
-		return fmt.Errorf("%s already holds a run (run.json); choose another --out", dir)
+		return badinput.Errorf("%s already holds a run (run.json); choose another run directory", dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create run directory: %w", err)

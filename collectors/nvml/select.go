@@ -32,7 +32,7 @@ func Select(all []GPUInfo, spec, visible string, cudaVisibleSet bool) ([]GPUInfo
 	for _, item := range splitList(spec) {
 		g, err := pick(vis, item)
 		if err != nil {
-			return nil, fmt.Errorf("--gpus %q: %w", spec, err)
+			return nil, fmt.Errorf("gpus %q: %w", spec, err)
 		}
 		if !seen[g.UUID] {
 			seen[g.UUID] = true
