@@ -12,47 +12,13 @@ import (
 	"github.com/tcobench/tcobench/harness"
 )
 
-const compareLong = `Compare a candidate run with a baseline, figure by figure, and fail on regression.
-
-Each latency figure (p50/p99 TTFT, p50/p99 end-to-end, TPOT, ITL) is compared
-from the raw per-request samples of requests.jsonl: the change and a bootstrap
-interval of the difference (95 %, 1000 resamples, fixed seed), so noise between
-two runs of the same server is not called a regression. Throughput is compared
-over time bins of the measurement window, the error rate with a two-proportion
-test; energy per token and cost per task, one figure per run, on their
-thresholds alone.
-
-A figure regresses when it got worse beyond its threshold AND the change is
-significant. Default thresholds: p50/p99 TTFT, p99 E2E and p50 TPOT +10 %,
-output and request throughput -5 %, J/token +5 %, cost per task +5 %, error
-rate +1 percentage point. --thresholds FILE (YAML) changes them:
-    confidence: 0.95
-    resamples: 1000
-    thresholds:
-      ttft_p99: 15        # percent worse allowed
-      itl_p99: 20         # gate a reported figure
-      ttft_p50: null      # drop a default gate
-
-BASELINE and CANDIDATE are run directories, or suite directories (runs paired
-by directory name). BASELINE "last-good" takes, for each candidate run, the
-latest run in the results store (--store) of the same workload, target, model
-and load point that passed the gate; with none stored yet, the candidate is
-accepted as the first baseline. --save stores the candidate runs with their
-verdict, so the next comparison can use them.
-
-EXIT STATUS
-  0  no regression
-  1  a figure regressed (a regression wins over unusable inputs in a suite)
-  2  unusable inputs: different workloads, a gated figure missing from one
-     run, too few requests, unreadable directories`
-
 func newCompareCmd(a *app) *cobra.Command {
 	var g harness.GateSpec
 	var thresholds, markdown, junit string
 	cmd := &cobra.Command{
 		Use:   "compare BASELINE CANDIDATE [--thresholds FILE] [--markdown FILE] [--junit FILE]",
 		Short: "Compare two runs (or suites) and fail on regression",
-		Long:  compareLong,
+		Long:  helpText("compare"),
 		Example: `  tcobench compare runs/last-night runs/tonight
   tcobench compare runs/main runs/pr-123 --markdown compare.md --junit compare.xml
   tcobench compare last-good runs/nightly-2026-03-01 --store postgres://tcobench@db/tcobench --save`,

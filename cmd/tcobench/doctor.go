@@ -13,25 +13,13 @@ import (
 	"github.com/tcobench/tcobench/modelapi"
 )
 
-const doctorLong = `Shows what this node offers for a benchmark, in plain lines:
-  GPU      the NVIDIA driver and GPUs, through NVML (or why there are none)
-  host     OS, kernel, CPU and memory, as the OS reports them
-  target   with --target URL: whether a model server answers there, which API
-           it speaks (Ollama native, OpenAI-compatible), its version and models
-
-EXIT STATUS
-  0  all probes ran and, with --target, the server answers
-  1  the target does not answer as a model server (neither Ollama's API nor
-     an OpenAI-compatible /v1/models)
-  2  bad usage (for example a malformed --target URL)`
-
 // newDoctorCmd reports the node's GPUs, host and, optionally, a model server.
 func newDoctorCmd(a *app) *cobra.Command {
 	var o doctorOptions
 	cmd := &cobra.Command{
 		Use:   "doctor [--target URL] [--json]",
 		Short: "Show what this node offers: GPUs, driver, host, model servers",
-		Long:  doctorLong,
+		Long:  helpText("doctor"),
 		Example: `  tcobench doctor
   tcobench doctor --target http://127.0.0.1:11434
   tcobench doctor --target http://127.0.0.1:8000/v1 --json`,

@@ -13,20 +13,6 @@ import (
 	"github.com/tcobench/tcobench/store"
 )
 
-const historyLong = `Show trends of the runs in the results store: one row per run with the
-chosen figures, oldest first, and the regression gate's verdict on each.
-
-The store is SQLite by default, at $XDG_DATA_HOME/tcobench/results.db (else
-~/.local/share/tcobench/results.db); --store postgres://user@host/db uses
-PostgreSQL. Runs get there with tcobench compare --save (nightly) or when
-tcobench run --save stores them.
-
-Figures (--metric, repeatable or comma-separated): ttft_p50, ttft_p99,
-e2e_p50, e2e_p99, tpot_p50, tpot_p99, itl_p99 (ms); output_tok_s (tokens/s),
-requests_s (requests/s), error_rate (fraction), measured_requests; energy_j
-(J), avg_power_w (W), j_per_token (J/token); cost_per_task_usd (USD/task),
-cost_per_mtok_usd (USD per million output tokens).`
-
 func newHistoryCmd(a *app) *cobra.Command {
 	var f store.Filter
 	var metrics []string
@@ -34,7 +20,7 @@ func newHistoryCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "history [--store DSN] [--workload W] [--target T] [--metric M...] [--format table|html]",
 		Short: "Show trends of stored runs",
-		Long:  historyLong,
+		Long:  helpText("history"),
 		Example: `  tcobench history --workload tier1-support-ticket --metric ttft_p99,output_tok_s
   tcobench history --store postgres://tcobench@db/tcobench --format html --out trends.html`,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -28,15 +28,7 @@ func newRecordCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "record --upstream URL --out FILE",
 		Short: "Capture real traffic through an OpenAI-compatible proxy as a workload",
-		Long: `record runs an OpenAI-compatible reverse proxy: point your application at
---listen instead of the model server. Requests and streamed responses pass
-through unchanged (each chunk is flushed as it arrives); every chat call is
-appended to --out as a tcobench JSONL trace: arrival time, task id (request
-header X-Tcobench-Task; X-Tcobench-Step names the step), model, messages,
-usage, latency, status. Upstream errors are passed through and recorded.
---redact keeps only lengths and SHA-256 hashes of messages and outputs.
-Credentials (Authorization, API-key headers, api_key fields) are never
-written. Stop with Ctrl-C; replay with: tcobench run --workload FILE.`,
+		Long:  helpText("record"),
 		Example: `  tcobench record --upstream http://127.0.0.1:11434 --out traces/support.jsonl
   # point the application at http://127.0.0.1:8088/v1 instead of :11434/v1, then
   tcobench run --workload traces/support.jsonl --model llama3`,

@@ -12,35 +12,12 @@ import (
 	"github.com/tcobench/tcobench/report"
 )
 
-const reportLong = `Write the report of a run directory, or one combined report of a suite or
-sweep directory (a directory of run directories).
-
-  --format md    Markdown, for pull requests and chat (default)
-  --format html  one self-contained HTML file: no external scripts, styles or
-                 fonts, charts as inline SVG (latency CDFs, throughput against
-                 latency across load points, power and utilisation over time,
-                 energy per token, cost per task beside each API model, cost
-                 against utilisation with the break-even, the sensitivity
-                 tornado); it opens on an air-gapped machine
-  --format json  the report's data, for machines
-
-Every figure gives its unit and provenance: measured on the run, configured by
-you, assumed (a default), or derived from measured and configured inputs. A
-chart whose data the run lacks says "not measured on this run". Text that
-comes from outside (model and server names, task names, error messages) is
-escaped.
-
-EXIT STATUS
-  0  written
-  1  the report could not be written
-  2  bad usage, or DIR is no run, suite or sweep directory`
-
 func newReportCmd(a *app) *cobra.Command {
 	var format, out string
 	cmd := &cobra.Command{
 		Use:   "report DIR [--format md|html|json] [--out FILE]",
 		Short: "Write a report of a run or suite (md, html, json)",
-		Long:  reportLong,
+		Long:  helpText("report"),
 		Example: `  tcobench report runs/ticket-c8
   tcobench report runs/nightly --format html --out nightly.html`,
 		Args: wantArgs(1, 1, "one run, suite or sweep DIR"),

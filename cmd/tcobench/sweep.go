@@ -16,21 +16,6 @@ import (
 	"github.com/tcobench/tcobench/runrecord"
 )
 
-const sweepLong = `Run the same workload at several load points, one run directory per point,
-and find the highest load still meeting the SLOs: a point passes when at
-least --min-goodput of its measured requests met every --slo at once (judged
-from the scheduled time) and at most --max-errors of them failed.
-
-Give either --rates (open loop, tasks per second) or --concurrencies (closed
-loop users). Points run in the order given; the sweep stops after the first
-failing point unless --keep-going. It writes DIR/sweep.json (DIR is --out)
-and prints a table; tcobench report DIR draws throughput against latency.
-
-EXIT STATUS
-  0  at least one load point met the SLOs
-  1  no load point met them, or a run failed
-  2  bad usage (no --slo, both or neither of --rates and --concurrencies)`
-
 // sweepOptions are `tcobench sweep`'s flags.
 type sweepOptions struct {
 	harness.RunSettings
@@ -44,7 +29,7 @@ func newSweepCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sweep --rates 1,2,4 | --concurrencies 1,2,4  --slo ttft=500ms,... [run flags]",
 		Short: "Run a workload at several load points and find the highest meeting the SLOs",
-		Long:  sweepLong,
+		Long:  helpText("sweep"),
 		Example: `  tcobench sweep --model llama3 --rates 0.5,1,2,4 --duration 2m --slo ttft=1s,tpot=100ms
   tcobench sweep --model llama3 --concurrencies 1,2,4,8 --requests 50 --slo e2e=20s --out runs/sweep`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.sweep(cmd.Context(), o) },
