@@ -161,7 +161,11 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	var walk func(path []string, c *cobra.Command)
 	walk = func(path []string, c *cobra.Command) {
 		code, stdout, stderr := runTcobench(t, append(path, "--help")...)
-		if code != 0 || !strings.Contains(stdout, c.Short) {
+		want := c.Long
+		if want == "" {
+			want = c.Short
+		}
+		if code != 0 || !strings.Contains(stdout, want) {
 			t.Errorf("%v --help: exit %d, %q %q", path, code, stdout, stderr)
 		}
 		for _, sub := range c.Commands() {
