@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tcobench/tcobench/report/rundata"
 	"github.com/tcobench/tcobench/runrecord"
 )
 
@@ -112,8 +113,10 @@ func (r *Report) Write(w io.Writer, format string) error {
 		return r.HTML(w)
 	case "json":
 		return r.JSON(w)
+	case "csv":
+		return r.CSV(w)
 	}
-	return fmt.Errorf("unknown report format %q (want md, html or json)", format)
+	return fmt.Errorf("unknown report format %q (want md, html, json or csv)", format)
 }
 
 func mdCost(b *strings.Builder, c *CostView) {
@@ -169,4 +172,17 @@ func mdSideBySide(b *strings.Builder, c *CostView) {
 		fmt.Fprintf(b, "| %s vs %s | %s | %s | %s |\n", md(p.A), md(p.B), md(p.Text), FormatValue(p.SavingUSDPerMonth.Value, ""), p.SavingUSDPerMonth.Provenance)
 	}
 	b.WriteString("\n")
+}
+
+// CostMarkdown writes a run's priced comparison alone, as the report's
+// cost section does.
+func CostMarkdown(w io.Writer, c *runrecord.Cost) error {
+	v := rundata.CostView(c)
+	if v == nil {
+		return nil
+	}
+	var b strings.Builder
+	mdCost(&b, &CostView{Cost: v, Comparison: c, BreakEvenUtilisation: v.BreakEven, Hourly: hourly(c.OnPrem.PerNodeHour)})
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tcobench/tcobench/harness"
+	"github.com/tcobench/tcobench/report"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
 )
@@ -15,24 +17,32 @@ import (
 func newCostCmd(a *app) *cobra.Command {
 	var o struct {
 		harness.PricingSettings
+		output
 		JSON bool
 	}
 	o.PricingSettings = harness.Defaults().Pricing
 	cmd := &cobra.Command{
-		Use:   "cost RUN_DIR --hardware P --site S [--prices F] [--utilization U] [--volume N/day] [--json]",
+		Use:   "cost RUN_DIR [--hardware P --site S] [--prices F] [--utilization U] [--volume N/day] [--format text|md|json]",
 		Short: "Price a run: on-prem cost per task against API models, break-even",
 		Long:  helpText("cost"),
 		Example: `  tcobench cost runs/ticket-c8 --hardware 8xh100-sxm --site us-colo
-  tcobench cost runs/demo --hardware cpu-server --site office --utilization 0.3 --json
+  tcobench cost runs/demo --utilization 0.3 --format json     # the profiles the run was priced with
   tcobench cost runs/demo --hardware my-server.yaml --site my-site.yaml --prices my-prices.yaml`,
 		Args: wantArgs(1, 1, "one RUN_DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !o.Asked() {
-				return usageErrorf("cost needs --hardware and --site (tcobench profiles list)")
+			if o.JSON {
+				o.Format = "json"
 			}
-			req, err := o.Request()
-			if err != nil {
+			if err := o.check(); err != nil {
 				return err
+			}
+			ps := o.PricingSettings
+			var req *tco.Request
+			var err error
+			if ps.Asked() { // the profiles are checked before the run is read
+				if req, err = ps.Request(); err != nil {
+					return err
+				}
 			}
 			dir := args[0]
 			if _, err := os.Stat(filepath.Join(dir, runrecord.RunFile)); err != nil {
@@ -42,22 +52,42 @@ func newCostCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if req == nil {
+				if err := runrecord.LatestCost(dir, run); err != nil {
+					return err
+				}
+				if err := ps.FromRecord(run.Cost); err != nil {
+					return err
+				}
+				if req, err = ps.Request(); err != nil {
+					return err
+				}
+			}
 			c, err := req.Price(dir, run)
 			if err != nil {
 				return err
 			}
-			if err := runrecord.WriteRun(dir, run); err != nil {
+			if err := runrecord.WriteCost(dir, c); err != nil {
 				return err
 			}
-			if o.JSON {
-				enc := json.NewEncoder(a.out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(c)
-			}
-			return tco.WriteTable(a.out, c)
+			return a.write(o.output, "", "cost", func(b *bytes.Buffer, f string) error { return writeCost(b, c, f) })
 		},
 	}
 	o.Bind(cmd.Flags())
-	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the comparison as JSON instead of a table")
+	o.bind(cmd.Flags(), "text", "text", "md", "json")
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "same as --format json")
+	_ = cmd.Flags().MarkHidden("json")
 	return cmd
+}
+
+func writeCost(b *bytes.Buffer, c *runrecord.Cost, format string) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(b)
+		enc.SetIndent("", "  ")
+		return enc.Encode(c)
+	case "md":
+		return report.CostMarkdown(b, c)
+	}
+	return tco.WriteTable(b, c)
 }
