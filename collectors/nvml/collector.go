@@ -35,12 +35,26 @@ type Options struct {
 	Lib Library
 }
 
+// Metric names of the context readings (units in the names).
+const (
+	metricGPUUtil     = "gpu_util_pct"
+	metricMemUtil     = "mem_util_pct"
+	metricMemUsed     = "mem_used_bytes"
+	metricSMClock     = "sm_clock_mhz"
+	metricMemClock    = "mem_clock_mhz"
+	metricTemp        = "temp_c"
+	metricPowerLimit  = "power_limit_w"
+	metricClockEvents = "clocks_event_reasons"
+)
+
 // Collector samples the selected GPUs.
 type Collector struct {
 	opts   Options
 	lib    Library
 	inv    *Inventory
 	health collectors.Health
+	// reasons reads the clock-event reasons (nil: the driver cannot).
+	reasons func(Device) (uint64, gonvml.Return)
 
 	mu   sync.Mutex // guards gpus' reading state (Run and Mark may race)
 	gpus []*gpu
@@ -69,7 +83,8 @@ func New(o Options) (*Collector, error) {
 	if err := initLib(o.Lib); err != nil {
 		return nil, err
 	}
-	inv, devs, err := inventory(o.Lib)
+	sym := newSymbols(o.Lib)
+	inv, devs, err := inventory(o.Lib, sym)
 	if err != nil {
 		o.Lib.Shutdown()
 		return nil, err
@@ -91,7 +106,37 @@ func New(o Options) (*Collector, error) {
 	if len(c.gpus) == 0 {
 		c.health.Note("no GPU selected (CUDA_VISIBLE_DEVICES or --gpus hides them all)")
 	}
+	c.checkSymbols(sym)
 	return c, nil
+}
+
+// checkSymbols stops the readings whose NVML entry point the driver lacks:
+// they are listed as unsupported, never called.
+func (c *Collector) checkSymbols(sym *symbols) {
+	for _, m := range metricSymbols {
+		if !sym.has(m.symbol) {
+			c.disable(m.metric, missing(m.metric, m.symbol))
+		}
+	}
+	var note string
+	c.reasons, note = reasonsReader(sym)
+	if c.reasons == nil {
+		c.disable(metricClockEvents, note)
+	} else if note != "" {
+		c.health.Note(note)
+	}
+}
+
+// disable marks metric unsupported on every GPU, with a note.
+func (c *Collector) disable(metric, note string) {
+	c.health.Unsupported(metric)
+	c.health.Note(note)
+	for _, g := range c.gpus {
+		g.skip[metric] = true
+		if metric == collectors.MetricPowerInstantW {
+			g.noInstant = true
+		}
+	}
 }
 
 func setDefault(d *time.Duration, v time.Duration) {
@@ -237,39 +282,42 @@ func (c *Collector) readContext(sink collectors.Sink) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, g := range c.gpus {
+		d := g.dev
 		c.readUtil(sink, g)
-		c.read(sink, g, "mem_used_bytes", func() (float64, gonvml.Return) {
-			m, r := g.dev.GetMemoryInfo()
+		c.read(sink, g, metricMemUsed, func() (float64, gonvml.Return) {
+			m, r := d.GetMemoryInfo()
 			return float64(m.Used), r
 		})
-		c.read(sink, g, "sm_clock_mhz", u32(func() (uint32, gonvml.Return) { return g.dev.GetClockInfo(gonvml.CLOCK_SM) }))
-		c.read(sink, g, "mem_clock_mhz", u32(func() (uint32, gonvml.Return) { return g.dev.GetClockInfo(gonvml.CLOCK_MEM) }))
-		c.read(sink, g, "temp_c", u32(func() (uint32, gonvml.Return) { return g.dev.GetTemperature(gonvml.TEMPERATURE_GPU) }))
-		c.read(sink, g, "power_limit_w", func() (float64, gonvml.Return) {
-			v, r := g.dev.GetEnforcedPowerLimit()
+		c.read(sink, g, metricSMClock, u32(func() (uint32, gonvml.Return) { return d.GetClockInfo(gonvml.CLOCK_SM) }))
+		c.read(sink, g, metricMemClock, u32(func() (uint32, gonvml.Return) { return d.GetClockInfo(gonvml.CLOCK_MEM) }))
+		c.read(sink, g, metricTemp, u32(func() (uint32, gonvml.Return) { return d.GetTemperature(gonvml.TEMPERATURE_GPU) }))
+		c.read(sink, g, metricPowerLimit, func() (float64, gonvml.Return) {
+			v, r := d.GetEnforcedPowerLimit()
 			return float64(v) / 1000, r
 		})
-		c.read(sink, g, "clocks_event_reasons", func() (float64, gonvml.Return) {
-			v, r := g.dev.GetCurrentClocksEventReasons()
-			return float64(v), r
-		})
+		if c.reasons != nil {
+			c.read(sink, g, metricClockEvents, func() (float64, gonvml.Return) {
+				v, r := c.reasons(d)
+				return float64(v), r
+			})
+		}
 	}
 }
 
 func (c *Collector) readUtil(sink collectors.Sink, g *gpu) {
-	if g.skip["gpu_util_pct"] {
+	if g.skip[metricGPUUtil] {
 		return
 	}
 	u, ret := g.dev.GetUtilizationRates()
 	now := time.Now()
-	if !c.ok(g, "gpu_util_pct", ret) {
+	if !c.ok(g, metricGPUUtil, ret) {
 		if ret == gonvml.ERROR_NOT_SUPPORTED {
-			c.health.Unsupported("mem_util_pct")
+			c.health.Unsupported(metricMemUtil)
 		}
 		return
 	}
-	c.emit(sink, g, now, "gpu_util_pct", float64(u.Gpu))
-	c.emit(sink, g, now, "mem_util_pct", float64(u.Memory))
+	c.emit(sink, g, now, metricGPUUtil, float64(u.Gpu))
+	c.emit(sink, g, now, metricMemUtil, float64(u.Memory))
 }
 
 func u32(f func() (uint32, gonvml.Return)) func() (float64, gonvml.Return) {

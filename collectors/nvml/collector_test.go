@@ -187,6 +187,41 @@ func TestUnsupportedFields(t *testing.T) {
 	}
 }
 
+// TestMissingSymbols: a reading whose entry point the driver lacks is listed
+// as unsupported and never called (calling it would end the process).
+func TestMissingSymbols(t *testing.T) {
+	srv, _ := newServer(t)
+	srv.LookupSymbolFunc = func(name string) error {
+		if name == symEnergy || name == symEventReasons || name == symThrottleReasons {
+			return errors.New("undefined symbol")
+		}
+		return nil
+	}
+	for _, d := range srv.Devices {
+		d := d.(*server.Device)
+		d.GetTotalEnergyConsumptionFunc = func() (uint64, gonvml.Return) { panic("energy counter called") }
+		d.GetCurrentClocksEventReasonsFunc = func() (uint64, gonvml.Return) { panic("event reasons called") }
+	}
+	c, err := New(Options{Lib: srv, GPUs: "0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &clockSink{base: time.Now()}
+	c.ReadEnergy(sink)
+	c.readPower(sink)
+	c.readContext(sink)
+	h := c.Health()
+	if !slices.Contains(h.Unsupported, collectors.MetricEnergyMJ) || !slices.Contains(h.Unsupported, "clocks_event_reasons") || h.Errors != 0 {
+		t.Errorf("health %+v", h)
+	}
+	if !strings.Contains(h.Message, symEnergy) {
+		t.Errorf("message %q does not name the missing entry point", h.Message)
+	}
+	if n := len(c.Inventory().Notes); n != 2 {
+		t.Errorf("inventory notes %q, want 2", c.Inventory().Notes)
+	}
+}
+
 func TestSelection(t *testing.T) {
 	srv, _ := newServer(t)
 	uuid5 := srv.Devices[5].(*server.Device).UUID

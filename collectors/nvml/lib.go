@@ -19,6 +19,8 @@ type Library interface {
 	SystemGetCudaDriverVersion() (int, gonvml.Return)
 	DeviceGetCount() (int, gonvml.Return)
 	DeviceGetHandleByIndex(int) (gonvml.Device, gonvml.Return)
+	// Extensions looks symbols up in the loaded library (see symbols).
+	Extensions() gonvml.ExtendedInterface
 }
 
 // Device is the part of go-nvml's Device this package uses.
@@ -36,6 +38,7 @@ type Device interface {
 	GetTemperature(gonvml.TemperatureSensors) (uint32, gonvml.Return)
 	GetEnforcedPowerLimit() (uint32, gonvml.Return)
 	GetCurrentClocksEventReasons() (uint64, gonvml.Return)
+	GetCurrentClocksThrottleReasons() (uint64, gonvml.Return)
 }
 
 // DefaultLibrary is the system's NVML (libnvidia-ml.so.1, loaded at Init).
@@ -59,13 +62,16 @@ func initLib(lib Library) error {
 }
 
 // inventory lists the node's GPUs with their identity.
-func inventory(lib Library) (*Inventory, []Device, error) {
+func inventory(lib Library, sym *symbols) (*Inventory, []Device, error) {
 	inv := &Inventory{}
 	inv.DriverVersion, _ = str(lib.SystemGetDriverVersion())
 	inv.NVMLVersion, _ = str(lib.SystemGetNVMLVersion())
-	if v, ret := lib.SystemGetCudaDriverVersion(); ret == gonvml.SUCCESS {
-		inv.CUDAVersion = fmt.Sprintf("%d.%d", v/1000, (v%1000)/10)
+	if sym.has(symCudaVersion) {
+		if v, ret := lib.SystemGetCudaDriverVersion(); ret == gonvml.SUCCESS {
+			inv.CUDAVersion = fmt.Sprintf("%d.%d", v/1000, (v%1000)/10)
+		}
 	}
+	inv.Notes = driverNotes(sym)
 	n, ret := lib.DeviceGetCount()
 	if ret != gonvml.SUCCESS {
 		return nil, nil, fmt.Errorf("NVML device count: %s", ret.Error())
@@ -76,27 +82,35 @@ func inventory(lib Library) (*Inventory, []Device, error) {
 		if ret != gonvml.SUCCESS {
 			return nil, nil, fmt.Errorf("NVML GPU %d: %s", i, ret.Error())
 		}
-		inv.GPUs = append(inv.GPUs, identify(i, d))
+		inv.GPUs = append(inv.GPUs, identify(i, d, sym))
 		devs = append(devs, d)
 	}
 	return inv, devs, nil
 }
 
-func identify(i int, d Device) GPUInfo {
+func identify(i int, d Device, sym *symbols) GPUInfo {
 	g := GPUInfo{Index: i}
 	g.UUID, _ = str(d.GetUUID())
 	g.Name, _ = str(d.GetName())
-	if a, ret := d.GetArchitecture(); ret == gonvml.SUCCESS {
-		g.Architecture = archName(a)
+	if sym.has(symArchitecture) {
+		if a, ret := d.GetArchitecture(); ret == gonvml.SUCCESS {
+			g.Architecture = archName(a)
+		}
 	}
-	if m, ret := d.GetMemoryInfo(); ret == gonvml.SUCCESS {
-		g.MemoryBytes = m.Total
+	if sym.has(symMemoryInfo) {
+		if m, ret := d.GetMemoryInfo(); ret == gonvml.SUCCESS {
+			g.MemoryBytes = m.Total
+		}
 	}
-	if cur, _, ret := d.GetMigMode(); ret == gonvml.SUCCESS {
-		g.MIG = cur == gonvml.DEVICE_MIG_ENABLE
+	if sym.has(symMigMode) {
+		if cur, _, ret := d.GetMigMode(); ret == gonvml.SUCCESS {
+			g.MIG = cur == gonvml.DEVICE_MIG_ENABLE
+		}
 	}
-	if p, ret := d.GetEnforcedPowerLimit(); ret == gonvml.SUCCESS {
-		g.PowerLimitW = float64(p) / 1000
+	if sym.has(symEnforcedLimit) {
+		if p, ret := d.GetEnforcedPowerLimit(); ret == gonvml.SUCCESS {
+			g.PowerLimitW = float64(p) / 1000
+		}
 	}
 	return g
 }
@@ -130,6 +144,6 @@ func ProbeLibrary(lib Library) (*Inventory, error) {
 		return nil, err
 	}
 	defer lib.Shutdown()
-	inv, _, err := inventory(lib)
+	inv, _, err := inventory(lib, newSymbols(lib))
 	return inv, err
 }

@@ -15,6 +15,9 @@ type Inventory struct {
 	NVMLVersion   string    `json:"nvml_version"`
 	CUDAVersion   string    `json:"cuda_version,omitempty"`
 	GPUs          []GPUInfo `json:"gpus"`
+	// Notes say what this driver cannot give (an entry point it lacks) and
+	// how tcobench copes, in plain words.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // GPUInfo identifies one GPU.

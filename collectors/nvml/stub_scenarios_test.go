@@ -1,0 +1,104 @@
+//go:build cgo
+
+package nvml
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tcobench/tcobench/collectors"
+)
+
+// The scenarios run in child processes (see stub_test.go), each against the
+// stub library in the mode its parent set.
+
+func init() {
+	stubScenarios["healthy"] = scenarioHealthy
+	stubScenarios["old-driver"] = scenarioOldDriver
+}
+
+// counts tallies readings by metric.
+func counts(rs []collectors.Reading) map[string]int {
+	out := map[string]int{}
+	for _, r := range rs {
+		out[r.Metric]++
+	}
+	return out
+}
+
+func newStubCollector(t *testing.T, lib Library, o Options) *Collector {
+	t.Helper()
+	o.Lib = lib
+	c, err := New(o)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+// sampleAll reads every kind of reading n times.
+func sampleAll(c *Collector, sink *clockSink, n int) {
+	for i := 0; i < n; i++ {
+		sink.now += 100 * time.Millisecond
+		c.ReadEnergy(sink)
+		c.readPower(sink)
+		c.readContext(sink)
+	}
+}
+
+func scenarioHealthy(t *testing.T, lib Library) {
+	inv, err := ProbeLibrary(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.DriverVersion != "525.147.05" || inv.CUDAVersion != "12.0" || len(inv.GPUs) != 2 {
+		t.Fatalf("inventory %+v", inv)
+	}
+	g := inv.GPUs[1]
+	if g.Architecture != "ampere" || g.PowerLimitW != 700 || g.MemoryBytes != 80<<30 || g.MIG || g.UUID != "GPU-57ab0001-0000-0000-0000-000000000000" {
+		t.Errorf("GPU 1 = %+v", g)
+	}
+	c := newStubCollector(t, lib, Options{})
+	sink := &clockSink{base: time.Now()}
+	sampleAll(c, sink, 3)
+	got := counts(sink.got)
+	for _, m := range []string{collectors.MetricEnergyMJ, collectors.MetricPowerInstantW, "gpu_util_pct", "mem_used_bytes", "sm_clock_mhz", "temp_c", "power_limit_w", "clocks_event_reasons"} {
+		if got[m] != 6 {
+			t.Errorf("%d %s readings, want 6 (2 GPUs × 3)", got[m], m)
+		}
+	}
+	for _, r := range sink.got {
+		if r.Metric == collectors.MetricPowerInstantW && r.Labels[collectors.LabelGPU] == "1" && math.Abs(r.Value-300) > 1e-9 {
+			t.Errorf("GPU 1 instant power %v W, want 300 (the stub's)", r.Value)
+		}
+	}
+	if h := c.Health(); !h.OK || h.Errors != 0 || len(h.Unsupported) != 0 {
+		t.Errorf("health %+v", h)
+	}
+}
+
+// scenarioOldDriver: a driver before R535 lacks
+// nvmlDeviceGetCurrentClocksEventReasons; calling it anyway kills the
+// process. The collector must look the symbol up first and read the
+// reasons through the older name.
+func scenarioOldDriver(t *testing.T, lib Library) {
+	inv, err := ProbeLibrary(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Notes) != 1 || !strings.Contains(inv.Notes[0], "before R535") {
+		t.Errorf("inventory notes %q: doctor must say what this driver lacks", inv.Notes)
+	}
+	c := newStubCollector(t, lib, Options{})
+	sink := &clockSink{base: time.Now()}
+	sampleAll(c, sink, 2)
+	if got := counts(sink.got); got["clocks_event_reasons"] != 4 || got[collectors.MetricEnergyMJ] != 4 {
+		t.Errorf("readings %v: want clock-event reasons through the older call", got)
+	}
+	if h := c.Health(); !h.OK || h.Errors != 0 || !strings.Contains(h.Message, "ThrottleReasons") {
+		t.Errorf("health %+v", h)
+	}
+}
