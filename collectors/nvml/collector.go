@@ -5,9 +5,11 @@ package nvml
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -95,6 +97,11 @@ func New(o Options) (*Collector, error) {
 		return nil, err
 	}
 	c := &Collector{opts: o, lib: o.Lib, inv: inv}
+	sel, err = c.reachable(sel, !selectsAll(o.GPUs))
+	if err != nil {
+		o.Lib.Shutdown()
+		return nil, err
+	}
 	for _, g := range sel {
 		c.gpus = append(c.gpus, &gpu{
 			info:   g,
@@ -137,6 +144,28 @@ func (c *Collector) disable(metric, note string) {
 			g.noInstant = true
 		}
 	}
+}
+
+// reachable drops the selected GPUs NVML could not open, noting each in the
+// health. A GPU named explicitly, or none left, is an error wrapping
+// ErrUnavailable: the run goes on without GPU energy.
+func (c *Collector) reachable(sel []GPUInfo, explicit bool) ([]GPUInfo, error) {
+	var ok []GPUInfo
+	var lost []string
+	for _, g := range sel {
+		if g.Unreachable == "" {
+			ok = append(ok, g)
+			continue
+		}
+		lost = append(lost, fmt.Sprintf("GPU %d unreachable (%s)", g.Index, g.Unreachable))
+	}
+	if len(lost) > 0 && (explicit || len(ok) == 0) {
+		return nil, errors.Join(ErrUnavailable, errors.New(strings.Join(lost, "; ")))
+	}
+	for _, l := range lost {
+		c.health.Error(l + ": not measured")
+	}
+	return ok, nil
 }
 
 func setDefault(d *time.Duration, v time.Duration) {

@@ -74,13 +74,16 @@ func inventory(lib Library, sym *symbols) (*Inventory, []Device, error) {
 	inv.Notes = driverNotes(sym)
 	n, ret := lib.DeviceGetCount()
 	if ret != gonvml.SUCCESS {
-		return nil, nil, fmt.Errorf("NVML device count: %s", ret.Error())
+		return nil, nil, errors.Join(ErrUnavailable, fmt.Errorf("NVML device count: %s", ret.Error()))
 	}
 	devs := make([]Device, 0, n)
 	for i := 0; i < n; i++ {
 		d, ret := lib.DeviceGetHandleByIndex(i)
 		if ret != gonvml.SUCCESS {
-			return nil, nil, fmt.Errorf("NVML GPU %d: %s", i, ret.Error())
+			// One GPU off the bus must not hide the others.
+			inv.GPUs = append(inv.GPUs, GPUInfo{Index: i, Unreachable: "NVML: " + ret.Error()})
+			devs = append(devs, nil)
+			continue
 		}
 		inv.GPUs = append(inv.GPUs, identify(i, d, sym))
 		devs = append(devs, d)

@@ -29,6 +29,9 @@ type GPUInfo struct {
 	MemoryBytes  uint64  `json:"memory_bytes"`
 	MIG          bool    `json:"mig_enabled"`
 	PowerLimitW  float64 `json:"power_limit_w,omitempty"`
+	// Unreachable says why NVML could not open this GPU (fallen off the bus,
+	// no permission...); the other fields are then empty.
+	Unreachable string `json:"unreachable,omitempty"`
 }
 
 // Probe reports the NVIDIA driver and GPUs of this node. Without a driver it

@@ -17,16 +17,18 @@ import (
 //     comma-separated list of ordinals within the visible list, or UUIDs
 //     (prefixes allowed) that must be visible.
 //
-// Indices assume CUDA_DEVICE_ORDER=PCI_BUS_ID (NVML's order).
+// Indices assume CUDA_DEVICE_ORDER=PCI_BUS_ID (NVML's order). A GPU NVML
+// could not open (GPUInfo.Unreachable) keeps its index and is selected
+// like the others; New then leaves it out, or refuses it when named.
 func Select(all []GPUInfo, spec, visible string, cudaVisibleSet bool) ([]GPUInfo, error) {
 	vis := all
 	if cudaVisibleSet {
 		vis = visibleGPUs(all, visible)
 	}
-	spec = strings.TrimSpace(spec)
-	if spec == "" || strings.EqualFold(spec, "all") {
+	if selectsAll(spec) {
 		return vis, nil
 	}
+	spec = strings.TrimSpace(spec)
 	var out []GPUInfo
 	seen := map[string]bool{}
 	for _, item := range splitList(spec) {
@@ -40,6 +42,12 @@ func Select(all []GPUInfo, spec, visible string, cudaVisibleSet bool) ([]GPUInfo
 		}
 	}
 	return out, nil
+}
+
+// selectsAll says whether spec (--gpus) asks for every visible GPU.
+func selectsAll(spec string) bool {
+	spec = strings.TrimSpace(spec)
+	return spec == "" || strings.EqualFold(spec, "all")
 }
 
 func visibleGPUs(all []GPUInfo, visible string) []GPUInfo {

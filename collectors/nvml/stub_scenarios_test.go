@@ -3,7 +3,9 @@
 package nvml
 
 import (
+	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,7 @@ import (
 func init() {
 	stubScenarios["healthy"] = scenarioHealthy
 	stubScenarios["old-driver"] = scenarioOldDriver
+	stubScenarios["handle-fails"] = scenarioHandleFails
 }
 
 // counts tallies readings by metric.
@@ -100,5 +103,40 @@ func scenarioOldDriver(t *testing.T, lib Library) {
 	}
 	if h := c.Health(); !h.OK || h.Errors != 0 || !strings.Contains(h.Message, "ThrottleReasons") {
 		t.Errorf("health %+v", h)
+	}
+}
+
+// scenarioHandleFails: GPU 1 of 3 has fallen off the bus (its handle
+// answers GPU_IS_LOST). doctor lists it as unreachable; a run measures the
+// others; naming it alone is "NVML unavailable" (the run goes on without
+// GPU energy), not bad usage.
+func scenarioHandleFails(t *testing.T, lib Library) {
+	inv, err := ProbeLibrary(lib)
+	if err != nil {
+		t.Fatalf("probe: %v", err)
+	}
+	if len(inv.GPUs) != 3 || !strings.Contains(inv.GPUs[1].Unreachable, "GPU is lost") || inv.GPUs[0].Unreachable != "" {
+		t.Fatalf("inventory %+v", inv.GPUs)
+	}
+	for _, tc := range []struct {
+		gpus string
+		want []int
+	}{{"0", []int{0}}, {"0,2", []int{0, 2}}, {"all", []int{0, 2}}} {
+		c := newStubCollector(t, lib, Options{GPUs: tc.gpus})
+		var got []int
+		for _, g := range c.Selected() {
+			got = append(got, g.Index)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("--gpus %s selected %v, want %v", tc.gpus, got, tc.want)
+		}
+		if h := c.Health(); tc.gpus == "all" && (h.Errors != 1 || !strings.Contains(h.Message, "GPU 1 unreachable")) {
+			t.Errorf("--gpus all: health %+v does not name the unreachable GPU", h)
+		}
+		c.Close()
+	}
+	_, err = New(Options{Lib: lib, GPUs: "1"})
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "GPU 1 unreachable") {
+		t.Errorf("--gpus 1: err %v, want ErrUnavailable naming GPU 1", err)
 	}
 }
