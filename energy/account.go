@@ -129,6 +129,7 @@ func measureGPUs(e *runrecord.Energy, gpus []*gpuSeries, cfg Config) [][]point {
 	var powerSources []string
 	for _, g := range gpus {
 		ge := identity(g, cfg)
+		migWarning(e, ge)
 		cum, resets := cumulative(g.energy)
 		resets = max(resets, g.resets)
 		power, src := g.instant, "instant"
@@ -217,6 +218,20 @@ func identity(g *gpuSeries, cfg Config) runrecord.GPUEnergy {
 		ge.Index = i
 	}
 	return ge
+}
+
+// migWarning says what a GPU in MIG mode measures: the counter is the whole
+// physical GPU's. Selected through MIG devices (the run used slices), the
+// energy cannot be the run's alone, so it is unreliable.
+func migWarning(e *runrecord.Energy, ge runrecord.GPUEnergy) {
+	if !ge.MIGEnabled {
+		return
+	}
+	e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s is in MIG mode: its energy is the whole physical GPU's, every MIG instance's work included", ge.Key))
+	if n := len(ge.MIGDevices); n > 0 {
+		e.Reliable = false
+		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: the run used %d MIG device(s) of it, but NVML measures no MIG instance on its own: energy is unreliable", ge.Key, n))
+	}
 }
 
 func crossCheck(e *runrecord.Energy, cfg Config) {

@@ -231,3 +231,27 @@ func TestAccountSharesSplitWithOtherPhases(t *testing.T) {
 	near(t, "marginal share", e.RequestShareMarginalJ.Max, 0)
 	near(t, "MarginalGPUEnergyJ", e.MarginalGPUEnergyJ, 0)
 }
+
+// TestAccountMIG: a GPU in MIG mode is measured whole. Selected whole, its
+// energy stands with a warning; selected through a MIG device (the run
+// used a slice), the whole GPU's energy is not the run's: unreliable.
+func TestAccountMIG(t *testing.T) {
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	for _, tc := range []struct {
+		name     string
+		info     runrecord.GPUEnergy
+		reliable bool
+	}{
+		{"whole GPU", runrecord.GPUEnergy{MIGEnabled: true, MIGInstances: 2}, true},
+		{"one slice", runrecord.GPUEnergy{MIGEnabled: true, MIGInstances: 2, MIGDevices: []string{"MIG-1"}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{GPUInfo: map[string]runrecord.GPUEnergy{"GPU-a": tc.info}}
+			e := Account(run, sequential(2, 1), trace("GPU-a", 0, 20, step, 1), cfg)
+			if !strings.Contains(strings.Join(e.Warnings, "\n"), "GPU GPU-a is in MIG mode") || e.Reliable != tc.reliable {
+				t.Errorf("reliable=%v warnings=%q", e.Reliable, e.Warnings)
+			}
+			near(t, "GPUEnergyJ", e.GPUEnergyJ, 6000)
+		})
+	}
+}

@@ -138,6 +138,11 @@ type GPUEnergy struct {
 	Architecture string  `json:"architecture,omitempty"`
 	MIGEnabled   bool    `json:"mig_enabled,omitempty"`
 	PowerLimitW  float64 `json:"power_limit_w,omitempty"`
+	// MIGInstances is how many MIG devices the GPU shows (in MIG mode);
+	// MIGDevices are those the run selected it through (CUDA_VISIBLE_DEVICES
+	// MIG-…). The energy counter is the whole GPU's either way.
+	MIGInstances int      `json:"mig_instances,omitempty"`
+	MIGDevices   []string `json:"mig_devices,omitempty"`
 	// EnergyJ is the counter's increase over the window (measured).
 	EnergyJ   float64 `json:"energy_j"`
 	AvgPowerW float64 `json:"avg_power_w"`

@@ -113,6 +113,11 @@ func New(o Options) (*Collector, error) {
 	if len(c.gpus) == 0 {
 		c.health.Note("no GPU selected (CUDA_VISIBLE_DEVICES or --gpus hides them all)")
 	}
+	for _, g := range sel {
+		if g.MIG {
+			c.health.Note(MIGNote(g))
+		}
+	}
 	c.checkSymbols(sym)
 	return c, nil
 }
@@ -367,7 +372,9 @@ func (c *Collector) read(sink collectors.Sink, g *gpu, metric string, f func() (
 }
 
 // ok sorts a return code: success, unsupported (recorded once, field no
-// longer polled on that GPU) or an error (counted).
+// longer polled on that GPU), not permitted (likewise, with a note: a
+// container given one MIG slice may not query its parent GPU) or an error
+// (counted).
 func (c *Collector) ok(g *gpu, metric string, ret gonvml.Return) bool {
 	switch ret {
 	case gonvml.SUCCESS:
@@ -375,6 +382,10 @@ func (c *Collector) ok(g *gpu, metric string, ret gonvml.Return) bool {
 	case gonvml.ERROR_NOT_SUPPORTED, gonvml.ERROR_FUNCTION_NOT_FOUND:
 		g.skip[metric] = true
 		c.health.Unsupported(metric)
+	case gonvml.ERROR_NO_PERMISSION:
+		g.skip[metric] = true
+		c.health.Unsupported(metric)
+		c.health.Note(fmt.Sprintf("GPU %d %s: no permission (%s); not read again", g.info.Index, metric, ret.Error()))
 	default:
 		c.health.Error(fmt.Sprintf("GPU %d %s: %s", g.info.Index, metric, ret.Error()))
 	}

@@ -39,6 +39,8 @@ type Device interface {
 	GetEnforcedPowerLimit() (uint32, gonvml.Return)
 	GetCurrentClocksEventReasons() (uint64, gonvml.Return)
 	GetCurrentClocksThrottleReasons() (uint64, gonvml.Return)
+	GetMaxMigDeviceCount() (int, gonvml.Return)
+	GetMigDeviceHandleByIndex(int) (gonvml.Device, gonvml.Return)
 }
 
 // DefaultLibrary is the system's NVML (libnvidia-ml.so.1, loaded at Init).
@@ -110,12 +112,44 @@ func identify(i int, d Device, sym *symbols) GPUInfo {
 			g.MIG = cur == gonvml.DEVICE_MIG_ENABLE
 		}
 	}
+	if g.MIG {
+		g.MIGDevices = migDevices(d, sym)
+	}
 	if sym.has(symEnforcedLimit) {
 		if p, ret := d.GetEnforcedPowerLimit(); ret == gonvml.SUCCESS {
 			g.PowerLimitW = float64(p) / 1000
 		}
 	}
 	return g
+}
+
+// migDevices lists the MIG devices of a GPU in MIG mode that this process
+// can see (a container given one slice sees that one).
+func migDevices(d Device, sym *symbols) []MIGDevice {
+	if !sym.has(symMigCount) || !sym.has(symMigHandle) {
+		return nil
+	}
+	n, ret := d.GetMaxMigDeviceCount()
+	if ret != gonvml.SUCCESS {
+		return nil
+	}
+	var out []MIGDevice
+	for i := 0; i < n; i++ {
+		m, ret := d.GetMigDeviceHandleByIndex(i)
+		if ret != gonvml.SUCCESS {
+			continue // not created, or not visible here
+		}
+		md := MIGDevice{}
+		md.UUID, _ = str(m.GetUUID())
+		if id, ret := m.GetGpuInstanceId(); ret == gonvml.SUCCESS {
+			md.GPUInstanceID = id
+		}
+		if id, ret := m.GetComputeInstanceId(); ret == gonvml.SUCCESS {
+			md.ComputeInstanceID = id
+		}
+		out = append(out, md)
+	}
+	return out
 }
 
 func str(s string, ret gonvml.Return) (string, bool) {

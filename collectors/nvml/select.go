@@ -2,6 +2,7 @@ package nvml
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -12,7 +13,8 @@ import (
 //   - visible (when cudaVisibleSet) is the CUDA_VISIBLE_DEVICES value: a
 //     comma-separated list of NVML indices or UUIDs (unique UUID prefixes
 //     allowed). An empty value hides every GPU; an entry that matches no GPU
-//     ends the list, as CUDA does.
+//     ends the list, as CUDA does. A MIG device (MIG-…) selects the GPU
+//     that holds it, noted in GPUInfo.SelectedMIG: NVML measures whole GPUs.
 //   - spec is --gpus: "" or "all" for every visible GPU, else a
 //     comma-separated list of ordinals within the visible list, or UUIDs
 //     (prefixes allowed) that must be visible.
@@ -30,18 +32,30 @@ func Select(all []GPUInfo, spec, visible string, cudaVisibleSet bool) ([]GPUInfo
 	}
 	spec = strings.TrimSpace(spec)
 	var out []GPUInfo
-	seen := map[string]bool{}
 	for _, item := range splitList(spec) {
 		g, err := pick(vis, item)
 		if err != nil {
 			return nil, fmt.Errorf("--gpus %q: %w", spec, err)
 		}
-		if !seen[g.UUID] {
-			seen[g.UUID] = true
-			out = append(out, g)
-		}
+		out = addGPU(out, g)
 	}
 	return out, nil
+}
+
+// addGPU appends g to list unless it is there already (two MIG devices of
+// one GPU), merging the MIG devices it was selected through.
+func addGPU(list []GPUInfo, g GPUInfo) []GPUInfo {
+	for i := range list {
+		if list[i].Index == g.Index {
+			for _, m := range g.SelectedMIG {
+				if !slices.Contains(list[i].SelectedMIG, m) {
+					list[i].SelectedMIG = append(list[i].SelectedMIG, m)
+				}
+			}
+			return list
+		}
+	}
+	return append(list, g)
 }
 
 // selectsAll says whether spec (--gpus) asks for every visible GPU.
@@ -57,7 +71,7 @@ func visibleGPUs(all []GPUInfo, visible string) []GPUInfo {
 		if !ok {
 			break // CUDA ignores this entry and every one after it
 		}
-		out = append(out, g)
+		out = addGPU(out, g)
 	}
 	return out
 }
@@ -73,7 +87,7 @@ func pick(vis []GPUInfo, item string) (GPUInfo, error) {
 }
 
 // match finds item as an index (NVML index when byNVMLIndex, else ordinal
-// within gpus) or a unique UUID prefix.
+// within gpus), a unique UUID prefix, or a MIG device (its GPU is returned).
 func match(gpus []GPUInfo, item string, byNVMLIndex bool) (GPUInfo, bool) {
 	if n, err := strconv.Atoi(item); err == nil {
 		for i, g := range gpus {
@@ -82,6 +96,9 @@ func match(gpus []GPUInfo, item string, byNVMLIndex bool) (GPUInfo, bool) {
 			}
 		}
 		return GPUInfo{}, false
+	}
+	if len(item) > 4 && strings.EqualFold(item[:4], "MIG-") {
+		return matchMIG(gpus, item)
 	}
 	var found []GPUInfo
 	for _, g := range gpus {
@@ -93,6 +110,37 @@ func match(gpus []GPUInfo, item string, byNVMLIndex bool) (GPUInfo, bool) {
 		return GPUInfo{}, false
 	}
 	return found[0], true
+}
+
+// matchMIG finds the GPU holding the MIG device item names: "MIG-<uuid>"
+// (a unique prefix allowed), or the format of drivers before R470,
+// "MIG-GPU-<GPU uuid>/<GPU instance>/<compute instance>".
+func matchMIG(gpus []GPUInfo, item string) (GPUInfo, bool) {
+	if parts := strings.Split(item[4:], "/"); len(parts) == 3 {
+		for _, g := range gpus {
+			if strings.EqualFold(g.UUID, parts[0]) {
+				return withMIG(g, item), true // NVML measures the GPU, whichever instance
+			}
+		}
+		return GPUInfo{}, false
+	}
+	var found []GPUInfo
+	for _, g := range gpus {
+		for _, m := range g.MIGDevices {
+			if strings.HasPrefix(strings.ToLower(m.UUID), strings.ToLower(item)) {
+				found = append(found, withMIG(g, m.UUID))
+			}
+		}
+	}
+	if len(found) != 1 {
+		return GPUInfo{}, false
+	}
+	return found[0], true
+}
+
+func withMIG(g GPUInfo, mig string) GPUInfo {
+	g.SelectedMIG = append(slices.Clone(g.SelectedMIG), mig)
+	return g
 }
 
 func splitList(s string) []string {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/tcobench/tcobench/collectors"
+	"github.com/tcobench/tcobench/energy"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // The scenarios run in child processes (see stub_test.go), each against the
@@ -20,6 +22,7 @@ func init() {
 	stubScenarios["healthy"] = scenarioHealthy
 	stubScenarios["old-driver"] = scenarioOldDriver
 	stubScenarios["handle-fails"] = scenarioHandleFails
+	stubScenarios["mig"] = scenarioMIG
 }
 
 // counts tallies readings by metric.
@@ -138,5 +141,41 @@ func scenarioHandleFails(t *testing.T, lib Library) {
 	_, err = New(Options{Lib: lib, GPUs: "1"})
 	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "GPU 1 unreachable") {
 		t.Errorf("--gpus 1: err %v, want ErrUnavailable naming GPU 1", err)
+	}
+}
+
+// stubMIG1 is the UUID of the stub's first MIG device on GPU 0.
+const stubMIG1 = "MIG-5a1e0000-0000-0000-0000-000000000001"
+
+// scenarioMIG: GPU 0 is in MIG mode with two MIG devices, seen from a
+// container given one slice: CUDA_VISIBLE_DEVICES names the slice, the
+// parent's memory query is not permitted, and the energy counter is the
+// whole GPU's.
+func scenarioMIG(t *testing.T, lib Library) {
+	c := newStubCollector(t, lib, Options{CUDAVisibleDevices: stubMIG1, CUDAVisibleSet: true})
+	sel := c.Selected()
+	if len(sel) != 1 || sel[0].Index != 0 || !sel[0].MIG {
+		t.Fatalf("CUDA_VISIBLE_DEVICES=%s selected %+v, want GPU 0 (the slice's parent)", stubMIG1, sel)
+	}
+	if len(sel[0].MIGDevices) != 2 || sel[0].MIGDevices[1].GPUInstanceID != 2 || !slices.Equal(sel[0].SelectedMIG, []string{stubMIG1}) {
+		t.Errorf("MIG devices %+v, selected through %v", sel[0].MIGDevices, sel[0].SelectedMIG)
+	}
+	sink := &clockSink{base: time.Now()}
+	sampleAll(c, sink, 3)
+	h := c.Health()
+	if h.Errors != 0 || !slices.Contains(h.Unsupported, "mem_used_bytes") {
+		t.Errorf("health %+v: a query the slice may not make is unsupported, not an error every second", h)
+	}
+	if !strings.Contains(h.Message, "MIG") {
+		t.Errorf("health message %q does not warn about MIG", h.Message)
+	}
+	if got := counts(sink.got); got[collectors.MetricEnergyMJ] != 3 || got["mem_used_bytes"] != 0 {
+		t.Errorf("readings %v", got)
+	}
+	info := EnergyInfo(sel)
+	e := energy.Account(&runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: int64(300 * time.Millisecond)}}, nil, sink.samples(), energy.Config{GPUInfo: info, MinWindow: time.Millisecond})
+	w := strings.Join(e.Warnings, "\n")
+	if !strings.Contains(w, "MIG mode") || e.Reliable {
+		t.Errorf("reliable=%v warnings %q: whole-GPU energy for one slice of two must be flagged", e.Reliable, e.Warnings)
 	}
 }

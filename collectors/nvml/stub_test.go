@@ -116,6 +116,7 @@ func TestStubLibrary(t *testing.T) {
 		{"healthy", lib, nil},
 		{"old-driver", oldDriver, nil},
 		{"handle-fails", lib, []string{"STUB_GPUS=3", "STUB_FAIL_HANDLE=1"}},
+		{"mig", lib, []string{"STUB_MIG=1"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { runScenario(t, tc.lib, tc.name, tc.env...) })

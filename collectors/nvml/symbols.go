@@ -27,6 +27,8 @@ const (
 	symArchitecture    = "nvmlDeviceGetArchitecture"                 // R450 and newer
 	symMigMode         = "nvmlDeviceGetMigMode"                      // R450 and newer
 	symCudaVersion     = "nvmlSystemGetCudaDriverVersion"
+	symMigCount        = "nvmlDeviceGetMaxMigDeviceCount"
+	symMigHandle       = "nvmlDeviceGetMigDeviceHandleByIndex"
 )
 
 // symbols says which NVML entry points the loaded library exports. It asks
