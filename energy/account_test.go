@@ -255,3 +255,36 @@ func TestAccountMIG(t *testing.T) {
 		})
 	}
 }
+
+// withoutCounter drops the energy-counter readings (a GPU or driver without one).
+func withoutCounter(s []runrecord.Sample) []runrecord.Sample {
+	var out []runrecord.Sample
+	for _, x := range s {
+		if x.Metric != collectors.MetricEnergyMJ {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// TestAccountPowerIntegralFallback: without an energy counter the energy is
+// the power integral, and every place that names the source says so; the
+// cross-check cannot be made and a warning says that too.
+func TestAccountPowerIntegralFallback(t *testing.T) {
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	e := Account(run, sequential(2, 1), withoutCounter(trace("GPU-a", 0, 20, step, 1)), Config{})
+	near(t, "GPUEnergyJ", e.GPUEnergyJ, 6000)
+	if src := e.Boundaries[0].FactorSource; !strings.HasPrefix(src, "NVML power integral") {
+		t.Errorf("gpu boundary source %q hides the power-integral fallback", src)
+	}
+	if e.EnergySource != "power_integral" || e.GPUs[0].EnergySource != "power_integral" {
+		t.Errorf("energy source %q / %q, want power_integral", e.EnergySource, e.GPUs[0].EnergySource)
+	}
+	if !strings.Contains(strings.Join(e.Warnings, "\n"), "no cross-check") {
+		t.Errorf("warnings %q do not say the cross-check is missing", e.Warnings)
+	}
+	m := Account(run, sequential(2, 1), trace("GPU-a", 0, 20, step, 1), Config{})
+	if m.EnergySource != "counter" || !strings.Contains(m.Boundaries[0].FactorSource, "energy counter") {
+		t.Errorf("with the counter: source %q, boundary %q", m.EnergySource, m.Boundaries[0].FactorSource)
+	}
+}

@@ -93,10 +93,7 @@ func intensities(e *runrecord.Energy) {
 // boundaries fills gpu, node and facility energy. Each boundary's
 // provenance is the weakest of its inputs (measured > configured > assumed).
 func boundaries(e *runrecord.Energy, cfg Config) {
-	gpu := runrecord.EnergyBoundary{Name: runrecord.BoundaryGPU, EnergyJ: e.GPUEnergyJ, Provenance: runrecord.Measured, Factor: 1, FactorSource: "NVML energy counter"}
-	if e.Source != "" && e.Source != "nvml" {
-		gpu.FactorSource = e.Source + " energy counter"
-	}
+	gpu := runrecord.EnergyBoundary{Name: runrecord.BoundaryGPU, EnergyJ: e.GPUEnergyJ, Provenance: runrecord.Measured, Factor: 1, FactorSource: gpuEnergySource(e)}
 	nodeProv, nodeSrc := runrecord.Assumed, DefaultNodeFactorSource
 	if cfg.NodeFactorSet {
 		nodeProv, nodeSrc = runrecord.Configured, "configured node factor"
@@ -116,6 +113,22 @@ func boundaries(e *runrecord.Energy, cfg Config) {
 		b.Fleet = intensity(b.EnergyJ, e)
 	}
 	e.Boundaries = []runrecord.EnergyBoundary{gpu, node, fac}
+}
+
+// gpuEnergySource names where the GPU boundary's energy came from: the
+// source (NVML, prometheus) and whether a counter or the power integral.
+func gpuEnergySource(e *runrecord.Energy) string {
+	src := "NVML"
+	if e.Source != "" && e.Source != "nvml" {
+		src = e.Source
+	}
+	switch e.EnergySource {
+	case sourcePowerIntegral:
+		return src + " power integral (" + e.PowerSource + " power; no energy counter, less accurate)"
+	case sourceCounter:
+		return src + " energy counter"
+	}
+	return src + " energy counter, and the power integral for GPUs without one (less accurate)"
 }
 
 func cumulativeFactor(name string, cfg Config) float64 {

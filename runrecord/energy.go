@@ -18,6 +18,11 @@ type Energy struct {
 	// Source is where the GPU energy came from: "nvml" (local counter) or
 	// "prometheus" (a cluster's dcgm-exporter series read back).
 	Source string `json:"source,omitempty"`
+	// EnergySource is how GPUEnergyJ was obtained: "counter" (the cumulative
+	// energy counter), "power_integral" (sampled power integrated, when no
+	// counter was read: less accurate, and no cross-check) or
+	// "counter+power_integral" when GPUs differ (see gpus[].energy_source).
+	EnergySource string `json:"energy_source,omitempty"`
 	// DriverVersion and NVMLVersion identify the NVIDIA driver (nvml source).
 	DriverVersion string `json:"driver_version,omitempty"`
 	NVMLVersion   string `json:"nvml_version,omitempty"`
@@ -143,9 +148,11 @@ type GPUEnergy struct {
 	// MIG-…). The energy counter is the whole GPU's either way.
 	MIGInstances int      `json:"mig_instances,omitempty"`
 	MIGDevices   []string `json:"mig_devices,omitempty"`
-	// EnergyJ is the counter's increase over the window (measured).
-	EnergyJ   float64 `json:"energy_j"`
-	AvgPowerW float64 `json:"avg_power_w"`
+	// EnergyJ is the counter's increase over the window (measured), or the
+	// power integral when EnergySource says so.
+	EnergyJ      float64 `json:"energy_j"`
+	EnergySource string  `json:"energy_source,omitempty"`
+	AvgPowerW    float64 `json:"avg_power_w"`
 	// PowerIntegralJ is ∫ sampled power dt over the window (cross-check).
 	PowerIntegralJ float64 `json:"power_integral_j,omitempty"`
 	IdlePowerW     float64 `json:"idle_power_w,omitempty"`

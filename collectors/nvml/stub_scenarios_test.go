@@ -23,6 +23,7 @@ func init() {
 	stubScenarios["old-driver"] = scenarioOldDriver
 	stubScenarios["handle-fails"] = scenarioHandleFails
 	stubScenarios["mig"] = scenarioMIG
+	stubScenarios["no-energy-counter"] = scenarioNoEnergyCounter
 }
 
 // counts tallies readings by metric.
@@ -177,5 +178,26 @@ func scenarioMIG(t *testing.T, lib Library) {
 	w := strings.Join(e.Warnings, "\n")
 	if !strings.Contains(w, "MIG mode") || e.Reliable {
 		t.Errorf("reliable=%v warnings %q: whole-GPU energy for one slice of two must be flagged", e.Reliable, e.Warnings)
+	}
+}
+
+// scenarioNoEnergyCounter: the GPU has no energy counter (NOT_SUPPORTED).
+// The collector lists it as unsupported, and the accounting falls back to
+// the power integral and says so wherever the source is named.
+func scenarioNoEnergyCounter(t *testing.T, lib Library) {
+	c := newStubCollector(t, lib, Options{})
+	sink := &clockSink{base: time.Now()}
+	sampleAll(c, sink, 11)
+	h := c.Health()
+	if !slices.Contains(h.Unsupported, collectors.MetricEnergyMJ) || h.Errors != 0 || !h.OK {
+		t.Errorf("health %+v", h)
+	}
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: int64(100 * time.Millisecond), EndNS: int64(time.Second)}}
+	e := energy.Account(run, nil, sink.samples(), energy.Config{MinWindow: time.Millisecond})
+	if e.EnergySource != "power_integral" || !strings.HasPrefix(e.Boundaries[0].FactorSource, "NVML power integral") {
+		t.Errorf("energy source %q, boundary %q", e.EnergySource, e.Boundaries[0].FactorSource)
+	}
+	if math.Abs(e.GPUEnergyJ-550*0.9) > 1e-6 || e.CrossCheckDiffPct != 0 {
+		t.Errorf("energy %.3f J (want 495: 250 W + 300 W for 0.9 s), cross-check %.2f%%", e.GPUEnergyJ, e.CrossCheckDiffPct)
 	}
 }

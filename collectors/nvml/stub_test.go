@@ -117,6 +117,7 @@ func TestStubLibrary(t *testing.T) {
 		{"old-driver", oldDriver, nil},
 		{"handle-fails", lib, []string{"STUB_GPUS=3", "STUB_FAIL_HANDLE=1"}},
 		{"mig", lib, []string{"STUB_MIG=1"}},
+		{"no-energy-counter", lib, []string{"STUB_NO_ENERGY=1"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { runScenario(t, tc.lib, tc.name, tc.env...) })
