@@ -192,7 +192,8 @@ func measureGPU(e *runrecord.Energy, g *gpuSeries, cfg Config) (ge runrecord.GPU
 		return ge, nil, "", false
 	}
 	if !covered {
-		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: readings do not cover the whole energy window; energy is for the covered part only", g.key))
+		e.Reliable = false
+		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: readings do not cover the whole energy window; energy is for the covered part only, and unreliable", g.key))
 	}
 	if resets > 0 {
 		ge.CounterResets = resets

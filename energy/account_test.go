@@ -288,3 +288,16 @@ func TestAccountPowerIntegralFallback(t *testing.T) {
 		t.Errorf("with the counter: source %q, boundary %q", m.EnergySource, m.Boundaries[0].FactorSource)
 	}
 }
+
+// TestAccountUncoveredWindowIsUnreliable: readings that stop before the
+// window's end give the energy of the covered part only, so the figure is
+// unreliable, not just warned about (a cluster whose last scrape came
+// before the run's end).
+func TestAccountUncoveredWindowIsUnreliable(t *testing.T) {
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	e := Account(run, sequential(2, 1), trace("GPU-a", 0, 15, step, 1), Config{})
+	near(t, "GPUEnergyJ", e.GPUEnergyJ, 4500)
+	if e.Reliable || !strings.Contains(strings.Join(e.Warnings, "\n"), "do not cover the whole energy window") {
+		t.Errorf("reliable=%v warnings=%q", e.Reliable, e.Warnings)
+	}
+}

@@ -2,6 +2,7 @@ package promdcgm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -117,5 +118,85 @@ func TestAPIError(t *testing.T) {
 	}
 	if _, err := NewClient("localhost:9090", nil); err == nil {
 		t.Error("NewClient accepted a URL without scheme")
+	}
+}
+
+// TestStaleScrapeDoesNotCoverTheEnd: dcgm-exporter reads the GPU every
+// 30 s, Prometheus scrapes every 15 s and the run waited 20 s after its end.
+// The scrape after the end repeats a reading from before it: the window's
+// end is not measured, and the energy must not read as reliable.
+func TestStaleScrapeDoesNotCoverTheEnd(t *testing.T) {
+	t0 := time.Unix(1_750_000_000, 0)
+	labels := map[string]string{"Hostname": "node-a", "gpu": "0", "UUID": "GPU-a0"}
+	start, end := t0, t0.Add(80*time.Second)
+	energySeries := exporterCounter(labels, 300, t0.Add(5*time.Second), 30*time.Second, 15*time.Second, t0.Add(-60*time.Second), end.Add(20*time.Second))
+	api := fakeAPI(t, map[string][]fakeSeries{"DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION": {energySeries}})
+	c, err := New(Options{URL: api.URL, Nodes: []string{"node-a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &sinktest.Sink{}
+	if err := c.CollectWindow(context.Background(), start, end, s); err != nil {
+		t.Fatal(err)
+	}
+	e := energy.Account(&runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: end.Sub(start).Nanoseconds()}}, nil, s.Samples(start, Name), energy.Config{})
+	if !e.Measured || e.Reliable {
+		t.Errorf("measured=%v reliable=%v energy %.0f J (true 24000 J) warnings %q", e.Measured, e.Reliable, e.GPUEnergyJ, e.Warnings)
+	}
+	if h := c.Health(); !strings.Contains(h.Message, "settle") {
+		t.Errorf("health message %q does not say to wait longer", h.Message)
+	}
+}
+
+// TestNodesRequired: no node names would sum every GPU of the cluster
+// into the run's energy; that takes an explicit choice.
+func TestNodesRequired(t *testing.T) {
+	if _, err := New(Options{URL: "http://127.0.0.1:9090"}); err == nil || !strings.Contains(err.Error(), "nodes") {
+		t.Errorf("no nodes: err %v, want one naming the nodes", err)
+	}
+	c, err := New(Options{URL: "http://127.0.0.1:9090", AllNodes: true})
+	if err != nil || c.Selector() != "{}" {
+		t.Errorf("all nodes: %v, selector %q", err, c.Selector())
+	}
+	if _, err := New(Options{URL: "http://127.0.0.1:9090", AllNodes: true, Nodes: []string{"a"}}); err == nil {
+		t.Error("nodes and all nodes together accepted")
+	}
+}
+
+// TestPreflight: before any load, the settle time is checked against how
+// often the DCGM energy counter really changes (the exporter's collect
+// interval behind Prometheus's scrapes).
+func TestPreflight(t *testing.T) {
+	now := time.Now()
+	labels := map[string]string{"Hostname": "node-a", "gpu": "0", "UUID": "GPU-a0"}
+	energySeries := exporterCounter(labels, 300, now.Add(-10*time.Minute), 30*time.Second, 15*time.Second, now.Add(-10*time.Minute), now)
+	api := fakeAPI(t, map[string][]fakeSeries{"DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION": {energySeries}})
+	for _, tc := range []struct {
+		settle time.Duration
+		err    string
+	}{
+		{20 * time.Second, "settle 20s is not longer than the DCGM energy counter's update interval (30s"},
+		{45 * time.Second, ""},
+	} {
+		c, err := New(Options{URL: api.URL, Nodes: []string{"node-a"}, Settle: tc.settle})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pf, err := c.Preflight(context.Background())
+		if pf.Interval != 30*time.Second || pf.Series != 1 {
+			t.Errorf("settle %s: preflight %+v", tc.settle, pf)
+		}
+		var se *SettleError
+		switch {
+		case tc.err == "" && err != nil:
+			t.Errorf("settle %s: %v", tc.settle, err)
+		case tc.err != "" && (!errors.As(err, &se) || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("settle %s: err %v, want %q", tc.settle, err, tc.err)
+		}
+	}
+	empty := fakeAPI(t, nil)
+	c, _ := New(Options{URL: empty.URL, Nodes: []string{"node-z"}})
+	if _, err := c.Preflight(context.Background()); err == nil || !strings.Contains(err.Error(), "no DCGM energy series") {
+		t.Errorf("no series: err %v", err)
 	}
 }
