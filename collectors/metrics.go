@@ -22,4 +22,8 @@ const (
 	LabelGPU  = "gpu"  // NVML index (or the exporter's gpu label)
 	LabelUUID = "uuid" // GPU UUID
 	LabelNode = "node" // host name, for cluster sources
+	// LabelGPUInstance is the MIG GPU instance a series was published for
+	// (dcgm-exporter's GPU_I_ID): device-level figures such as the energy
+	// counter repeat the whole GPU's value in each instance's series.
+	LabelGPUInstance = "gpu_instance"
 )

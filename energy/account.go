@@ -165,6 +165,11 @@ const (
 func measureGPU(e *runrecord.Energy, g *gpuSeries, cfg Config) (ge runrecord.GPUEnergy, timeline []point, powerSrc string, ok bool) {
 	a, b := e.Window.StartNS, e.Window.EndNS
 	ge = identity(g, cfg)
+	if g.migInstances > 0 {
+		ge.MIGEnabled = true
+		ge.MIGInstances = max(ge.MIGInstances, g.migInstances)
+		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: %d MIG instances publish this GPU's energy counter; it is counted once", g.key, g.migInstances))
+	}
 	migWarning(e, ge)
 	cum, resets := cumulative(g.energy)
 	resets = max(resets, g.resets)

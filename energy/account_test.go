@@ -301,3 +301,57 @@ func TestAccountUncoveredWindowIsUnreliable(t *testing.T) {
 		t.Errorf("reliable=%v warnings=%q", e.Reliable, e.Warnings)
 	}
 }
+
+// TestAccountMIGInstanceSeries: dcgm-exporter publishes a MIG GPU's counter
+// once per GPU instance; the series interleave, and the one read a little
+// later is a little lower. Merged, each such step read as a counter reset
+// adding the whole since-boot counter (5×10⁹ J for 15,000 J). They are one
+// physical counter: counted once, with a warning.
+func TestAccountMIGInstanceSeries(t *testing.T) {
+	var samples []runrecord.Sample
+	for _, inst := range []string{"1", "2"} {
+		lag := int64(0)
+		if inst == "2" {
+			lag = sec / 5
+		}
+		labels := map[string]string{collectors.LabelNode: "n1", collectors.LabelGPU: "0", collectors.LabelUUID: "GPU-m", collectors.LabelGPUInstance: inst}
+		for t := int64(-10); t <= 60; t += 5 {
+			samples = append(samples,
+				runrecord.Sample{TNS: t * sec, Collector: "prometheus", Metric: collectors.MetricEnergyMJ, Labels: labels, Value: 5e12 + 250*float64(t*sec-lag)/1e6},
+				runrecord.Sample{TNS: t * sec, Collector: "prometheus", Metric: collectors.MetricPowerAvg1sW, Labels: labels, Value: 250})
+		}
+	}
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 60 * sec}}
+	e := Account(run, sequential(2, 1), samples, Config{})
+	near(t, "GPUEnergyJ", e.GPUEnergyJ, 15000)
+	if len(e.GPUs) != 1 || e.GPUs[0].CounterResets != 0 || !e.Reliable || e.GPUs[0].MIGInstances != 2 {
+		t.Errorf("gpus %+v reliable %v", e.GPUs, e.Reliable)
+	}
+	if !strings.Contains(strings.Join(e.Warnings, "\n"), "2 MIG instances") {
+		t.Errorf("warnings %q", e.Warnings)
+	}
+}
+
+// TestAccountImplausibleReset: a backward step to a value no GPU could
+// have drawn since the reading before (two series' readings interleaved,
+// not a driver reload) adds nothing, instead of the whole counter.
+func TestAccountImplausibleReset(t *testing.T) {
+	s := trace("GPU-a", 0, 20, step, 1)
+	var before float64
+	for i := range s {
+		if s[i].Metric != collectors.MetricEnergyMJ {
+			continue
+		}
+		if s[i].TNS == 9*sec {
+			before = s[i].Value
+		}
+		if s[i].TNS == 10*sec {
+			s[i].Value = before - 5000 // 5 J lower, yet 5×10⁶ J "since a reset" 1 s ago
+		}
+	}
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	e := Account(run, sequential(2, 1), s, Config{})
+	if math.Abs(e.GPUEnergyJ-6000) > 60 || e.Reliable || e.GPUs[0].CounterResets != 1 {
+		t.Errorf("energy %.0f J (want 6000 ± 1 %%), reliable %v, resets %d", e.GPUEnergyJ, e.Reliable, e.GPUs[0].CounterResets)
+	}
+}

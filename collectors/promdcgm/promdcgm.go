@@ -38,9 +38,10 @@ type Options struct {
 	// selector matches (the whole cluster's GPUs would be summed).
 	Nodes    []string
 	AllNodes bool
-	// NodeLabel, GPULabel and UUIDLabel name dcgm-exporter's labels
-	// (defaults "Hostname", "gpu", "UUID").
-	NodeLabel, GPULabel, UUIDLabel string
+	// NodeLabel, GPULabel, UUIDLabel and InstanceLabel name dcgm-exporter's
+	// labels (defaults "Hostname", "gpu", "UUID", "GPU_I_ID": the MIG GPU
+	// instance, whose series repeat the whole GPU's counter).
+	NodeLabel, GPULabel, UUIDLabel, InstanceLabel string
 	// Matchers are extra label matchers, for example `job="dcgm"`.
 	Matchers string
 	// Margin widens the span read on both sides so that readings bracket
@@ -87,6 +88,9 @@ func New(o Options) (*Collector, error) {
 	}
 	if o.UUIDLabel == "" {
 		o.UUIDLabel = "UUID"
+	}
+	if o.InstanceLabel == "" {
+		o.InstanceLabel = "GPU_I_ID"
 	}
 	if o.Margin <= 0 {
 		o.Margin = time.Minute
@@ -182,6 +186,9 @@ func (c *Collector) read(ctx context.Context, query string, at, end time.Time, m
 			collectors.LabelNode: ss.Metric[c.opts.NodeLabel],
 			collectors.LabelGPU:  ss.Metric[c.opts.GPULabel],
 			collectors.LabelUUID: ss.Metric[c.opts.UUIDLabel],
+		}
+		if inst := ss.Metric[c.opts.InstanceLabel]; inst != "" {
+			labels[collectors.LabelGPUInstance] = inst
 		}
 		values := ss.Values
 		if metric == collectors.MetricEnergyMJ {

@@ -19,7 +19,10 @@ import (
 )
 
 // dcgmExporter serves dcgm-exporter-style series with known values: each
-// GPU draws a constant power, and its energy counter grows accordingly.
+// GPU draws a constant power, and its energy counter grows accordingly. A
+// GPU in MIG mode is published once per GPU instance (label GPU_I_ID), as
+// dcgm-exporter does, each series carrying the whole GPU's counter as read
+// for that instance (the later instance's read lags by 200 ms).
 type dcgmExporter struct {
 	t0   time.Time
 	gpus []fakeGPU
@@ -28,26 +31,45 @@ type dcgmExporter struct {
 type fakeGPU struct {
 	node, gpu, uuid string
 	powerW          float64
+	migInstances    int
 }
 
 func (e *dcgmExporter) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	el := time.Since(e.t0).Seconds()
 	fmt.Fprintln(w, "# TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION counter")
 	for _, g := range e.gpus {
-		fmt.Fprintf(w, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu=%q,UUID=%q,Hostname=%q,modelName=\"NVIDIA H100 80GB HBM3\"} %.0f\n", g.gpu, g.uuid, g.node, 8e9+g.powerW*el*1000)
+		for i, inst := range g.instances() {
+			fmt.Fprintf(w, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu=%q,UUID=%q,Hostname=%q%s,modelName=\"NVIDIA H100 80GB HBM3\"} %.0f\n", g.gpu, g.uuid, g.node, inst, 8e9+g.powerW*(el-0.2*float64(i))*1000)
+		}
 	}
 	fmt.Fprintln(w, "# TYPE DCGM_FI_DEV_POWER_USAGE gauge")
 	for _, g := range e.gpus {
-		fmt.Fprintf(w, "DCGM_FI_DEV_POWER_USAGE{gpu=%q,UUID=%q,Hostname=%q,modelName=\"NVIDIA H100 80GB HBM3\"} %.3f\n", g.gpu, g.uuid, g.node, g.powerW)
+		for _, inst := range g.instances() {
+			fmt.Fprintf(w, "DCGM_FI_DEV_POWER_USAGE{gpu=%q,UUID=%q,Hostname=%q%s,modelName=\"NVIDIA H100 80GB HBM3\"} %.3f\n", g.gpu, g.uuid, g.node, inst, g.powerW)
+		}
 	}
+}
+
+// instances are the extra labels of each series of g: none, or one
+// GPU_I_ID per MIG instance.
+func (g fakeGPU) instances() []string {
+	if g.migInstances == 0 {
+		return []string{""}
+	}
+	var out []string
+	for i := 1; i <= g.migInstances; i++ {
+		out = append(out, fmt.Sprintf(",GPU_I_ID=\"%d\",GPU_I_PROFILE=\"3g.40gb\"", i))
+	}
+	return out
 }
 
 // TestRealPrometheus: a real Prometheus scrapes the exporter every second;
 // the collector reads the series back and the accounting recovers the
-// known energy.
+// known energy, a MIG GPU's instances counted as the one GPU they are.
 func TestRealPrometheus(t *testing.T) {
 	exp := &dcgmExporter{t0: time.Now(), gpus: []fakeGPU{
-		{"node-a", "0", "GPU-a0", 300}, {"node-a", "1", "GPU-a1", 500}, {"node-b", "0", "GPU-b0", 250},
+		{"node-a", "0", "GPU-a0", 300, 0}, {"node-a", "1", "GPU-a1", 500, 0}, {"node-b", "0", "GPU-b0", 250, 0},
+		{"node-a", "2", "GPU-a2", 400, 2},
 	}}
 	ts := httptest.NewServer(exp)
 	defer ts.Close()
@@ -73,10 +95,10 @@ func TestRealPrometheus(t *testing.T) {
 	// The window is the middle of the span, inside the scraped samples.
 	win := runrecord.Window{StartNS: int64(500 * time.Millisecond), EndNS: int64(5 * time.Second)}
 	e := energy.Account(&runrecord.Run{Window: win}, nil, s.Samples(start, Name), energy.Config{})
-	if !e.Measured || e.Source != Name || len(e.GPUs) != 2 {
+	if !e.Measured || e.Source != Name || len(e.GPUs) != 3 {
 		t.Fatalf("energy %+v", e)
 	}
-	want := (300 + 500) * win.Seconds()
+	want := (300 + 500 + 400) * win.Seconds()
 	if d := e.GPUEnergyJ/want - 1; d > 0.03 || d < -0.03 {
 		t.Errorf("GPUEnergyJ = %.1f, want %.1f (±3%%)", e.GPUEnergyJ, want)
 	}
@@ -85,6 +107,9 @@ func TestRealPrometheus(t *testing.T) {
 	}
 	if e.CrossCheckDiffPct > 5 {
 		t.Errorf("counter vs power integral differ by %.1f%%", e.CrossCheckDiffPct)
+	}
+	if w := strings.Join(e.Warnings, "\n"); !strings.Contains(w, "node-a/GPU-a2") || !strings.Contains(w, "MIG") {
+		t.Errorf("warnings %q do not say the MIG GPU was counted once, whole", e.Warnings)
 	}
 	if !slices.Contains(h.Unsupported, collectors.MetricPowerInstantW) {
 		t.Errorf("unsupported %v lacks the instant power series the exporter does not publish", h.Unsupported)
