@@ -17,6 +17,10 @@ const (
 	MetricCPUEnergyJ = "cpu_energy_j"
 )
 
+// SourceNVML is the nvml collector's name, as the accounting sees it in
+// samples (the local energy counter, preferred over a cluster's copy).
+const SourceNVML = "nvml"
+
 // Label keys identifying a GPU in readings.
 const (
 	LabelGPU  = "gpu"  // NVML index (or the exporter's gpu label)

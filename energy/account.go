@@ -93,7 +93,8 @@ func Account(run *runrecord.Run, attempts []runrecord.Attempt, samples []runreco
 	}
 	e.Measured = true
 	e.Reliable = true
-	e.Source = gpus[0].source
+	gpus = oneSourcePerGPU(e, gpus)
+	e.Source = sources(gpus)
 	timelines := measureGPUs(e, gpus, cfg)
 	idle(e, gpus, cfg)
 	intensities(e)

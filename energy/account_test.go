@@ -355,3 +355,37 @@ func TestAccountImplausibleReset(t *testing.T) {
 		t.Errorf("energy %.0f J (want 6000 ± 1 %%), reliable %v, resets %d", e.GPUEnergyJ, e.Reliable, e.GPUs[0].CounterResets)
 	}
 }
+
+// TestAccountSameGPUTwoSources: the nvml collector and the prometheus one
+// read the same GPU (same UUID) when the run's node is also scraped; it is
+// counted once, from the local counter.
+func TestAccountSameGPUTwoSources(t *testing.T) {
+	local := trace("GPU-a", 0, 20, step, 1)
+	remote := trace("GPU-a", 0, 20, step, 1)
+	for i := range remote {
+		remote[i].Collector = "prometheus"
+		remote[i].Labels = map[string]string{collectors.LabelNode: "node-a", collectors.LabelGPU: "0", collectors.LabelUUID: "GPU-a"}
+	}
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	e := Account(run, sequential(2, 1), append(local, remote...), Config{})
+	near(t, "GPUEnergyJ", e.GPUEnergyJ, 6000)
+	if len(e.GPUs) != 1 || e.Source != "nvml" || !strings.Contains(strings.Join(e.Warnings, "\n"), "read by both nvml and prometheus") {
+		t.Errorf("gpus %d source %q warnings %q", len(e.GPUs), e.Source, e.Warnings)
+	}
+}
+
+// TestAccountIdleMissingGPU: a GPU without readings in the idle span would
+// leave its idle power out of the sum, making the marginal figures too
+// large; the baseline is dropped instead, with a warning naming the GPU.
+func TestAccountIdleMissingGPU(t *testing.T) {
+	a := trace("GPU-a", -10, 20, step, 1)
+	b := trace("GPU-b", 0, 20, step, 1) // started after the idle span
+	for i := range b {
+		b[i].Labels = map[string]string{collectors.LabelGPU: "1", collectors.LabelUUID: "GPU-b"}
+	}
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	e := Account(run, sequential(2, 1), append(a, b...), Config{Idle: runrecord.Window{StartNS: -10 * sec, EndNS: -sec}})
+	if e.Idle != nil || e.Marginal != nil || !strings.Contains(strings.Join(e.Warnings, "\n"), "GPU GPU-b has no readings in the idle span") {
+		t.Errorf("idle %+v marginal %+v warnings %q", e.Idle, e.Marginal, e.Warnings)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/tcobench/tcobench/collectors"
 	"github.com/tcobench/tcobench/runrecord"
@@ -18,9 +19,11 @@ func idle(e *runrecord.Energy, gpus []*gpuSeries, cfg Config) {
 	}
 	secs := w.Seconds()
 	total, n := 0.0, 0
+	var missing []string
 	for i, g := range gpus {
 		p, ok := idlePower(g, w)
 		if !ok {
+			missing = append(missing, g.key)
 			continue
 		}
 		n++
@@ -33,6 +36,14 @@ func idle(e *runrecord.Energy, gpus []*gpuSeries, cfg Config) {
 	}
 	if n == 0 {
 		e.Warnings = append(e.Warnings, "idle baseline: no GPU readings in the idle span; marginal figures omitted")
+		return
+	}
+	if len(missing) > 0 {
+		// A partial sum would understate idle power and overstate the marginal figures.
+		for j := range e.GPUs {
+			e.GPUs[j].IdlePowerW = 0
+		}
+		e.Warnings = append(e.Warnings, fmt.Sprintf("idle baseline: GPU %s has no readings in the idle span; the baseline and marginal figures are omitted", strings.Join(missing, ", GPU ")))
 		return
 	}
 	e.Idle = &runrecord.IdleBaseline{Window: w, WindowS: secs, GPUPowerW: total, Provenance: runrecord.Measured}

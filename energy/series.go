@@ -1,7 +1,10 @@
 package energy
 
 import (
+	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/tcobench/tcobench/collectors"
 	"github.com/tcobench/tcobench/runrecord"
@@ -106,6 +109,42 @@ func onePerGPU(sorted []*gpuSeries) []*gpuSeries {
 		i = j
 	}
 	return out
+}
+
+// oneSourcePerGPU keeps one source per GPU UUID: the nvml collector and
+// the prometheus one read the same GPU when the run's own node is also
+// scraped, and summing both would count it twice. The local counter (nvml)
+// is kept.
+func oneSourcePerGPU(e *runrecord.Energy, gpus []*gpuSeries) []*gpuSeries {
+	kept := map[string]*gpuSeries{}
+	for _, g := range gpus {
+		uuid := g.labels[collectors.LabelUUID]
+		if k := kept[uuid]; uuid != "" && (k == nil || (k.source != collectors.SourceNVML && g.source == collectors.SourceNVML)) {
+			kept[uuid] = g
+		}
+	}
+	out := gpus[:0:0]
+	for _, g := range gpus {
+		uuid := g.labels[collectors.LabelUUID]
+		k := kept[uuid]
+		if uuid == "" || k == g {
+			out = append(out, g)
+			continue
+		}
+		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s was read by both %s and %s: counted once, from %s", uuid, k.source, g.source, k.source))
+	}
+	return out
+}
+
+// sources lists the collectors the GPU series came from, comma-separated.
+func sources(gpus []*gpuSeries) string {
+	var s []string
+	for _, g := range gpus {
+		if !slices.Contains(s, g.source) {
+			s = append(s, g.source)
+		}
+	}
+	return strings.Join(s, ",")
 }
 
 // maxResetPowerW bounds what a GPU can draw (W): a counter that restarted

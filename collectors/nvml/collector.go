@@ -24,9 +24,11 @@ type Options struct {
 	// GPUs is --gpus: "" or "all", or indices / UUIDs (see Select).
 	GPUs string
 	// CUDAVisibleDevices is the CUDA_VISIBLE_DEVICES value; CUDAVisibleSet
-	// says whether the variable was set at all.
+	// says whether the variable was set at all. CUDADeviceOrder is
+	// CUDA_DEVICE_ORDER (see Select; CUDAEnvFrom reads all three).
 	CUDAVisibleDevices string
 	CUDAVisibleSet     bool
+	CUDADeviceOrder    string
 	// PowerInterval is the instant-power sampling period (default 100 ms, 10 Hz).
 	PowerInterval time.Duration
 	// EnergyInterval is the energy-counter period (default 1 s).
@@ -91,7 +93,7 @@ func New(o Options) (*Collector, error) {
 		o.Lib.Shutdown()
 		return nil, err
 	}
-	sel, err := Select(inv.GPUs, o.GPUs, o.CUDAVisibleDevices, o.CUDAVisibleSet)
+	sel, err := Select(inv.GPUs, o.GPUs, o.cudaEnv())
 	if err != nil {
 		o.Lib.Shutdown()
 		return nil, err
@@ -171,6 +173,15 @@ func (c *Collector) reachable(sel []GPUInfo, explicit bool) ([]GPUInfo, error) {
 		c.health.Error(l + ": not measured")
 	}
 	return ok, nil
+}
+
+func (o Options) cudaEnv() CUDAEnv {
+	return CUDAEnv{VisibleDevices: o.CUDAVisibleDevices, VisibleSet: o.CUDAVisibleSet, DeviceOrder: o.CUDADeviceOrder}
+}
+
+// SetCUDAEnv sets the CUDA fields from env (see CUDAEnvFrom).
+func (o *Options) SetCUDAEnv(env CUDAEnv) {
+	o.CUDAVisibleDevices, o.CUDAVisibleSet, o.CUDADeviceOrder = env.VisibleDevices, env.VisibleSet, env.DeviceOrder
 }
 
 func setDefault(d *time.Duration, v time.Duration) {
@@ -257,11 +268,20 @@ func (c *Collector) readPower(sink collectors.Sink) {
 	defer c.mu.Unlock()
 	for _, g := range c.gpus {
 		if !g.noInstant {
-			if w, ok := c.instantPower(g); ok {
+			w, ret := c.instantPower(g)
+			switch {
+			case ret == gonvml.SUCCESS:
 				c.emit(sink, g, time.Now(), collectors.MetricPowerInstantW, w)
+				continue
+			case !lasting(ret):
+				// One failed read loses this reading only: switching to the
+				// 1-second average would change the source for the rest of the run.
+				c.health.Error(fmt.Sprintf("GPU %d %s: %s", g.info.Index, collectors.MetricPowerInstantW, ret.Error()))
 				continue
 			}
 			g.noInstant = true
+			c.health.Unsupported(collectors.MetricPowerInstantW)
+			c.health.Note(fmt.Sprintf("GPU %d: instant power unavailable (%s); using GetPowerUsage, a 1-second average", g.info.Index, ret.Error()))
 		}
 		if g.skip[collectors.MetricPowerAvg1sW] {
 			continue
@@ -273,25 +293,32 @@ func (c *Collector) readPower(sink collectors.Sink) {
 	}
 }
 
-// instantPower reads FI_DEV_POWER_INSTANT (GPU scope) in W. A failure marks
-// the field unsupported so that power falls back to GetPowerUsage.
-func (c *Collector) instantPower(g *gpu) (float64, bool) {
+// lasting says whether a return code will not change on a retry: the field
+// is not supported, not found, or not permitted.
+func lasting(ret gonvml.Return) bool {
+	switch ret {
+	case gonvml.ERROR_NOT_SUPPORTED, gonvml.ERROR_FUNCTION_NOT_FOUND, gonvml.ERROR_NO_PERMISSION, gonvml.ERROR_INVALID_ARGUMENT:
+		return true
+	}
+	return false
+}
+
+// instantPower reads FI_DEV_POWER_INSTANT (GPU scope) in W. A value of a
+// type it cannot decode counts as not supported.
+func (c *Collector) instantPower(g *gpu) (float64, gonvml.Return) {
 	fv := []gonvml.FieldValue{{FieldId: gonvml.FI_DEV_POWER_INSTANT, ScopeId: gonvml.POWER_SCOPE_GPU}}
 	ret := g.dev.GetFieldValues(fv)
 	if ret == gonvml.SUCCESS {
 		ret = gonvml.Return(fv[0].NvmlReturn)
 	}
 	if ret != gonvml.SUCCESS {
-		c.health.Unsupported(collectors.MetricPowerInstantW)
-		c.health.Note(fmt.Sprintf("GPU %d: instant power unavailable (%s); using GetPowerUsage, a 1-second average", g.info.Index, ret.Error()))
-		return 0, false
+		return 0, ret
 	}
 	v, ok := fieldValue(fv[0])
 	if !ok {
-		c.health.Unsupported(collectors.MetricPowerInstantW)
-		return 0, false
+		return 0, gonvml.ERROR_NOT_SUPPORTED
 	}
-	return v / 1000, true // mW -> W
+	return v / 1000, gonvml.SUCCESS // mW -> W
 }
 
 // fieldValue decodes a field value by its type (little-endian union).

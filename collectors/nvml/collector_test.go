@@ -222,6 +222,40 @@ func TestMissingSymbols(t *testing.T) {
 	}
 }
 
+// TestTransientInstantPowerFailure: one failed instant-power read is an
+// error for that reading, not a switch to the 1-second average for the
+// rest of the run.
+func TestTransientInstantPowerFailure(t *testing.T) {
+	srv, _ := newServer(t, 200)
+	d := srv.Devices[0].(*server.Device)
+	inner, failed := d.GetFieldValuesFunc, false
+	d.GetFieldValuesFunc = func(v []gonvml.FieldValue) gonvml.Return {
+		if !failed {
+			failed = true
+			return gonvml.ERROR_UNKNOWN
+		}
+		return inner(v)
+	}
+	c, err := New(Options{Lib: srv, GPUs: "0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &clockSink{base: time.Now()}
+	for i := 0; i < 5; i++ {
+		c.readPower(sink)
+	}
+	got := map[string]int{}
+	for _, r := range sink.got {
+		got[r.Metric]++
+	}
+	if got[collectors.MetricPowerInstantW] != 4 || got[collectors.MetricPowerAvg1sW] != 0 {
+		t.Errorf("readings %v: want 4 instant readings after one transient failure, no fallback", got)
+	}
+	if h := c.Health(); h.Errors != 1 || slices.Contains(h.Unsupported, collectors.MetricPowerInstantW) {
+		t.Errorf("health %+v", h)
+	}
+}
+
 func TestSelection(t *testing.T) {
 	srv, _ := newServer(t)
 	uuid5 := srv.Devices[5].(*server.Device).UUID

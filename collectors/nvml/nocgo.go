@@ -19,9 +19,15 @@ type Options struct {
 	GPUs               string
 	CUDAVisibleDevices string
 	CUDAVisibleSet     bool
+	CUDADeviceOrder    string
 	PowerInterval      time.Duration
 	EnergyInterval     time.Duration
 	ContextInterval    time.Duration
+}
+
+// SetCUDAEnv sets the CUDA fields from env.
+func (o *Options) SetCUDAEnv(env CUDAEnv) {
+	o.CUDAVisibleDevices, o.CUDAVisibleSet, o.CUDADeviceOrder = env.VisibleDevices, env.VisibleSet, env.DeviceOrder
 }
 
 // Collector is the nvml collector; without cgo it cannot be created.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/tcobench/tcobench/collectors"
 	"github.com/tcobench/tcobench/runrecord"
 )
 
@@ -80,7 +81,7 @@ func MIGNote(g GPUInfo) string {
 }
 
 // Name is the nvml collector's registered name.
-const Name = "nvml"
+const Name = collectors.SourceNVML
 
 // EnergyInfo is the identity of the selected GPUs for the energy accounting
 // (energy.Config.GPUInfo), by UUID: name, architecture, power limit, MIG

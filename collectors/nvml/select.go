@@ -7,25 +7,51 @@ import (
 	"strings"
 )
 
+// CUDAEnv is the CUDA environment that decides which GPUs a CUDA process
+// sees, and in which order.
+type CUDAEnv struct {
+	// VisibleDevices is CUDA_VISIBLE_DEVICES; VisibleSet says whether the
+	// variable was set at all (set and empty hides every GPU).
+	VisibleDevices string
+	VisibleSet     bool
+	// DeviceOrder is CUDA_DEVICE_ORDER: "PCI_BUS_ID" (NVML's order) or
+	// FASTEST_FIRST, CUDA's default when unset.
+	DeviceOrder string
+}
+
+// CUDAEnvFrom reads the CUDA environment through lookup (os.LookupEnv).
+func CUDAEnvFrom(lookup func(string) (string, bool)) CUDAEnv {
+	var e CUDAEnv
+	e.VisibleDevices, e.VisibleSet = lookup("CUDA_VISIBLE_DEVICES")
+	e.DeviceOrder, _ = lookup("CUDA_DEVICE_ORDER")
+	return e
+}
+
 // Select picks the GPUs to measure from all GPUs of the node (in NVML
-// index order), honouring CUDA_VISIBLE_DEVICES semantics:
+// index order), honouring CUDA's semantics (env):
 //
-//   - visible (when cudaVisibleSet) is the CUDA_VISIBLE_DEVICES value: a
-//     comma-separated list of NVML indices or UUIDs (unique UUID prefixes
-//     allowed). An empty value hides every GPU; an entry that matches no GPU
-//     ends the list, as CUDA does. A MIG device (MIG-…) selects the GPU
-//     that holds it, noted in GPUInfo.SelectedMIG: NVML measures whole GPUs.
+//   - env.VisibleDevices (when set) is a comma-separated list of indices or
+//     UUIDs (unique UUID prefixes allowed). An empty value hides every GPU;
+//     an entry that matches no GPU ends the list, as CUDA does. A MIG
+//     device (MIG-…) selects the GPU that holds it, noted in
+//     GPUInfo.SelectedMIG: NVML measures whole GPUs.
 //   - spec is --gpus: "" or "all" for every visible GPU, else a
 //     comma-separated list of ordinals within the visible list, or UUIDs
 //     (prefixes allowed) that must be visible.
 //
-// Indices assume CUDA_DEVICE_ORDER=PCI_BUS_ID (NVML's order). A GPU NVML
+// Indices in CUDA_VISIBLE_DEVICES are CUDA's: NVML's (PCI bus) order with
+// CUDA_DEVICE_ORDER=PCI_BUS_ID, else fastest first. On a node of one GPU
+// model both orders agree; on a mixed node without PCI_BUS_ID an index
+// could name another GPU than the model's, so Select refuses it. A GPU NVML
 // could not open (GPUInfo.Unreachable) keeps its index and is selected
 // like the others; New then leaves it out, or refuses it when named.
-func Select(all []GPUInfo, spec, visible string, cudaVisibleSet bool) ([]GPUInfo, error) {
+func Select(all []GPUInfo, spec string, env CUDAEnv) ([]GPUInfo, error) {
 	vis := all
-	if cudaVisibleSet {
-		vis = visibleGPUs(all, visible)
+	if env.VisibleSet {
+		if err := checkOrder(all, env); err != nil {
+			return nil, err
+		}
+		vis = visibleGPUs(all, env.VisibleDevices)
 	}
 	if selectsAll(spec) {
 		return vis, nil
@@ -40,6 +66,35 @@ func Select(all []GPUInfo, spec, visible string, cudaVisibleSet bool) ([]GPUInfo
 		out = addGPU(out, g)
 	}
 	return out, nil
+}
+
+// checkOrder refuses CUDA_VISIBLE_DEVICES indices that CUDA would read in
+// another order than NVML's (fastest first, on a node of mixed GPUs).
+func checkOrder(all []GPUInfo, env CUDAEnv) error {
+	if strings.EqualFold(strings.TrimSpace(env.DeviceOrder), "PCI_BUS_ID") {
+		return nil
+	}
+	numeric := false
+	for _, item := range splitList(env.VisibleDevices) {
+		if _, err := strconv.Atoi(item); err == nil {
+			numeric = true
+		}
+	}
+	var models []string
+	for _, g := range all {
+		if g.Unreachable == "" && !slices.Contains(models, g.Name) {
+			models = append(models, g.Name)
+		}
+	}
+	if !numeric || len(models) < 2 {
+		return nil
+	}
+	order := "unset, so FASTEST_FIRST"
+	if env.DeviceOrder != "" {
+		order = env.DeviceOrder
+	}
+	return fmt.Errorf("CUDA_VISIBLE_DEVICES=%s names GPUs by CUDA index, and with CUDA_DEVICE_ORDER %s CUDA's indices on this node of mixed GPUs (%s) need not be NVML's: set CUDA_DEVICE_ORDER=PCI_BUS_ID or name the GPUs by UUID",
+		env.VisibleDevices, order, strings.Join(models, ", "))
 }
 
 // addGPU appends g to list unless it is there already (two MIG devices of

@@ -2,6 +2,7 @@ package nvml
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -30,7 +31,7 @@ func TestSelectMIG(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			sel, err := Select(all, tc.gpus, tc.visible, tc.visible != "")
+			sel, err := Select(all, tc.gpus, CUDAEnv{VisibleDevices: tc.visible, VisibleSet: tc.visible != ""})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,5 +48,48 @@ func TestSelectMIG(t *testing.T) {
 	}
 	if all[1].SelectedMIG != nil {
 		t.Errorf("Select changed its input: %+v", all[1])
+	}
+}
+
+// TestSelectDeviceOrder: CUDA numbers devices fastest first unless
+// CUDA_DEVICE_ORDER=PCI_BUS_ID, so on a node of mixed GPUs an index in
+// CUDA_VISIBLE_DEVICES may not be NVML's: tcobench refuses to guess.
+func TestSelectDeviceOrder(t *testing.T) {
+	mixed := []GPUInfo{{Index: 0, UUID: "GPU-a", Name: "NVIDIA A100-SXM4-80GB"}, {Index: 1, UUID: "GPU-h", Name: "NVIDIA H100 80GB HBM3"}}
+	same := []GPUInfo{{Index: 0, UUID: "GPU-a", Name: "NVIDIA H100 80GB HBM3"}, {Index: 1, UUID: "GPU-b", Name: "NVIDIA H100 80GB HBM3"}}
+	tests := []struct {
+		name    string
+		all     []GPUInfo
+		env     CUDAEnv
+		want    []int
+		wantErr string
+	}{
+		{"mixed, order unset", mixed, CUDAEnv{VisibleDevices: "0", VisibleSet: true}, nil, "CUDA_DEVICE_ORDER"},
+		{"mixed, fastest first", mixed, CUDAEnv{VisibleDevices: "1", VisibleSet: true, DeviceOrder: "FASTEST_FIRST"}, nil, "CUDA_DEVICE_ORDER"},
+		{"mixed, PCI order", mixed, CUDAEnv{VisibleDevices: "1", VisibleSet: true, DeviceOrder: "PCI_BUS_ID"}, []int{1}, ""},
+		{"mixed, by UUID", mixed, CUDAEnv{VisibleDevices: "GPU-h", VisibleSet: true}, []int{1}, ""},
+		{"mixed, not set", mixed, CUDAEnv{}, []int{0, 1}, ""},
+		{"one model, order unset", same, CUDAEnv{VisibleDevices: "1", VisibleSet: true}, []int{1}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sel, err := Select(tc.all, "", tc.env)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int
+			for _, g := range sel {
+				got = append(got, g.Index)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("selected %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
