@@ -207,7 +207,24 @@ func measureGPU(e *runrecord.Energy, g *gpuSeries, cfg Config) (ge runrecord.GPU
 		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: energy counter went backwards %d time(s) (driver reload?): energy is unreliable", g.key, resets))
 	}
 	ge.AvgPowerW = ge.EnergyJ / e.WindowS
+	clockEvents(e, &ge, g.reasons)
 	return ge, timeline, powerSrc, true
+}
+
+// clockEvents records the clock-event reasons read during the window and
+// flags throttling.
+func clockEvents(e *runrecord.Energy, ge *runrecord.GPUEnergy, reasons []point) {
+	var mask uint64
+	for _, p := range reasons {
+		if p.t >= e.Window.StartNS && p.t <= e.Window.EndNS {
+			mask |= uint64(p.v)
+		}
+	}
+	ge.ClockEventReasons, ge.Throttled = collectors.ClockEventReasons(mask)
+	if ge.Throttled {
+		e.Throttled = true
+		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: clocks were throttled during the window (%s): throughput and energy are those of the throttled clocks", ge.Key, strings.Join(ge.ClockEventReasons, ", ")))
+	}
 }
 
 // preferFiner returns the power-integral timeline rescaled piecewise to the

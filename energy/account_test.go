@@ -2,6 +2,7 @@ package energy
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -387,5 +388,35 @@ func TestAccountIdleMissingGPU(t *testing.T) {
 	e := Account(run, sequential(2, 1), append(a, b...), Config{Idle: runrecord.Window{StartNS: -10 * sec, EndNS: -sec}})
 	if e.Idle != nil || e.Marginal != nil || !strings.Contains(strings.Join(e.Warnings, "\n"), "GPU GPU-b has no readings in the idle span") {
 		t.Errorf("idle %+v marginal %+v warnings %q", e.Idle, e.Marginal, e.Warnings)
+	}
+}
+
+// TestAccountThrottled: clock-event reasons seen during the window (not
+// before it) are recorded per GPU, and throttling flags the run.
+func TestAccountThrottled(t *testing.T) {
+	s := trace("GPU-a", -5, 20, step, 1)
+	labels := map[string]string{collectors.LabelGPU: "0", collectors.LabelUUID: "GPU-a"}
+	for ts := int64(-5); ts <= 20; ts++ {
+		mask := 1.0 // gpu_idle
+		switch {
+		case ts < 0:
+			mask = 64 // hw_thermal_slowdown before the window: not the run's
+		case ts >= 8 && ts < 12:
+			mask = 4 | 32 // sw_power_cap and sw_thermal_slowdown
+		}
+		s = append(s, runrecord.Sample{TNS: ts * sec, Collector: "nvml", Metric: collectors.MetricClockEventReasons, Labels: labels, Value: mask})
+	}
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	e := Account(run, sequential(2, 1), s, Config{})
+	g := e.GPUs[0]
+	if !e.Throttled || !g.Throttled || !slices.Equal(g.ClockEventReasons, []string{"sw_power_cap", "sw_thermal_slowdown"}) {
+		t.Errorf("throttled %v/%v reasons %v", e.Throttled, g.Throttled, g.ClockEventReasons)
+	}
+	if !strings.Contains(strings.Join(e.Warnings, "\n"), "throttled") {
+		t.Errorf("warnings %q", e.Warnings)
+	}
+	calm := Account(run, sequential(2, 1), trace("GPU-a", 0, 20, step, 1), Config{})
+	if calm.Throttled {
+		t.Error("throttled without any reason reading")
 	}
 }

@@ -24,6 +24,7 @@ type gpuSeries struct {
 	energy  []point // counter, mJ
 	instant []point // W
 	avg1s   []point // W
+	reasons []point // clock-event reasons bitmask
 	resets  int
 	// migInstances is how many MIG instances published this GPU's
 	// device-level series (0: not under MIG); one of them is kept.
@@ -69,13 +70,16 @@ func groupGPUs(samples []runrecord.Sample) []*gpuSeries {
 		case collectors.MetricPowerAvg1sW:
 			g := get(s)
 			g.avg1s = append(g.avg1s, p)
+		case collectors.MetricClockEventReasons:
+			g := get(s)
+			g.reasons = append(g.reasons, p)
 		case collectors.MetricCounterReset:
 			get(s).resets++
 		}
 	}
 	out := make([]*gpuSeries, 0, len(by))
 	for _, g := range by {
-		for _, ps := range [][]point{g.energy, g.instant, g.avg1s} {
+		for _, ps := range [][]point{g.energy, g.instant, g.avg1s, g.reasons} {
 			sort.SliceStable(ps, func(i, j int) bool { return ps[i].t < ps[j].t })
 		}
 		out = append(out, g)

@@ -88,6 +88,11 @@ type Energy struct {
 	CPUPackageEnergyJ *float64 `json:"cpu_package_energy_j,omitempty"`
 	CPUEnergyNote     string   `json:"cpu_energy_note,omitempty"`
 
+	// Throttled is true when a GPU's clocks were throttled during the window
+	// (gpus[].clock_event_reasons say why): throughput and energy are those
+	// of the throttled clocks.
+	Throttled bool `json:"throttled,omitempty"`
+
 	// Boundaries are "gpu", "node" and "facility", in that order.
 	Boundaries []EnergyBoundary `json:"boundaries,omitempty"`
 	// Warnings are things a reader must know to trust these figures.
@@ -158,6 +163,11 @@ type GPUEnergy struct {
 	IdlePowerW     float64 `json:"idle_power_w,omitempty"`
 	// CounterResets counts backward jumps of the counter (driver reloads).
 	CounterResets int `json:"counter_resets,omitempty"`
+	// ClockEventReasons are the clock-event reasons NVML reported during
+	// the window (sw_power_cap, hw_thermal_slowdown, ...; gpu_idle left
+	// out); Throttled is true when one of them held the clocks down.
+	ClockEventReasons []string `json:"clock_event_reasons,omitempty"`
+	Throttled         bool     `json:"throttled,omitempty"`
 }
 
 // TaskEnergy is the energy of one kind of task.

@@ -48,7 +48,7 @@ const (
 	metricMemClock    = "mem_clock_mhz"
 	metricTemp        = "temp_c"
 	metricPowerLimit  = "power_limit_w"
-	metricClockEvents = "clocks_event_reasons"
+	metricClockEvents = collectors.MetricClockEventReasons
 )
 
 // Collector samples the selected GPUs.

@@ -121,6 +121,30 @@ func TestEnergyOverWindowAndCrossCheck(t *testing.T) {
 	}
 }
 
+// TestThrottleFlag: the clock-event reasons the collector reads during the
+// window flag the run as throttled in its energy record.
+func TestThrottleFlag(t *testing.T) {
+	srv, fakes := newServer(t)
+	d := srv.Devices[0].(*server.Device)
+	d.GetCurrentClocksEventReasonsFunc = func() (uint64, gonvml.Return) { return gonvml.ClocksEventReasonSwPowerCap, gonvml.SUCCESS }
+	c, err := New(Options{Lib: srv, GPUs: "0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &clockSink{base: time.Now()}
+	c.ReadEnergy(sink)
+	for i := 0; i < 60; i++ {
+		drive(c, sink, fakes[:1], 100*time.Millisecond, func(int) float64 { return 450 })
+		if i%10 == 0 {
+			c.readContext(sink)
+		}
+	}
+	e := energy.Account(&runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: int64(6 * time.Second)}}, nil, sink.samples(), energy.Config{})
+	if !e.Throttled || !slices.Equal(e.GPUs[0].ClockEventReasons, []string{"sw_power_cap"}) {
+		t.Errorf("throttled %v reasons %v", e.Throttled, e.GPUs[0].ClockEventReasons)
+	}
+}
+
 func TestCounterReset(t *testing.T) {
 	srv, fakes := newServer(t)
 	c, err := New(Options{Lib: srv, GPUs: "0"})
