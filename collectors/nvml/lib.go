@@ -41,6 +41,13 @@ type Device interface {
 	GetCurrentClocksThrottleReasons() (uint64, gonvml.Return)
 	GetMaxMigDeviceCount() (int, gonvml.Return)
 	GetMigDeviceHandleByIndex(int) (gonvml.Device, gonvml.Return)
+	// GPU control (sweeps).
+	GetPowerManagementLimit() (uint32, gonvml.Return)
+	GetPowerManagementLimitConstraints() (uint32, uint32, gonvml.Return)
+	SetPowerManagementLimit(uint32) gonvml.Return
+	GetMaxClockInfo(gonvml.ClockType) (uint32, gonvml.Return)
+	SetGpuLockedClocks(uint32, uint32) gonvml.Return
+	ResetGpuLockedClocks() gonvml.Return
 }
 
 // DefaultLibrary is the system's NVML (libnvidia-ml.so.1, loaded at Init).

@@ -122,4 +122,13 @@ func TestStubLibrary(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { runScenario(t, tc.lib, tc.name, tc.env...) })
 	}
+	for _, name := range []string{"control", "control-no-permission"} {
+		t.Run(name, func(t *testing.T) {
+			env := []string{"STUB_LOG=" + filepath.Join(t.TempDir(), "settings.log")}
+			if name == "control-no-permission" {
+				env = append(env, "STUB_NO_PERMISSION=1")
+			}
+			runScenario(t, lib, name, env...)
+		})
+	}
 }
