@@ -14,7 +14,7 @@ COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 TEST_TIMEOUT ?= 60m
 
-.PHONY: help build setup ollama demo test check bench fuzz gpu-check clean
+.PHONY: help build setup ollama demo test check bench fuzz gpu-check clean prices
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -33,6 +33,9 @@ ollama: setup $(PRIVATE_TMP) ## build the pinned Ollama (v0.17.4) into the cache
 
 demo: ollama build ## set up, start a local model server, run a real benchmark, write the report
 	@bash scripts/demo.sh
+
+prices: $(PRIVATE_TMP) ## regenerate the built-in price catalog from the committed genai-prices data
+	$(GO) generate ./tco/prices
 
 check: $(PRIVATE_TMP) ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

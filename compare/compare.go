@@ -191,7 +191,7 @@ func notes(b, c *runrecord.Run) []string {
 	add("target", b.Config.Target, c.Config.Target)
 	add("model", b.Config.Model, c.Config.Model)
 	add("server version", b.Environment.Server.Version, c.Environment.Server.Version)
-	add("load mode", b.Config.Load.Mode, c.Config.Load.Mode)
+	add("load mode", string(b.Config.Load.Mode), string(c.Config.Load.Mode))
 	if b.Config.Load.Concurrency != c.Config.Load.Concurrency || b.Config.Load.RatePerS != c.Config.Load.RatePerS {
 		out = append(out, fmt.Sprintf("load differs: baseline concurrency %d rate %g/s, candidate concurrency %d rate %g/s",
 			b.Config.Load.Concurrency, b.Config.Load.RatePerS, c.Config.Load.Concurrency, c.Config.Load.RatePerS))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/tcobench/tcobench/modelapi"
 )
 
 // WriteText prints the report as plain lines.
@@ -68,7 +70,7 @@ func writeHost(b *strings.Builder, h HostReport) {
 	}
 }
 
-func writeTarget(b *strings.Builder, t TargetReport) {
+func writeTarget(b *strings.Builder, t modelapi.TargetReport) {
 	if !t.Answers {
 		fmt.Fprintf(b, "target:  %s does not answer: %s\n", t.URL, t.Error)
 		return

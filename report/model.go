@@ -235,11 +235,11 @@ func serverText(s runrecord.ServerInfo) string {
 func loadText(l runrecord.LoadConfig) string {
 	switch {
 	case l.Mode == "closed" || l.Concurrency > 0 && l.RatePerS == 0:
-		return fmt.Sprintf("%s, %d concurrent users", orDefault(l.Mode, "closed"), l.Concurrency)
+		return fmt.Sprintf("%s, %d concurrent users", orDefault(string(l.Mode), "closed"), l.Concurrency)
 	case l.RatePerS > 0:
 		return fmt.Sprintf("%s, %g tasks/s", l.Mode, l.RatePerS)
 	default:
-		return orDefault(l.Mode, "unknown")
+		return orDefault(string(l.Mode), "unknown")
 	}
 }
 

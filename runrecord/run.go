@@ -56,21 +56,41 @@ type Run struct {
 
 // RunConfig is the resolved configuration of a run.
 type RunConfig struct {
-	Target   string         `json:"target"`
-	Backend  string         `json:"backend"`
-	Model    string         `json:"model"`
-	Workload string         `json:"workload"`
-	Load     LoadConfig     `json:"load"`
-	SLOs     []SLO          `json:"slos,omitempty"`
-	Timeout  Duration       `json:"request_timeout"`
-	Seed     uint64         `json:"seed"`
-	Extra    map[string]any `json:"extra,omitempty"`
+	Target   string     `json:"target"`
+	Backend  string     `json:"backend"`
+	Model    string     `json:"model"`
+	Workload string     `json:"workload"`
+	Load     LoadConfig `json:"load"`
+	SLOs     []SLO      `json:"slos,omitempty"`
+	Timeout  Duration   `json:"request_timeout"`
+	Seed     uint64     `json:"seed"`
+	Extra    RunExtra   `json:"extra,omitempty"`
+}
+
+// RunExtra holds the settings a run was asked for that the resolved
+// configuration does not show by itself: what --workload named, the replay
+// mode asked for, the built-in synthetic workload's size, a trace window
+// and the open-loop queue bound.
+type RunExtra struct {
+	// WorkloadArg is the workload as given (a catalog name or a file path;
+	// empty for the built-in synthetic workload).
+	WorkloadArg string `json:"workload_arg"`
+	// Replay is the multi-turn replay mode asked for ("" for the workload's).
+	Replay string `json:"replay"`
+	// PromptTokens and MaxTokens size the built-in synthetic workload.
+	PromptTokens int `json:"prompt_tokens,omitempty"`
+	MaxTokens    int `json:"max_tokens,omitempty"`
+	// TraceStart and TraceEnd are the window of a trace replay, as durations.
+	TraceStart string `json:"trace_start,omitempty"`
+	TraceEnd   string `json:"trace_end,omitempty"`
+	// MaxQueue bounds arrivals waiting for the concurrency ceiling (0: none).
+	MaxQueue int `json:"max_queue,omitempty"`
 }
 
 // LoadConfig says how load was applied.
 type LoadConfig struct {
-	// Mode is "closed", "constant", "poisson", "gamma" or "trace".
-	Mode string `json:"mode"`
+	// Mode is the arrival mode.
+	Mode ArrivalMode `json:"mode"`
 	// Concurrency is the number of closed-loop users, or the open-loop ceiling (0: none).
 	Concurrency int `json:"concurrency,omitempty"`
 	// RatePerS is the open-loop arrival rate of tasks per second.
@@ -84,13 +104,6 @@ type LoadConfig struct {
 	Warmup    Duration `json:"warmup,omitempty"`
 	Cooldown  Duration `json:"cooldown,omitempty"`
 	ThinkTime Duration `json:"think_time,omitempty"`
-}
-
-// SLO is one service-level objective used for goodput: a metric ("ttft",
-// "tpot", "e2e", "task_latency") and the highest acceptable value.
-type SLO struct {
-	Metric string   `json:"metric"`
-	Max    Duration `json:"max"`
 }
 
 // Environment describes where and with what the run happened.

@@ -37,7 +37,7 @@ func runFigures(run *runrecord.Run) runrecord.RunFigures {
 	}
 }
 
-func runNotes(run *runrecord.Run) []string {
+func runNotes(run *runrecord.Run, cacheWriteSrc string) []string {
 	var n []string
 	if run.Partial {
 		n = append(n, "the run is partial ("+run.PartialReason+"): its throughput may not be representative")
@@ -45,7 +45,11 @@ func runNotes(run *runrecord.Run) []string {
 	if run.Summary.TokenTotals.Estimated > 0 {
 		n = append(n, "some token counts were estimated (the server gave no usage): API costs inherit that uncertainty")
 	}
-	n = append(n, "API cache writes: the run records no cache-write token counts, so they are priced at 0 tokens (assumed)")
+	if cacheWriteSrc == "" {
+		n = append(n, "API cache writes: the run records no cache-write token counts, so they are priced at 0 tokens (assumed)")
+	} else {
+		n = append(n, "API cache writes are priced from the recorded counts ("+cacheWriteSrc+"), at each model's cache-write price (its input price where it lists none)")
+	}
 	return n
 }
 

@@ -3,12 +3,12 @@ package main
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/report"
 )
 
@@ -36,6 +36,7 @@ EXIT STATUS
   2  bad usage, or DIR is no run, suite or sweep directory`
 
 func newReportCmd(a *app) *cobra.Command {
+	var format, out string
 	cmd := &cobra.Command{
 		Use:   "report DIR [--format md|html|json] [--out FILE]",
 		Short: "Write a report of a run or suite (md, html, json)",
@@ -44,7 +45,6 @@ func newReportCmd(a *app) *cobra.Command {
   tcobench report runs/nightly --format html --out nightly.html`,
 		Args: wantArgs(1, 1, "one run, suite or sweep DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format := a.v.GetString("format")
 			switch format {
 			case "md", "markdown", "html", "json":
 			default:
@@ -57,30 +57,16 @@ func newReportCmd(a *app) *cobra.Command {
 			}
 			r, err := report.Load(args[0])
 			if err != nil {
-				return withExit(2, err)
+				return badinput.Wrap(err)
 			}
 			var b bytes.Buffer
 			if err := r.Write(&b, format); err != nil {
 				return err
 			}
-			return a.writeOut(b.Bytes(), "report")
+			return a.writeOut(b.Bytes(), out, "report")
 		},
 	}
-	cmd.Flags().String("format", "md", "md, html or json")
-	cmd.Flags().String("out", "", "write to this file instead of standard output")
+	cmd.Flags().StringVar(&format, "format", "md", "md, html or json")
+	cmd.Flags().StringVar(&out, "out", "", "write to this file instead of standard output")
 	return cmd
-}
-
-// writeOut writes b to the file named by --out (saying so), else to standard output.
-func (a *app) writeOut(b []byte, what string) error {
-	out := a.v.GetString("out")
-	if out == "" {
-		_, err := a.out.Write(b)
-		return err
-	}
-	if err := os.WriteFile(out, b, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", what, err)
-	}
-	fmt.Fprintf(a.out, "wrote %s\n", out)
-	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tcobench/tcobench/badinput"
 )
 
 const rootLong = `tcobench answers one question: what does one task really cost on our own GPUs,
@@ -51,28 +53,29 @@ FILES
 
 func newRootCmd(a *app) *cobra.Command {
 	var configPath string
+	ver, rev := buildInfo()
 	root := &cobra.Command{
 		Use:           "tcobench",
 		Short:         "Measure the on-prem cost per task of LLM workflows against the API price",
 		Long:          rootLong,
+		Version:       ver + " (commit " + rev + ")",
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Args:          noArgs,
+		RunE:          func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 		// A subcommand that defines its own PersistentPreRunE must call this one.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			a.bind(cmd)
 			if configPath == "" {
 				configPath = a.v.GetString("config")
 			}
 			if err := a.loadConfig(configPath); err != nil {
 				return err
 			}
-			return a.checkMerged(cmd, configPath)
+			return a.merge(cmd, configPath)
 		},
 	}
 	root.PersistentFlags().StringVar(&configPath, "config", "", "YAML config file whose keys are flag names (env TCOBENCH_CONFIG)")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return withExit(2, err)
-	})
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badinput.Wrap(err) })
 	root.AddCommand(
 		newVersionCmd(a),
 		newDoctorCmd(a),
@@ -100,14 +103,27 @@ func newRootCmd(a *app) *cobra.Command {
 func registerTree(a *app, c *cobra.Command) {
 	a.register(c)
 	if c.Args == nil {
-		c.Args = cobra.ArbitraryArgs
+		c.Args = noArgs
+		if c.HasSubCommands() {
+			c.Args = unknownSub
+		}
 	}
 	for _, sub := range c.Commands() {
 		registerTree(a, sub)
 	}
 }
 
-// isUsageError reports whether cobra's error is about how tcobench was called.
+// noArgs refuses positional arguments, as bad usage.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("unknown command %q for %q (see %s --help)", args[0], cmd.CommandPath(), cmd.CommandPath())
+	}
+	return nil
+}
+
+// unknownSub refuses an unknown subcommand of a command group.
+func unknownSub(cmd *cobra.Command, args []string) error { return noArgs(cmd, args) }
+
 // wantArgs accepts between lo and hi positional arguments (hi < 0: no upper
 // bound) and otherwise says which ones the command takes: "cost: want one
 // RUN_DIR, got 0 argument(s) (see tcobench cost --help)".
@@ -119,13 +135,4 @@ func wantArgs(lo, hi int, names string) cobra.PositionalArgs {
 		}
 		return nil
 	}
-}
-
-func isUsageError(msg string) bool {
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "invalid argument", "flag needs an argument", "required flag"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
-	}
-	return false
 }

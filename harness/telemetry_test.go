@@ -1,10 +1,11 @@
-package main
+package harness
 
 import (
 	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,29 +14,39 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
+	"github.com/spf13/pflag"
+	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/collectors/nvml"
 	"github.com/tcobench/tcobench/internal/localserver"
 	"github.com/tcobench/tcobench/internal/localserver/localservertest"
 	"github.com/tcobench/tcobench/load"
 	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/workloads"
 )
 
-// collTestApp returns an app whose collector flags are parsed from args.
-func collTestApp(t *testing.T, args ...string) (*app, *bytes.Buffer) {
+// collSettings returns the telemetry settings args state.
+func collSettings(t *testing.T, args ...string) TelemetrySettings {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	a := newApp(&out, &errOut)
-	cmd := &cobra.Command{Use: "run"}
-	addCollectorFlags(cmd)
-	a.bind(cmd)
-	if err := cmd.ParseFlags(args); err != nil {
+	ts := Defaults().Telemetry
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	ts.Bind(fs)
+	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
-	return a, &errOut
+	return ts
+}
+
+// collHooks builds the telemetry of settings ts for target, as Run does.
+func collHooks(ctx context.Context, ts TelemetrySettings, target string, log io.Writer) (load.Hooks, func(), error) {
+	spec, err := ts.Spec()
+	if err != nil {
+		return load.Hooks{}, func() {}, err
+	}
+	tel, err := newTelemetry(ctx, spec, target, log)
+	if err != nil {
+		return load.Hooks{}, func() {}, err
+	}
+	return tel.hooks(), tel.close, nil
 }
 
 func collNoGPU(t *testing.T) {
@@ -51,9 +62,10 @@ func collNoGPU(t *testing.T) {
 func TestCollectorHooksAgainstOllama(t *testing.T) {
 	collNoGPU(t)
 	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
-	a, errOut := collTestApp(t, "--sample-interval", "100ms", "--metrics-addr", "127.0.0.1:0")
+	ts := collSettings(t, "--sample-interval", "100ms", "--metrics-addr", "127.0.0.1:0")
+	errOut := new(bytes.Buffer)
 	ctx := context.Background()
-	hooks, cleanup, err := a.collectorHooks(ctx, srv.URL())
+	hooks, cleanup, err := collHooks(ctx, ts, srv.URL(), errOut)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,17 +138,17 @@ func TestCollectorHooksAgainstOllama(t *testing.T) {
 func TestCollectorHooksInBenchRun(t *testing.T) {
 	collNoGPU(t)
 	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
-	a, _ := collTestApp(t, "--sample-interval", "100ms", "--collectors", "nvml,host")
+	ts := collSettings(t, "--sample-interval", "100ms", "--collectors", "nvml,host")
 	ctx := context.Background()
-	hooks, cleanup, err := a.collectorHooks(ctx, srv.URL())
+	hooks, cleanup, err := collHooks(ctx, ts, srv.URL(), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cleanup()
 	dir := filepath.Join(t.TempDir(), "run")
-	_, err = load.Run(ctx, load.Config{OutDir: dir, Target: srv.URL(), Backend: modelapi.KindOllama, Model: srv.Model(),
-		Plan: load.SimplePlan(16, 8), Load: runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 2, Count: 4},
-		RequestTimeout: 30 * time.Second, Version: "test", Hooks: []load.Hooks{hooks}})
+	_, err = load.Run(ctx, load.Config{OutDir: dir, Target: modelapi.Target{URL: srv.URL(), API: modelapi.KindOllama, Model: srv.Model()},
+		Plan: load.SimplePlan(16, 8), Schedule: load.Closed{Users: 2},
+		Limits: load.Limits{Count: 4, RequestTimeout: 30 * time.Second}, Version: "test", Hooks: []load.Hooks{hooks}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,11 +202,12 @@ func collPoll(t *testing.T, url string, wants []string) string {
 
 func TestCollectorHooksRequireGPU(t *testing.T) {
 	collNoGPU(t)
-	a, _ := collTestApp(t, "--require-gpu", "--collectors", "nvml")
-	_, cleanup, err := a.collectorHooks(context.Background(), "http://127.0.0.1:1")
+	ts := collSettings(t, "--require-gpu", "--collectors", "nvml")
+	_, cleanup, err := collHooks(context.Background(), ts, "http://127.0.0.1:1", io.Discard)
 	defer cleanup()
-	if err == nil || !strings.Contains(err.Error(), "no NVIDIA driver: NVML library not found (--require-gpu)") || exitCode(err) != 1 {
-		t.Fatalf("err = %v (exit %d)", err, exitCode(err))
+	var ge *GPURequiredError
+	if !errors.As(err, &ge) || !strings.Contains(err.Error(), "no NVIDIA driver: NVML library not found (require-gpu)") || badinput.Is(err) {
+		t.Fatalf("err = %v: want a GPU-required failure (exit 1), not bad input", err)
 	}
 }
 
@@ -204,29 +217,17 @@ func TestCollectorFlagErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"--collectors", "nvml,gpu"}, `unknown collector "gpu"`},
-		{[]string{"--collectors", "server", "--server-kind", "ollama"}, `--server-kind "ollama"`},
+		{[]string{"--collectors", "server", "--server-kind", "ollama"}, `server-kind "ollama"`},
 		{[]string{"--collectors", "server", "--server-series", "oops"}, "want standard=metric"},
 		{[]string{"--collectors", "none", "--pue", "0.8"}, "a PUE is at least 1"},
 		{[]string{"--collectors", "none", "--prometheus-url", "localhost:9090"}, "want http(s)://host:port"},
 		{[]string{"--collectors", "none", "--metrics-addr", "nope"}, "want [host]:port"},
 	}
 	for _, tc := range tests {
-		a, _ := collTestApp(t, tc.args...)
-		_, cleanup, err := a.collectorHooks(context.Background(), "http://127.0.0.1:1")
+		_, cleanup, err := collHooks(context.Background(), collSettings(t, tc.args...), "http://127.0.0.1:1", io.Discard)
 		cleanup()
-		if err == nil || !strings.Contains(err.Error(), tc.want) || exitCode(err) != 2 {
-			t.Errorf("%v: err = %v (exit %d), want %q", tc.args, err, exitCode(err), tc.want)
-		}
-	}
-}
-
-func TestLocalPort(t *testing.T) {
-	for in, want := range map[string]int{
-		"http://127.0.0.1:11434": 11434, "http://localhost:8000/v1": 8000, "http://[::1]:9": 9,
-		"http://localhost": 80, "https://api.example.com:443": 0, "http://10.0.0.5:8000": 0,
-	} {
-		if got := localPort(in); got != want {
-			t.Errorf("localPort(%q) = %d, want %d", in, got, want)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !badinput.Is(err) {
+			t.Errorf("%v: err = %v, want bad input %q", tc.args, err, tc.want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package doctor
+package modelapi
 
 import (
 	"context"
@@ -44,24 +44,8 @@ type OpenAIInfo struct {
 	Models []string `json:"models"`
 }
 
-// ParseTarget checks a target URL and returns its base (scheme and host,
-// with any trailing "/" or "/v1" removed). A bare host:port gets http://.
-func ParseTarget(raw string) (*url.URL, error) {
-	s := strings.TrimSpace(raw)
-	if s != "" && !strings.Contains(s, "://") {
-		s = "http://" + s
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("target %q: want a URL like http://127.0.0.1:11434", raw)
-	}
-	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/v1")
-	u.RawQuery, u.Fragment = "", ""
-	return u, nil
-}
-
-// ProbeTarget asks the server at raw for its Ollama version and models and
-// its OpenAI-compatible model list. A nil client gets a 5 s timeout.
+// ProbeTarget asks the server at raw which APIs it speaks: Ollama's native
+// API (its version and models) and the OpenAI-compatible model list. A nil client gets a 5 s timeout.
 func ProbeTarget(ctx context.Context, raw string, client *http.Client) TargetReport {
 	r := TargetReport{URL: raw, APIs: []string{}}
 	base, err := ParseTarget(raw)
