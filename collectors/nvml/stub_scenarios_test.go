@@ -173,6 +173,10 @@ func scenarioMIG(t *testing.T, lib Library) {
 	if got := counts(sink.got); got[collectors.MetricEnergyMJ] != 3 || got["mem_used_bytes"] != 0 {
 		t.Errorf("readings %v", got)
 	}
+	_, _, recs := c.GPURecords()
+	if len(recs) != 1 || !recs[0].MIGEnabled || recs[0].MIGInstances != 2 || !slices.Equal(recs[0].MIGDevices, []string{stubMIG1}) {
+		t.Errorf("GPU records %+v: the run's energy record must know the slice", recs)
+	}
 	info := EnergyInfo(sel)
 	e := energy.Account(&runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: int64(300 * time.Millisecond)}}, nil, sink.samples(), energy.Config{GPUInfo: info, MinWindow: time.Millisecond})
 	w := strings.Join(e.Warnings, "\n")
