@@ -14,7 +14,7 @@ COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 TEST_TIMEOUT ?= 60m
 
-.PHONY: help build setup ollama demo test check bench fuzz clean prices
+.PHONY: help build setup ollama demo test check bench fuzz gpu-check clean prices
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -50,6 +50,9 @@ bench: ollama $(PRIVATE_TMP) ## self-benchmarks: the harness's own figures again
 
 fuzz: $(PRIVATE_TMP) ## run each fuzz target briefly
 	@bash scripts/fuzz.sh
+
+gpu-check: $(PRIVATE_TMP) ## on an NVIDIA GPU node: tcobench's energy beside nvidia-smi's (docs/energy.md)
+	@bash scripts/gpu-check.sh
 
 clean: ## remove build outputs (the Ollama cache stays)
 	rm -rf bin .tmp

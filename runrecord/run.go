@@ -44,6 +44,9 @@ type Run struct {
 	Energy *Energy `json:"energy,omitempty"`
 	// Collectors reports each collector's health.
 	Collectors []CollectorHealth `json:"collectors,omitempty"`
+	// GPUControl is what a power-limit or clock sweep set on each GPU for
+	// this run; empty when the run changed no GPU setting.
+	GPUControl []GPUControl `json:"gpu_control,omitempty"`
 	// Cost holds the cost comparison computed by the tco package (tcobench
 	// cost, or run with pricing), when priced.
 	Cost *Cost `json:"cost,omitempty"`
