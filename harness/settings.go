@@ -96,7 +96,7 @@ func Defaults() RunSettings {
 		Telemetry: TelemetrySettings{Collectors: "nvml,host,server", GPUs: "all", PowerSampleHz: 10,
 			EnergyInterval: time.Second, SampleInterval: time.Second, IdleBaseline: 30 * time.Second,
 			MinEnergyWindow: energy.DefaultMinWindow, ServerKind: "auto", PromNodeLabel: "Hostname",
-			PromSettle: 20 * time.Second, PushgatewayJob: livemetrics.DefaultJob},
+			PromSettle: 40 * time.Second, PushgatewayJob: livemetrics.DefaultJob},
 		Pricing: PricingSettings{Prices: "api-2026", Utilization: Stated{Value: 0.5},
 			APIPriceDecline: Stated{Value: 0.30}, TokenGrowth: Stated{Value: 0.25}},
 	}

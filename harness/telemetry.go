@@ -8,7 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/collectors"
+	"github.com/tcobench/tcobench/collectors/promdcgm"
 	"github.com/tcobench/tcobench/energy"
 	"github.com/tcobench/tcobench/livemetrics"
 	"github.com/tcobench/tcobench/load"
@@ -61,6 +63,10 @@ func newTelemetry(ctx context.Context, spec Telemetry, target string, log io.Wri
 	}
 	t := &telemetry{spec: spec, log: log, reg: reg, down: down, exp: livemetrics.New(nil), energy: spec.Energy}
 	if err := t.describe(); err != nil {
+		reg.Close()
+		return nil, err
+	}
+	if err := preflight(ctx, reg); err != nil {
 		reg.Close()
 		return nil, err
 	}
@@ -265,4 +271,24 @@ func (t *telemetry) close() {
 		t.stopHTTP()
 	}
 	t.reg.Close()
+}
+
+// preflight checks, before the load, that the cluster's energy series are
+// there and that the settle time outlasts their update interval (else the
+// run's end would go unmeasured).
+func preflight(ctx context.Context, reg *collectors.Registry) error {
+	c, ok := reg.Get(promdcgm.Name)
+	if !ok {
+		return nil
+	}
+	pc, ok := c.(*promdcgm.Collector)
+	if !ok {
+		return nil
+	}
+	_, err := pc.Preflight(ctx)
+	var se *promdcgm.SettleError
+	if errors.As(err, &se) {
+		return badinput.Field("prometheus-settle", se.Settle, "%v", err)
+	}
+	return err
 }

@@ -18,7 +18,7 @@ import (
 // finishTimeout bounds the Finish hooks; probeTimeout asking the server and
 // the host what they are.
 const (
-	finishTimeout = 30 * time.Second
+	finishTimeout = 2 * time.Minute
 	probeTimeout  = 5 * time.Second
 )
 
