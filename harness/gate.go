@@ -43,7 +43,7 @@ type GateResult struct {
 	Results  []*compare.Result
 	Unusable []compare.Unusable
 	// Markdown is every comparison (and acceptance of a first baseline) in Markdown.
-	Markdown []byte
+	Markdown []byte `json:"-"`
 }
 
 // RegressionError lists the figures that regressed ("run: figure").
