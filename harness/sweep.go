@@ -231,18 +231,14 @@ func judgePoint(r *Result, sc load.Schedule, minGood, maxErr float64) runrecord.
 	if s == nil || s.Requests.Measured == 0 {
 		return p
 	}
-	failed := 0
-	for _, n := range s.ErrorsByClass {
-		failed += n
-	}
-	p.ErrorFraction = float64(failed) / float64(s.Requests.Measured)
+	p.ErrorFraction = s.ErrorFraction()
 	p.RequestsPerS, p.OutputTokensPS = s.Throughput.RequestsPerS, s.Throughput.OutputTokensPerS
 	if g := s.Goodput; g != nil {
 		p.GoodputFraction, p.GoodputPerS = g.Fraction, g.RequestsPerS
 	}
 	p.TTFTSchedP99MS = s.LatencyMS[runrecord.MetricTTFTSched].P99
 	p.TPOTP99MS = s.LatencyMS[runrecord.MetricTPOT].P99
-	p.Meets = !run.Partial && p.GoodputFraction >= minGood && p.ErrorFraction <= maxErr
+	p.Meets = !run.Partial && s.MeetsSLOs(minGood, maxErr)
 	if e := run.Energy; e != nil && e.Measured {
 		if e.AvgGPUPowerW > 0 {
 			p.OutputTokensPerW = p.OutputTokensPS / e.AvgGPUPowerW

@@ -87,4 +87,15 @@ func TestSweepFindsHighestPassingPoint(t *testing.T) {
 	if !strings.Contains(out, "highest load meeting the SLOs: 2 users") {
 		t.Fatalf("output:\n%s", out)
 	}
+	// The sweep's report draws the operating curve, each point labelled with
+	// its load, and names the highest load meeting the SLOs.
+	if code, _, errOut := runTcobench(t, "report", dir, "--format", "html"); code != 0 {
+		t.Fatalf("report: %s", errOut)
+	}
+	page, _ := os.ReadFile(filepath.Join(dir, "report.html"))
+	for _, want := range []string{"Operating curve", `class="plabel">c=1`, `class="plabel">c=2`, "(highest meeting the SLOs)", "tokens/s per user"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("sweep report lacks %q", want)
+		}
+	}
 }

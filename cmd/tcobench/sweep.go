@@ -43,8 +43,8 @@ func newSweepCmd(a *app) *cobra.Command {
 	f.StringVar(&o.Concurrencies, "concurrencies", "", "closed-loop user counts to try, comma-separated")
 	f.StringVar(&o.PowerLimits, "power-limits", "", "GPU power limits to sweep, e.g. 300W,450W,600W (set through NVML between points, restored after; needs permission)")
 	f.StringVar(&o.Clocks, "clocks", "", "GPU SM clock locks to sweep, MHz, e.g. 1410,1200-1410 (with --power-limits: every pair)")
-	f.Float64Var(&o.MinGoodput, "min-goodput", 0.95, "share of measured requests that must meet every SLO for a point to pass")
-	f.Float64Var(&o.MaxErrors, "max-errors", 0.01, "largest share of failed measured requests for a point to pass")
+	f.Float64Var(&o.MinGoodput, "min-goodput", runrecord.DefaultMinGoodput, "share of measured requests that must meet every SLO for a point to pass")
+	f.Float64Var(&o.MaxErrors, "max-errors", runrecord.DefaultMaxErrors, "largest share of failed measured requests for a point to pass")
 	f.BoolVar(&o.KeepGoing, "keep-going", false, "run every point even after one fails")
 	f.BoolVar(&o.Quiet, "quiet", false, "no progress output")
 	return cmd
