@@ -9,11 +9,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 )
 
 // TraceFormat names the JSONL trace format in its header line.
 const TraceFormat = "tcobench-trace"
+
+// OrderCompletion is TraceHeader.Order of a trace whose calls were written
+// as they finished.
+const OrderCompletion = "completion"
 
 // TraceHeader is the first line of a JSONL trace.
 type TraceHeader struct {
@@ -31,8 +36,12 @@ type TraceHeader struct {
 	// BlockTokens is the prompt block size of hash_ids (Mooncake: 512).
 	BlockTokens int `json:"block_tokens,omitempty"`
 	// Redacted is true when calls keep only lengths and content hashes.
-	Redacted bool     `json:"redacted,omitempty"`
-	Notes    []string `json:"notes,omitempty"`
+	Redacted bool `json:"redacted,omitempty"`
+	// Order is OrderCompletion when calls were written as they finished
+	// (tcobench record), so at_ns may go backwards in the file; readers
+	// sort such a trace by at_ns. Empty: calls are in arrival order.
+	Order string   `json:"order,omitempty"`
+	Notes []string `json:"notes,omitempty"`
 }
 
 // TraceArrival is the arrival process of a trace.
@@ -152,7 +161,7 @@ func ReadTrace(name string, r io.Reader, skipBad bool) (*Trace, *ImportReport, e
 		var c Call
 		err := decodeStrict(b, &c)
 		if err == nil {
-			err = checkCall(&c, last)
+			err = checkCall(&c, last, t.Header.Order == OrderCompletion)
 		}
 		if err != nil {
 			rep.Bad = append(rep.Bad, Problem{File: name, Line: line, Msg: err.Error()})
@@ -170,11 +179,30 @@ func ReadTrace(name string, r io.Reader, skipBad bool) (*Trace, *ImportReport, e
 	if !sawHeader {
 		return nil, nil, fmt.Errorf("%s: empty trace (want a header line {\"format\":%q,...})", name, TraceFormat)
 	}
+	if t.Header.Order == OrderCompletion {
+		t.sortByArrival()
+	}
 	rep.Imported = len(t.Calls)
 	if err := rep.check(skipBad); err != nil {
 		return nil, rep, err
 	}
 	return t, rep, nil
+}
+
+// sortByArrival puts the calls of a completion-ordered trace in arrival
+// order (stable: calls that arrived together keep their file order); the
+// trace is then in arrival order.
+func (t *Trace) sortByArrival() {
+	idx := make([]int, len(t.Calls))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return t.Calls[idx[a]].AtNS < t.Calls[idx[b]].AtNS })
+	calls, lines := make([]Call, len(idx)), make([]int, len(idx))
+	for i, j := range idx {
+		calls[i], lines[i] = t.Calls[j], t.Lines[j]
+	}
+	t.Calls, t.Lines, t.Header.Order = calls, lines, ""
 }
 
 func decodeStrict(b []byte, v any) error {
@@ -195,6 +223,9 @@ func checkHeader(h TraceHeader) error {
 	}
 	if h.Version != FormatVersion {
 		return fmt.Errorf("field version: want %d, got %d", FormatVersion, h.Version)
+	}
+	if h.Order != "" && h.Order != OrderCompletion {
+		return fmt.Errorf("field order: want %q or nothing, got %q", OrderCompletion, h.Order)
 	}
 	if h.Replay != "" && h.Replay != ReplayRecorded && h.Replay != ReplayLive {
 		return fmt.Errorf("field replay: want %q or %q, got %q", ReplayRecorded, ReplayLive, h.Replay)
@@ -217,11 +248,11 @@ func checkHeader(h TraceHeader) error {
 	return nil
 }
 
-func checkCall(c *Call, last int64) error {
+func checkCall(c *Call, last int64, anyOrder bool) error {
 	switch {
 	case c.AtNS < -1:
 		return fmt.Errorf("field at_ns: negative (%d)", c.AtNS)
-	case c.AtNS >= 0 && c.AtNS < last:
+	case !anyOrder && c.AtNS >= 0 && c.AtNS < last:
 		return fmt.Errorf("field at_ns: timestamp goes backwards (%d ns after %d ns)", c.AtNS, last)
 	case c.PromptTokens < 0 || c.CompletionTokens < 0 || c.MaxTokens < 0:
 		return fmt.Errorf("field prompt_tokens/completion_tokens/max_tokens: negative length")
