@@ -219,16 +219,16 @@ func decodeStrict(b []byte, v any) error {
 
 func checkHeader(h TraceHeader) error {
 	if h.Format != TraceFormat {
-		return fmt.Errorf("field format: want %q, got %q", TraceFormat, h.Format)
+		return fmt.Errorf("field format: want %q, got %s", TraceFormat, snippet(h.Format))
 	}
 	if h.Version != FormatVersion {
 		return fmt.Errorf("field version: want %d, got %d", FormatVersion, h.Version)
 	}
 	if h.Order != "" && h.Order != OrderCompletion {
-		return fmt.Errorf("field order: want %q or nothing, got %q", OrderCompletion, h.Order)
+		return fmt.Errorf("field order: want %q or nothing, got %s", OrderCompletion, snippet(h.Order))
 	}
 	if h.Replay != "" && h.Replay != ReplayRecorded && h.Replay != ReplayLive {
-		return fmt.Errorf("field replay: want %q or %q, got %q", ReplayRecorded, ReplayLive, h.Replay)
+		return fmt.Errorf("field replay: want %q or %q, got %s", ReplayRecorded, ReplayLive, snippet(h.Replay))
 	}
 	switch h.Arrival.Process {
 	case ArrivalTrace:
@@ -243,7 +243,7 @@ func checkHeader(h TraceHeader) error {
 	case "":
 		return errors.New("field arrival.process: missing (trace, closed, constant, poisson or gamma)")
 	default:
-		return fmt.Errorf("field arrival.process: unknown process %q (trace, closed, constant, poisson or gamma)", h.Arrival.Process)
+		return fmt.Errorf("field arrival.process: unknown process %s (trace, closed, constant, poisson or gamma)", snippet(h.Arrival.Process))
 	}
 	return nil
 }
@@ -256,10 +256,10 @@ func checkCall(c *Call, last int64, anyOrder bool) error {
 		return fmt.Errorf("field at_ns: timestamp goes backwards (%d ns after %d ns)", c.AtNS, last)
 	case c.PromptTokens < 0 || c.CompletionTokens < 0 || c.MaxTokens < 0:
 		return fmt.Errorf("field prompt_tokens/completion_tokens/max_tokens: negative length")
-	case c.PromptTokens > maxTokens || c.CompletionTokens > maxTokens || c.MaxTokens > maxTokens:
-		return fmt.Errorf("field prompt_tokens/completion_tokens/max_tokens: above %d tokens", maxTokens)
-	case c.PadTokens < 0 || c.PadTokens > maxTokens:
-		return fmt.Errorf("field pad_tokens: %d out of range (0 to %d)", c.PadTokens, maxTokens)
+	case c.PromptTokens > MaxTokens || c.CompletionTokens > MaxTokens || c.MaxTokens > MaxTokens:
+		return fmt.Errorf("field prompt_tokens/completion_tokens/max_tokens: above the limit of %d tokens", MaxTokens)
+	case c.PadTokens < 0 || c.PadTokens > MaxTokens:
+		return fmt.Errorf("field pad_tokens: %d out of range (0 to %d)", c.PadTokens, MaxTokens)
 	case c.DelayNS < 0 || c.LatencyNS < 0:
 		return fmt.Errorf("field delay_ns/latency_ns: negative")
 	case len(c.Messages) == 0 && len(c.Digests) == 0 && c.PromptTokens == 0:
@@ -267,12 +267,15 @@ func checkCall(c *Call, last int64, anyOrder bool) error {
 	}
 	for i, m := range c.Messages {
 		if !roles[m.Role] {
-			return fmt.Errorf("field messages[%d].role: want system, user, assistant or tool, got %q", i, m.Role)
+			return fmt.Errorf("field messages[%d].role: want system, user, assistant or tool, got %s", i, snippet(m.Role))
 		}
 	}
+	if len(c.Messages) > MaxMessages || len(c.Digests) > MaxMessages {
+		return fmt.Errorf("field messages: %d messages, above the limit of %d", max(len(c.Messages), len(c.Digests)), MaxMessages)
+	}
 	for i, d := range c.Digests {
-		if d.Chars < 0 || d.Chars > 100*maxTokens {
-			return fmt.Errorf("field digests[%d].chars: negative", i)
+		if d.Chars < 0 || d.Chars > 100*MaxTokens {
+			return fmt.Errorf("field digests[%d].chars: %d out of range (0 to %d)", i, d.Chars, 100*MaxTokens)
 		}
 	}
 	for i, id := range c.HashIDs {
@@ -282,9 +285,6 @@ func checkCall(c *Call, last int64, anyOrder bool) error {
 	}
 	return nil
 }
-
-// maxTokens bounds any recorded or synthesised length.
-const maxTokens = 10_000_000
 
 // ImportReport says how many rows an import or trace read saw and which it refused.
 type ImportReport struct {
