@@ -202,23 +202,27 @@ func (r *Recorder) callSecrets(req *http.Request, body []byte) *secrets {
 func (r *Recorder) finish(seq int, status int, respHeader http.Header, capture []byte, upErr error) {
 	r.mu.Lock()
 	oc, ok := r.open[seq]
+	var c workloads.Call
+	var sec secrets
+	if ok { // copies: Stop may write the open call meanwhile
+		c, sec.vals = *oc.call, append([]string(nil), oc.secrets.vals...)
+	}
 	r.mu.Unlock()
 	if !ok {
 		return
 	}
-	oc.secrets.addHeaders(r.names, respHeader)
-	oc.secrets.done()
-	c := oc.call
+	sec.addHeaders(r.names, respHeader)
+	sec.done()
 	c.LatencyNS = r.o.Now().Sub(oc.arrived).Nanoseconds()
 	c.Status = status
-	finishCall(c, capture, upErr, r.o.Redact, oc.secrets)
+	finishCall(&c, capture, upErr, r.o.Redact, &sec)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if _, still := r.open[seq]; !still {
 		return
 	}
 	delete(r.open, seq)
-	if r.write(c) {
+	if r.write(&c) {
 		r.stats.Calls++
 	}
 }
