@@ -124,7 +124,8 @@ func Soak(ctx context.Context, w io.Writer, o SoakOptions) error {
 			if r.err != nil {
 				return r.err
 			}
-			fmt.Fprintln(w, "after the run:")
+			fmt.Fprintln(w, "after the run (garbage collected):")
+			runtime.GC() // the load is over: a collection disturbs nothing now
 			after := sample(start)
 			soakSummary(w, samples, after, r.run)
 			return nil
