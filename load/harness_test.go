@@ -4,10 +4,7 @@ package load
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -16,7 +13,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/workloads"
 )
@@ -94,40 +90,6 @@ func lowLimitChild(t *testing.T, target string) {
 		t.Fatalf("partial %v after %s: %q", run.Partial, time.Since(start), run.PartialReason)
 	}
 	fmt.Println("stopped:", run.PartialReason)
-}
-
-// TestHarnessErrorsAreClassed: an injected dial error of each of the
-// harness's own limits is classed harness, with the limit to raise in the
-// attempt's error; a refused connection stays refused.
-func TestHarnessErrorsAreClassed(t *testing.T) {
-	for _, c := range []struct {
-		errno error
-		class string
-		hint  string
-	}{
-		{unix.EMFILE, runrecord.ErrHarness, "ulimit -n"},
-		{unix.ENFILE, runrecord.ErrHarness, "fs.file-max"},
-		{unix.EADDRNOTAVAIL, runrecord.ErrHarness, "ip_local_port_range"},
-		{unix.ENOMEM, runrecord.ErrHarness, "memory"},
-		{unix.ECONNREFUSED, runrecord.ErrRefused, ""},
-	} {
-		t.Run(c.errno.Error(), func(t *testing.T) {
-			dial := func(context.Context, string, string) (net.Conn, error) {
-				return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("socket", c.errno)}
-			}
-			be, err := modelapi.New(modelapi.KindOpenAIChat, "http://127.0.0.1:9", modelapi.Options{
-				HTTPClient: &http.Client{Transport: &http.Transport{DialContext: dial}}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var a runrecord.Attempt
-			be.Do(context.Background(), modelapi.NewClock(time.Now()), &modelapi.Request{Model: "m", MaxTokens: 1,
-				Messages: []modelapi.Message{{Role: "user", Content: "x"}}}, &a)
-			if a.ErrorClass != c.class || !strings.Contains(a.Error, c.hint) || !errors.Is(c.errno, c.errno) {
-				t.Fatalf("class %q error %q; want class %q naming %q", a.ErrorClass, a.Error, c.class, c.hint)
-			}
-		})
-	}
 }
 
 func TestFileLimitWarning(t *testing.T) {

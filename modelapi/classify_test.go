@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
-	"net/url"
+	"net/http"
 	"os"
 	"strings"
 	"syscall"
@@ -14,9 +14,11 @@ import (
 	"github.com/tcobench/tcobench/runrecord"
 )
 
-// TestHarnessLimitsAreTheirOwnClass: the harness's own limits, wrapped as
-// the HTTP client wraps a dial error, are classed harness with the limit to
-// raise; the server's refusals stay refused.
+// TestHarnessLimitsAreTheirOwnClass: a dial that fails on one of the
+// harness's own limits (injected into the client, wrapped as the kernel's
+// errors are) fails the attempt as harness, its error leading with the
+// limit to raise; the text alone gives the same limit; a refused
+// connection stays refused.
 func TestHarnessLimitsAreTheirOwnClass(t *testing.T) {
 	for _, c := range []struct {
 		errno syscall.Errno
@@ -30,22 +32,21 @@ func TestHarnessLimitsAreTheirOwnClass(t *testing.T) {
 		{syscall.ENOMEM, runrecord.ErrHarness, "memory"},
 		{syscall.ECONNREFUSED, runrecord.ErrRefused, ""},
 	} {
-		err := &url.Error{Op: "Post", URL: "http://127.0.0.1:9/v1/chat/completions",
-			Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("socket", c.errno)}}
-		if got := classifyConnect(context.Background(), err); got != c.class {
-			t.Errorf("%v: class %q, want %q", c.errno, got, c.class)
+		dial := func(context.Context, string, string) (net.Conn, error) {
+			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("socket", c.errno)}
 		}
-		if got := HarnessLimit(err); !strings.Contains(got, c.hint) || (c.hint == "") != (got == "") {
-			t.Errorf("%v: hint %q, want one naming %q", c.errno, got, c.hint)
-		}
-		// The text alone (a recorded attempt's error) gives the same hint.
-		if got := HarnessHint(err.Error()); got != HarnessLimit(err) {
-			t.Errorf("%v: hint from text %q, from the error %q", c.errno, got, HarnessLimit(err))
+		be, err := New(KindOpenAIChat, "http://127.0.0.1:9", Options{HTTPClient: &http.Client{Transport: &http.Transport{DialContext: dial}}})
+		if err != nil {
+			t.Fatal(err)
 		}
 		var a runrecord.Attempt
-		fail(&a, NewClock(time.Now()), c.class, err.Error())
-		if c.hint != "" && !strings.HasPrefix(a.Error, HarnessLimit(err)+": ") {
-			t.Errorf("%v: attempt error %q does not lead with the limit", c.errno, a.Error)
+		be.Do(context.Background(), NewClock(time.Now()), &Request{Model: "m", MaxTokens: 1, Messages: []Message{{Role: "user", Content: "x"}}}, &a)
+		hint := HarnessLimit(c.errno)
+		if a.ErrorClass != c.class || !strings.Contains(hint, c.hint) || (c.hint == "") != (hint == "") {
+			t.Errorf("%v: class %q, limit %q; want class %q naming %q", c.errno, a.ErrorClass, hint, c.class, c.hint)
+		}
+		if c.hint != "" && (!strings.HasPrefix(a.Error, hint+": ") || HarnessHint(a.Error) != hint) {
+			t.Errorf("%v: attempt error %q does not lead with the limit %q", c.errno, a.Error, hint)
 		}
 	}
 	if HarnessLimit(errors.New("HTTP 500: too many open files on the server")) != "" {
