@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"runtime"
 	"time"
 
-	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/runrecord"
 )
@@ -73,15 +71,9 @@ func (c *Config) backend() (modelapi.Backend, error) {
 	return modelapi.New(c.Target, modelapi.Options{Timeout: c.Limits.RequestTimeout})
 }
 
-// prepareDir creates dir, refusing one that already holds a run.
+// prepareDir creates dir, refusing one that already holds a run or its files.
 func prepareDir(dir string) error {
-	if _, err := os.Stat(filepath.Join(dir, runrecord.RunFile)); err == nil {
-		return badinput.Errorf("%s already holds a run (run.json); choose another run directory", dir)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create run directory: %w", err)
-	}
-	return nil
+	return runrecord.PrepareDir(dir, runrecord.DirOptions{})
 }
 
 // newRecord starts the run record: configuration, environment, workload.

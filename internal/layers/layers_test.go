@@ -24,7 +24,7 @@ var floors = [][]string{
 	{"load", "recorder", "doctor", "report/rundata", "report/rundata/rundatatest", "tco/internal/genprices"},
 	{"report", "store", "compare", "suite"},
 	{"harness", "perf"},
-	{"cmd/tcobench", "perf/cmd/perfbench", "scripts/gpucheck"},
+	{"cmd/tcobench", "perf/cmd/perfbench", "perf/cmd/soak", "scripts/gpucheck"},
 }
 
 func TestImportsRunDownward(t *testing.T) {
