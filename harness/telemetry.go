@@ -78,6 +78,9 @@ func newTelemetry(ctx context.Context, spec Telemetry, target string, log io.Wri
 		}
 		t.stopHTTP = stop
 		fmt.Fprintf(log, "live metrics on http://%s/metrics\n", bound)
+		if w := livemetrics.ExposureWarning(spec.MetricsAddr); w != "" {
+			fmt.Fprintf(log, "warning: %s\n", w)
+		}
 	}
 	return t, nil
 }

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/runrecord"
 )
@@ -35,7 +36,7 @@ func Run(ctx context.Context, cfg Config) (*runrecord.Run, error) {
 		return nil, err
 	}
 	dir := cfg.OutDir
-	if err := prepareDir(dir); err != nil {
+	if err := prepareDir(dir, cfg.Replace); err != nil {
 		return nil, err
 	}
 	run := cfg.newRecord(ctx, be)
@@ -71,9 +72,15 @@ func (c *Config) backend() (modelapi.Backend, error) {
 	return modelapi.New(c.Target, modelapi.Options{Timeout: c.Limits.RequestTimeout})
 }
 
-// prepareDir creates dir, refusing one that already holds a run or its files.
-func prepareDir(dir string) error {
-	return runrecord.PrepareDir(dir, runrecord.DirOptions{})
+// prepareDir creates dir, refusing one that already holds a run or its
+// files (bad input) unless replace.
+func prepareDir(dir string, replace bool) error {
+	err := runrecord.PrepareDir(dir, runrecord.DirOptions{Replace: replace})
+	var inUse *runrecord.DirInUseError
+	if errors.As(err, &inUse) {
+		return badinput.Wrap(err)
+	}
+	return err
 }
 
 // newRecord starts the run record: configuration, environment, workload.

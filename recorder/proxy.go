@@ -1,7 +1,6 @@
 package recorder
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -49,61 +47,22 @@ func (r *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 }
 
-// hopHeaders are not forwarded (RFC 9110 section 7.6.1).
-var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate",
-	"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
-
-// forward sends the request upstream and streams the answer to w. It returns
-// the status, the response headers, the captured response body (bounded)
-// and any transport error (its URL without query).
+// forward sends the request upstream through the proxy and streams the
+// answer to w; when the upstream cannot be reached it answers 502 itself.
+// It returns the status, the response headers, the captured response body
+// (bounded) and any transport error (its URL without query).
 func (r *Recorder) forward(ctx context.Context, w http.ResponseWriter, req *http.Request, body []byte) (int, http.Header, []byte, error) {
-	u := *r.o.Upstream
-	u.Path = strings.TrimRight(u.Path, "/") + req.URL.Path
-	u.RawQuery = joinQuery(u.RawQuery, req.URL.RawQuery)
-	out, err := http.NewRequestWithContext(ctx, req.Method, u.String(), bytes.NewReader(body))
-	if err != nil {
-		err = withoutQuery(err)
-		http.Error(w, "tcobench record: "+err.Error(), http.StatusBadGateway)
-		return http.StatusBadGateway, nil, nil, err
+	status, hdr, capture, err := r.proxy.Forward(ctx, w, req, body)
+	if status != 0 {
+		return status, hdr, capture, err
 	}
-	out.Header = req.Header.Clone()
-	for _, h := range hopHeaders {
-		out.Header.Del(h)
+	err = withoutQuery(err)
+	msg := "tcobench record: upstream unreachable: " + err.Error()
+	if errors.Is(err, context.Canceled) {
+		msg = "tcobench record: client went away or the recording stopped"
 	}
-	out.Header.Del("Accept-Encoding") // keep the body readable for the recording
-	resp, err := r.o.Client.Do(out)
-	if err != nil {
-		err = withoutQuery(err)
-		msg := "tcobench record: upstream unreachable: " + err.Error()
-		if errors.Is(err, context.Canceled) {
-			msg = "tcobench record: client went away or the recording stopped"
-		}
-		http.Error(w, msg, http.StatusBadGateway)
-		return http.StatusBadGateway, nil, nil, err
-	}
-	defer resp.Body.Close()
-	for k, vs := range resp.Header {
-		for _, v := range vs {
-			w.Header().Add(k, v)
-		}
-	}
-	for _, h := range hopHeaders {
-		w.Header().Del(h)
-	}
-	w.WriteHeader(resp.StatusCode)
-	capture, err := pump(w, resp.Body)
-	return resp.StatusCode, resp.Header, capture, err
-}
-
-// joinQuery joins the upstream URL's query and the request's.
-func joinQuery(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + "&" + b
+	http.Error(w, msg, http.StatusBadGateway)
+	return http.StatusBadGateway, nil, nil, err
 }
 
 // withoutQuery drops the query and user information from the URL of a
@@ -117,33 +76,6 @@ func withoutQuery(err error) error {
 		return &url.Error{Op: ue.Op, URL: safeURL(u), Err: ue.Err}
 	}
 	return &url.Error{Op: ue.Op, URL: "(upstream)", Err: ue.Err}
-}
-
-// pump copies src to w, flushing after every read, and keeps a bounded copy.
-func pump(w http.ResponseWriter, src io.Reader) ([]byte, error) {
-	fl, _ := w.(http.Flusher)
-	var capture bytes.Buffer
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := src.Read(buf)
-		if n > 0 {
-			if _, werr := w.Write(buf[:n]); werr != nil {
-				return capture.Bytes(), fmt.Errorf("client write: %w", werr)
-			}
-			if fl != nil {
-				fl.Flush()
-			}
-			if capture.Len() < maxCapture {
-				capture.Write(buf[:min(n, maxCapture-capture.Len())])
-			}
-		}
-		if errors.Is(err, io.EOF) {
-			return capture.Bytes(), nil
-		}
-		if err != nil {
-			return capture.Bytes(), fmt.Errorf("upstream read: %w", err)
-		}
-	}
 }
 
 // Serve proxies and records on ln until ctx is done, then stops the way

@@ -25,6 +25,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/workloads"
 )
@@ -85,6 +86,7 @@ func (s Stats) Lost() int { return s.Unfinished + s.Refused + s.Unwritten }
 // Recorder is an http.Handler that proxies to the upstream and records calls.
 type Recorder struct {
 	o     Options
+	proxy *modelapi.Proxy
 	names credNames
 	// upSecrets are the credentials in the upstream URL itself.
 	upSecrets []string
@@ -112,10 +114,6 @@ func New(o Options) (*Recorder, error) {
 	if o.Upstream == nil || o.Upstream.Host == "" {
 		return nil, errors.New("record: upstream URL needs a scheme and host, e.g. http://127.0.0.1:11434")
 	}
-	if o.Client == nil {
-		o.Client = &http.Client{Transport: &http.Transport{DisableCompression: true, Proxy: nil,
-			MaxIdleConnsPerHost: 64, ResponseHeaderTimeout: 0}}
-	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -125,7 +123,8 @@ func New(o Options) (*Recorder, error) {
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBody
 	}
-	r := &Recorder{o: o, names: newCredNames(o.CredentialHeaders, o.CredentialParams), open: map[int]*openCall{}}
+	r := &Recorder{o: o, names: newCredNames(o.CredentialHeaders, o.CredentialParams), open: map[int]*openCall{},
+		proxy: modelapi.NewProxy(o.Upstream, o.Client, maxCapture)}
 	var up secrets
 	up.addURL(r.names, o.Upstream)
 	r.upSecrets = up.vals

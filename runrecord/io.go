@@ -19,11 +19,7 @@ func WriteRun(dir string, r *Run) error {
 	if r.Schema == 0 {
 		r.Schema = SchemaVersion
 	}
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode run record: %w", err)
-	}
-	if err := WriteFileAtomic(dir, RunFile, append(b, '\n')); err != nil {
+	if err := writeJSON(dir, RunFile, r); err != nil {
 		return fmt.Errorf("write run record: %w", err)
 	}
 	return nil

@@ -73,18 +73,13 @@ func ReadSweep(dir string) (*Sweep, error) {
 	return &s, nil
 }
 
-// writeJSON writes v as indented JSON to dir/name through a temporary file
-// and a rename, so a reader never sees half a file.
+// writeJSON writes v as indented JSON to dir/name atomically (WriteFileAtomic).
 func writeJSON(dir, name string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", name, err)
 	}
-	tmp := filepath.Join(dir, name+".tmp")
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+	if err := WriteFileAtomic(dir, name, append(b, '\n')); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	return nil

@@ -3,12 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/harness"
+	"github.com/tcobench/tcobench/load/metrics"
 	"github.com/tcobench/tcobench/report"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
@@ -45,12 +45,9 @@ func newCostCmd(a *app) *cobra.Command {
 				}
 			}
 			dir := args[0]
-			if _, err := os.Stat(filepath.Join(dir, runrecord.RunFile)); err != nil {
-				return usageErrorf("%s: not a run directory (no run.json; tcobench run writes one)", dir)
-			}
-			run, err := runrecord.ReadRun(dir)
+			run, err := metrics.LoadRun(dir) // a killed run's directory is recovered
 			if err != nil {
-				return err
+				return badinput.Wrap(err)
 			}
 			if req == nil {
 				if err := runrecord.LatestCost(dir, run); err != nil {
