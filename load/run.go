@@ -56,6 +56,7 @@ func Run(ctx context.Context, cfg Config) (*runrecord.Run, error) {
 	}
 	e := newEngine(&cfg, be, w)
 	err = e.execute(ctx, run)
+	be.CloseIdle() // the run's sockets go now, not at their idle timeout
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
