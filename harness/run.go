@@ -46,8 +46,10 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 	if spec.Pricing != nil {
 		req := spec.Pricing
 		cfg.Hooks = append(cfg.Hooks, load.Hooks{Finish: func(_ context.Context, dir string, run *runrecord.Run) error {
-			_, err := req.Price(dir, run)
-			return err
+			if _, err := req.Price(dir, run); err != nil {
+				return fmt.Errorf("not priced: %w", err)
+			}
+			return nil
 		}})
 	}
 	run, err := load.Run(ctx, cfg)

@@ -213,7 +213,7 @@ func (t *telemetry) finish(ctx context.Context, dir string, run *runrecord.Run) 
 	samples := t.sess.Samples(zero)
 	var errs []error
 	if err := collectors.WriteTelemetry(dir, samples); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, fmt.Errorf("telemetry not written: %w", err))
 	}
 	if len(attempts) == 0 {
 		if all, err := runrecord.LoadAttempts(dir); err == nil {

@@ -217,7 +217,7 @@ func (e *engine) complete(ctx context.Context, dir string, run *runrecord.Run) e
 	for _, h := range e.cfg.Hooks {
 		if h.Finish != nil {
 			if err := h.Finish(fctx, dir, run); err != nil {
-				run.Warnings = append(run.Warnings, "finish hook: "+err.Error())
+				run.Warnings = append(run.Warnings, err.Error())
 			}
 		}
 	}
