@@ -97,7 +97,7 @@ type Arch struct {
 
 	// Multi-head latent attention (DeepSeek-V3): the KV cache holds
 	// KVLoRARank + QKRopeDim values per token per layer.
-	QLoRARank int `json:"q_lora_rank,omitempty"`
+	QLoRARank  int `json:"q_lora_rank,omitempty"`
 	KVLoRARank int `json:"kv_lora_rank,omitempty"`
 	QKNopeDim  int `json:"qk_nope_head_dim,omitempty"`
 	QKRopeDim  int `json:"qk_rope_head_dim,omitempty"`
