@@ -86,12 +86,15 @@ func (c *Calibration) transfer(def Factors) Factors {
 	return f
 }
 
-// calibParams are the factors a calibration fits: compute efficiency and
-// step overhead on a CPU (the small models a CPU serves are compute and
-// overhead bound); bandwidth efficiency too on an accelerator.
+// calibParams are the factors a calibration fits. On a CPU: compute
+// efficiency and the per-sequence overhead (a CPU is compute bound for
+// every token of every sequence, so batching gains little; one load point
+// cannot tell a per-step from a per-sequence cost, and measured CPU
+// servers scale like the latter). On an accelerator: compute and bandwidth
+// efficiency and the step overhead.
 func calibParams(kind string) []fitParam {
 	if kind == KindCPU {
-		return []fitParam{pCompute, pStep}
+		return []fitParam{pCompute, pSeq}
 	}
 	return []fitParam{pCompute, pBandwidth, pStep}
 }

@@ -10,7 +10,7 @@ type fitParam struct {
 }
 
 var (
-	pCompute   = fitParam{"compute_efficiency", func(f *Factors) *float64 { return &f.ComputeEff }, 0.01, 1}
+	pCompute   = fitParam{"compute_efficiency", func(f *Factors) *float64 { return &f.ComputeEff }, 1e-4, 1}
 	pBandwidth = fitParam{"bandwidth_efficiency", func(f *Factors) *float64 { return &f.BandwidthEff }, 0.05, 1}
 	pMoE       = fitParam{"moe_efficiency", func(f *Factors) *float64 { return &f.MoEEff }, 0.05, 1}
 	pStep      = fitParam{"step_overhead_s", func(f *Factors) *float64 { return &f.StepOverheadS }, 1e-6, 1}

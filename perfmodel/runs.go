@@ -129,6 +129,7 @@ func ProjectRun(ctx context.Context, run *runrecord.Run, atts []runrecord.Attemp
 	if w.Len == 0 {
 		return nil, fmt.Errorf("run %s has no measured request with output to project", run.ID)
 	}
+	w = w.Cycled()
 	req := PlanRequest{Workload: w, Model: a, SLOs: run.Config.SLOs, Tasks: min(max(w.Len, 100), 400)}
 	shape := replayLoad(run)
 	if shape.Mode != "closed" {
@@ -141,9 +142,9 @@ func ProjectRun(ctx context.Context, run *runrecord.Run, atts []runrecord.Attemp
 	f, b := factorsFor(dev, hw.Name, nil)
 	e := DefaultEngine()
 	if dev.Kind == KindCPU {
-		e = CPUEngine(max(8192, maxContext(w, w.Len)))
+		e = CPUEngine(max(8192, maxContext(w, req.Tasks)))
 	}
-	sizes, err := FittingSizes(a, dev, hw.Name, e, maxContext(w, w.Len), 0)
+	sizes, err := FittingSizes(a, dev, hw.Name, e, maxContext(w, req.Tasks), 0)
 	if err != nil {
 		return nil, err
 	}

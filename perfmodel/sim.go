@@ -105,6 +105,9 @@ func Simulate(r *Replica, e Engine, w *Workload, l Load, o SimOptions) (*SimResu
 	if o.WarmupFraction == 0 {
 		o.WarmupFraction = 0.1
 	}
+	if w.Len >= 0 && w.Len < o.Tasks {
+		o.Tasks = max(w.Len, 1)
+	}
 	s := &sim{r: r, e: e, w: w, l: l, o: o, kvCap: e.kvCapacity(r), res: &SimResult{}, window: r.Arch.SlidingWindow}
 	if s.kvCap <= 0 {
 		return nil, fmt.Errorf("model %s does not fit %d × %s: no memory left for the KV cache", r.Arch.Name, r.TP, r.Dev.Name)

@@ -186,3 +186,21 @@ func FromAttempts(name string, atts []runrecord.Attempt) *Workload {
 	}
 	return w
 }
+
+// Cycled is the workload repeated without end (task ids made unique), for
+// load searches that need more tasks than a run recorded.
+func (w *Workload) Cycled() *Workload {
+	if w.Len <= 0 {
+		return w
+	}
+	c := *w
+	c.Len = -1
+	c.Task = func(i int) (Task, bool) {
+		t, ok := w.Task(i % w.Len)
+		if ok && i >= w.Len {
+			t.ID = fmt.Sprintf("%s#%d", t.ID, i/w.Len)
+		}
+		return t, ok
+	}
+	return &c
+}
