@@ -63,8 +63,8 @@ func measureOllama(tb testing.TB, users []int) ([]calRun, *modelarch.Arch) {
 	for _, u := range users {
 		dir := filepath.Join(tb.TempDir(), fmt.Sprintf("c%d", u))
 		cfg := load.Config{OutDir: dir, Target: srv.URL(), Backend: modelapi.KindOllama, Model: srv.Model(),
-			Plan: load.SimplePlan(calPrompt, calOutput),
-			Load: runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: u, Count: 4 * u, Warmup: runrecord.Duration(500 * time.Millisecond)},
+			Plan:           load.SimplePlan(calPrompt, calOutput),
+			Load:           runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: u, Count: 4 * u, Warmup: runrecord.Duration(500 * time.Millisecond)},
 			RequestTimeout: 2 * time.Minute}
 		run, err := load.Run(context.Background(), cfg)
 		if err != nil {
