@@ -14,7 +14,7 @@ COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 TEST_TIMEOUT ?= 60m
 
-.PHONY: help build setup ollama demo test check bench fuzz clean
+.PHONY: help build setup ollama demo test check bench projection fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -44,6 +44,9 @@ test: ollama check ## all tests, with the race detector, against the real local 
 bench: ollama $(PRIVATE_TMP) ## self-benchmarks: the harness's own figures against a minimal client (docs/performance.md)
 	$(GO) run ./perf/cmd/perfbench $(BENCH_FLAGS)
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+
+projection: $(PRIVATE_TMP) ## validate the performance model on the published measurements and regenerate docs/projection.md's table
+	$(GO) run ./perfmodel/cmd/projection -doc docs/projection.md
 
 fuzz: $(PRIVATE_TMP) ## run each fuzz target briefly
 	@bash scripts/fuzz.sh

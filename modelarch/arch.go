@@ -22,7 +22,7 @@ const (
 	FP16  Precision = "fp16"
 	FP8   Precision = "fp8"
 	INT8  Precision = "int8"
-	FP4   Precision = "fp4"
+	FP4   Precision = "fp4"   // NVFP4: 4-bit values with an 8-bit scale per 16
 	MXFP4 Precision = "mxfp4" // 4-bit values with a shared 8-bit scale per 32
 	INT4  Precision = "int4"  // weight-only 4-bit (AWQ, GPTQ, GGUF Q4)
 )
@@ -36,7 +36,9 @@ func (p Precision) Bytes() (float64, error) {
 		return 2, nil
 	case FP8, INT8:
 		return 1, nil
-	case FP4, INT4:
+	case FP4:
+		return 9.0 / 16, nil
+	case INT4:
 		return 0.5, nil
 	case MXFP4:
 		return 17.0 / 32, nil

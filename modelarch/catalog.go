@@ -5,6 +5,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/tcobench/tcobench/internal/gguf"
 )
 
 const hf = "https://huggingface.co/"
@@ -126,7 +128,27 @@ func Lookup(name string) (*Arch, error) {
 		}
 		return &a, nil
 	}
+	if a, ok := generated(n); ok {
+		return a, nil
+	}
 	return nil, fmt.Errorf("unknown model %q (built-in: %s; or give a GGUF file or a Hugging Face config.json)", name, strings.Join(Names(), ", "))
+}
+
+// generated is the architecture of a model tcobench generates for its
+// tests and demo ("tcobench-small"), as the local Ollama serves it.
+func generated(name string) (*Arch, bool) {
+	for _, size := range gguf.Sizes() {
+		c, err := gguf.Preset(size)
+		if err != nil || c.Name != name {
+			continue
+		}
+		a := Arch{Name: c.Name, Family: "tcobench-generated", Source: "tcobench's generated " + size + " model (internal/gguf preset, all tensors f32)",
+			ParamsTotal: float64(c.Params()), ParamsActive: float64(c.Params()), Layers: c.Layers, Hidden: c.Embedding, Heads: c.Heads,
+			KVHeads: c.HeadsKV, HeadDim: c.HeadDim(), Vocab: c.VocabSize(), FFN: c.FeedForward, MaxContext: c.Context,
+			Weights: F32, KVCache: FP16, WeightBytesStated: 4 * float64(c.Params())}
+		return &a, true
+	}
+	return nil, false
 }
 
 func withDefaults(a Arch) Arch {

@@ -50,6 +50,9 @@ func TestLookup(t *testing.T) {
 	if got := a.WeightBytes() / 1e9; math.Abs(got-8.03) > 0.3 {
 		t.Errorf("llama-3.1-8b at fp8: %.2f GB of weights, want about 8.0", got)
 	}
+	if g, err := Lookup("tcobench-small"); err != nil || g.Layers != 2 || g.Weights != F32 {
+		t.Errorf("generated model: %+v, %v", g, err)
+	}
 	if _, err := Lookup("llama-9"); err == nil || !strings.Contains(err.Error(), `unknown model "llama-9" (built-in: `) {
 		t.Errorf("unknown model: %v", err)
 	}

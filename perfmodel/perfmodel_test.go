@@ -3,6 +3,7 @@ package perfmodel
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"testing"
@@ -282,6 +283,22 @@ func TestPublishedRows(t *testing.T) {
 		}
 		if r.Value <= 0 || r.TP < 1 {
 			t.Errorf("%s: %+v", r.ID, r)
+		}
+	}
+}
+
+// BenchmarkPublishedValidation prints the model's errors on the published
+// measurements and whether the targets are met (make bench; make
+// projection writes the table into docs/projection.md).
+func BenchmarkPublishedValidation(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		v, err := Validate(gpuDefaults)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fmt.Println("perfmodel validation on the published measurements:")
+		for _, l := range v.Summary() {
+			fmt.Println("  " + l)
 		}
 	}
 }

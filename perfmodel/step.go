@@ -13,8 +13,11 @@ type Factors struct {
 	ComputeEff float64 `json:"compute_efficiency"`
 	// BandwidthEff is the achieved fraction of the memory bandwidth.
 	BandwidthEff float64 `json:"bandwidth_efficiency"`
-	// StepOverheadS is the fixed time of one engine step (scheduling, launches).
-	StepOverheadS float64 `json:"step_overhead_s"`
+	// StepOverheadS is the fixed time of one engine step (scheduling);
+	// LayerOverheadS the time per layer of a step (kernel launches and
+	// synchronisation, which grow with depth).
+	StepOverheadS  float64 `json:"step_overhead_s"`
+	LayerOverheadS float64 `json:"layer_overhead_s"`
 	// SeqOverheadS is the time per sequence in a step (sampling, detokenising, streaming).
 	SeqOverheadS float64 `json:"seq_overhead_s"`
 	// MoEEff scales both efficiencies for the routed experts' weights
@@ -142,7 +145,7 @@ func (r *Replica) StepTime(b Batch) float64 {
 	kvRead := perLayerKV * (fullL*(b.DecodeCtx+b.PrefillKVRead) + slideL*(b.DecodeCtxWin+math.Min(b.PrefillKVRead, float64(a.SlidingWindow)*float64(max(b.Seqs, 1)))))
 	kvBytes := kvRead + tokens*(r.kvFull+r.kvSlide)*r.kvShard
 	attn := math.Max(attnFLOPs/(f.ComputeEff*d.Peak(a.KVCache)), kvBytes/(f.BandwidthEff*d.MemBW))
-	return lin + attn + r.commTime(tokens) + f.StepOverheadS + f.SeqOverheadS*float64(b.Seqs)
+	return lin + attn + r.commTime(tokens) + f.StepOverheadS + f.LayerOverheadS*float64(a.Layers) + f.SeqOverheadS*float64(b.Seqs)
 }
 
 // commTime is the tensor-parallel all-reduces of one step: two per layer

@@ -52,7 +52,7 @@ func FitPublished(start Factors, maxRequests int) (Factors, error) {
 		}
 		return logLoss(pred, obs)
 	}
-	f, _ := fit(start, []fitParam{pCompute, pBandwidth, pMoE, pStep, pSeq}, loss, 30)
+	f, _ := fit(start, []fitParam{pCompute, pBandwidth, pMoE, pStep, pLayer, pSeq}, loss, 30)
 	return f, nil
 }
 
