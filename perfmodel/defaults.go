@@ -11,7 +11,7 @@ import (
 // against (docs/projection.md); `go run ./perfmodel/cmd/projection -fit`
 // refits them.
 var gpuDefaults = Factors{
-	ComputeEff: 0.4666, BandwidthEff: 0.989, MoEEff: 0.675, StepOverheadS: 0.003, LayerOverheadS: 5e-5, SeqOverheadS: 6.62e-6,
+	ComputeEff: 0.4926, BandwidthEff: 1, MoEEff: 0.6534, StepOverheadS: 0.00219, LayerOverheadS: 0.000119, SeqOverheadS: 3.98e-6,
 	CommLatencyS: 8e-6, LinkEff: 0.7,
 	Source: "fitted to the training half of the published TensorRT-LLM measurements (docs/projection.md)",
 }
@@ -37,8 +37,8 @@ func DefaultFactors(dev Device) Factors {
 // calibrated on the same hardware uses the calibration's own error, at least
 // CalibratedBandMin.
 var (
-	BandThroughput = 0.40
-	BandLatency    = 0.50
+	BandThroughput = 0.45
+	BandLatency    = 0.60
 	// BandCPUDefault is the band of an uncalibrated CPU projection (assumed factors).
 	BandCPUDefault    = 1.0
 	CalibratedBandMin = 0.15
