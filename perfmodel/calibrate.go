@@ -86,15 +86,13 @@ func (c *Calibration) transfer(def Factors) Factors {
 	return f
 }
 
-// calibParams are the factors a calibration fits. On a CPU: compute
-// efficiency and the per-sequence overhead (a CPU is compute bound for
-// every token of every sequence, so batching gains little; one load point
-// cannot tell a per-step from a per-sequence cost, and measured CPU
-// servers scale like the latter). On an accelerator: compute and bandwidth
-// efficiency and the step overhead.
+// calibParams are the factors a calibration fits: compute efficiency and
+// the step overhead (a small model on a CPU is bound by per-step costs that
+// batching amortises, as measured on the local Ollama), and on an
+// accelerator the bandwidth efficiency too.
 func calibParams(kind string) []fitParam {
 	if kind == KindCPU {
-		return []fitParam{pCompute, pSeq}
+		return []fitParam{pCompute, pStep}
 	}
 	return []fitParam{pCompute, pBandwidth, pStep}
 }

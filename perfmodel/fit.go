@@ -15,7 +15,7 @@ var (
 	pMoE       = fitParam{"moe_efficiency", func(f *Factors) *float64 { return &f.MoEEff }, 0.05, 1}
 	pStep      = fitParam{"step_overhead_s", func(f *Factors) *float64 { return &f.StepOverheadS }, 1e-6, 1}
 	pLayer     = fitParam{"layer_overhead_s", func(f *Factors) *float64 { return &f.LayerOverheadS }, 1e-8, 0.01}
-	pSeq       = fitParam{"seq_overhead_s", func(f *Factors) *float64 { return &f.SeqOverheadS }, 1e-8, 0.1}
+	pSeq       = fitParam{"seq_overhead_s", func(f *Factors) *float64 { return &f.SeqOverheadS }, 1e-8, 1}
 )
 
 // fit moves each parameter in turn by shrinking multiplicative steps,

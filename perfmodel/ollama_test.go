@@ -41,6 +41,18 @@ func hostDevice() Device {
 	return Device{Name: "this host's CPU", Kind: KindCPU, PerNode: 1, PeakFLOPS: map[string]float64{"f32": peak, "bf16": peak}, MemBytes: 8 * GiB, MemBW: 10e9}
 }
 
+// distinctPrompts is the synthetic workload with a different prompt for
+// every request, so that no server prompt cache serves one from another.
+func distinctPrompts(prompt, output int) workloads.Plan {
+	p := load.SimplePlan(prompt, output)
+	p.Instance = func(i int) (workloads.Instance, bool) {
+		text := workloads.SynthText(uint64(i)+1, prompt, workloads.EstimatedTokensPerChar)
+		return workloads.Instance{ID: fmt.Sprintf("t%d", i), Name: "synthetic", AtNS: -1,
+			Steps: []workloads.Step{{ID: "s0", MaxTokens: output, PromptTokens: prompt, Messages: []modelapi.Message{{Role: "user", Content: text}}}}}, true
+	}
+	return p
+}
+
 type calRun struct {
 	users int
 	run   *runrecord.Run
@@ -96,24 +108,31 @@ func predictRun(tb testing.TB, c calRun, arch *modelarch.Arch, f Factors) (pred,
 	return observe(res.Attempts, "").OutputTokensPerS, observe(c.atts, runrecord.PhaseMeasure).OutputTokensPerS
 }
 
-// calibrationErrors calibrates on the first 2-user run and returns the
-// relative errors of the predicted throughput at 1 and 4 users. The load
-// points run interleaved, twice, so that a change in what else the
-// machine does weighs on all of them alike; each error is the geometric
-// mean over the two rounds.
+// calibrationErrors measures two rounds of runs at 2, 1 and 4 users
+// (after a discarded warm-up run), calibrates on each round's 2-user run
+// and predicts that round's 1- and 4-user runs: calibrating and predicting
+// within a round keeps a change in what else the machine does from
+// weighing on one point more than another. Each error is the geometric
+// mean over the rounds.
 func calibrationErrors(tb testing.TB) (cal *Calibration, errs map[int]float64) {
-	runs, arch := measureOllama(tb, []int{2, 1, 4, 2, 1, 4})
-	cal, err := Calibrate(context.Background(), CalibrateRequest{Run: runs[0].run, Attempts: runs[0].atts, Model: arch,
-		Hardware: "this-host", Device: hostDevice(), Engine: OllamaEngine(ollamaParallel, 8192)})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	runs, arch := measureOllama(tb, []int{1, 2, 1, 4, 2, 1, 4})
+	runs = runs[1:]
 	logSum, n := map[int]float64{}, map[int]int{}
-	for _, c := range runs[1:] {
-		pred, meas := predictRun(tb, c, arch, cal.Factors)
-		tb.Logf("%d users: measured %.1f output tok/s, predicted %.1f (%+.1f %%)", c.users, meas, pred, 100*(pred/meas-1))
-		logSum[c.users] += math.Log(pred / meas)
-		n[c.users]++
+	for round := 0; round < 2; round++ {
+		rr := runs[3*round : 3*round+3]
+		c, err := Calibrate(context.Background(), CalibrateRequest{Run: rr[0].run, Attempts: rr[0].atts, Model: arch,
+			Hardware: "this-host", Device: hostDevice(), Engine: OllamaEngine(ollamaParallel, 8192)})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cal = c
+		tb.Logf("round %d: %s", round+1, c.Describe())
+		for _, r := range rr[1:] {
+			pred, meas := predictRun(tb, r, arch, c.Factors)
+			tb.Logf("round %d, %d users: measured %.1f output tok/s, predicted %.1f (%+.1f %%)", round+1, r.users, meas, pred, 100*(pred/meas-1))
+			logSum[r.users] += math.Log(pred / meas)
+			n[r.users]++
+		}
 	}
 	errs = map[int]float64{}
 	for _, u := range []int{1, 4} {
@@ -142,7 +161,7 @@ func TestCalibrateOnLocalOllama(t *testing.T) {
 func BenchmarkOllamaCalibration(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		cal, errs := calibrationErrors(b)
-		fmt.Printf("perfmodel calibration on local Ollama (CPU, small model, %d slots), calibrated at 2 users (fit error %.1f %%):\n", ollamaParallel, 100*cal.ErrorBand)
+		fmt.Printf("perfmodel calibration on local Ollama (CPU, small model, %d slots), calibrated at 2 users (last fit error %.1f %%):\n", ollamaParallel, 100*cal.ErrorBand)
 		for _, u := range []int{1, 4} {
 			fmt.Printf("  %d users: throughput error %+.1f %%\n", u, 100*errs[u])
 		}

@@ -155,8 +155,10 @@ func depsOf(inst *workloads.Instance, i int, index map[string]int) []int {
 }
 
 // FromAttempts rebuilds the workload a run sent from its measured attempts:
-// tasks in order of arrival, each step's measured prompt and output tokens,
-// its delay and its arrival offset (for replaying an open-loop run).
+// tasks in order of arrival, each step's measured prompt and output tokens
+// (the prompt's cached part from the usage report, or from Ollama's own
+// count of the prompt tokens it evaluated), its delay and its arrival
+// offset (for replaying an open-loop run).
 func FromAttempts(name string, atts []runrecord.Attempt) *Workload {
 	var tasks []Task
 	index := map[string]int{}
@@ -172,6 +174,9 @@ func FromAttempts(name string, atts []runrecord.Attempt) *Workload {
 		}
 		t := &tasks[k]
 		st := Step{ID: a.StepID, DelayNS: a.DelayNS, Prompt: a.Tokens.Input, Cached: a.Tokens.CachedInput, Out: a.Tokens.Output}
+		if s := a.Server; s != nil && s.PromptEvalTok > 0 && s.PromptEvalTok < st.Prompt {
+			st.Cached = max(st.Cached, st.Prompt-s.PromptEvalTok) // Ollama evaluates only the uncached part
+		}
 		if n := len(t.Steps); n > 0 {
 			st.Deps = []int{n - 1}
 		}
