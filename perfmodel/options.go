@@ -3,6 +3,7 @@ package perfmodel
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -35,7 +36,9 @@ type PlanOptions struct {
 	Prices   string
 	TP       int
 	// PassRate (0 < p ≤ 1) gives a cost per successful task; 0: none.
-	PassRate float64
+	// PassRateRun takes it from a run directory instead (PassRateFromRun).
+	PassRate    float64
+	PassRateRun string
 	// Utilization of the nodes for the cost model; 0: tco's default (assumed).
 	Utilization float64
 	// CalibrationRun is a run directory measured on CalibrationHardware
@@ -43,6 +46,8 @@ type PlanOptions struct {
 	// "" looks up the run's model name) to fit the factors on.
 	CalibrationRun, CalibrationHardware, CalibrationModel string
 	Seed                                                  uint64
+	// Progress receives a line per profile planned (nil: none).
+	Progress io.Writer
 }
 
 // ParseVolume reads tasks per day: "50000" or "50000/day".
@@ -65,7 +70,7 @@ func PlanFrom(ctx context.Context, o PlanOptions) (*PlanResult, error) {
 
 // Request resolves the options into a PlanRequest.
 func (o PlanOptions) Request(ctx context.Context) (*PlanRequest, error) {
-	req := &PlanRequest{SLOs: o.SLOs, TP: o.TP}
+	req := &PlanRequest{SLOs: o.SLOs, TP: o.TP, Progress: o.Progress}
 	var err error
 	if req.Workload, req.Load, err = o.workload(); err != nil {
 		return nil, err
@@ -91,8 +96,21 @@ func (o PlanOptions) Request(ctx context.Context) (*PlanRequest, error) {
 	if o.Utilization != 0 {
 		req.CostOptions.Utilization = runrecord.Figure{Value: o.Utilization, Provenance: runrecord.Configured, Source: "stated utilization (fraction)"}
 	}
-	if o.PassRate != 0 {
+	switch {
+	case o.PassRate != 0 && o.PassRateRun != "":
+		return nil, fmt.Errorf("pass rate: give a rate or a run, not both")
+	case o.PassRate != 0:
 		req.PassRate = &runrecord.Figure{Value: o.PassRate, Provenance: runrecord.Configured, Source: "stated pass rate"}
+	case o.PassRateRun != "":
+		run, err := runrecord.ReadRun(o.PassRateRun)
+		if err != nil {
+			return nil, err
+		}
+		p, err := PassRateFromRun(run)
+		if err != nil {
+			return nil, err
+		}
+		req.PassRate = &p
 	}
 	if o.CalibrationRun != "" {
 		if req.Calibration, err = CalibrateDir(ctx, o.CalibrationRun, o.CalibrationHardware, o.CalibrationModel); err != nil {

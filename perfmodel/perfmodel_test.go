@@ -302,3 +302,14 @@ func BenchmarkPublishedValidation(b *testing.B) {
 		}
 	}
 }
+
+func TestPassRateFromRun(t *testing.T) {
+	run := &runrecord.Run{ID: "r", Summary: &runrecord.Summary{Tasks: runrecord.TaskCounts{Started: 40, Completed: 40, Succeeded: 36}}}
+	p, err := PassRateFromRun(run)
+	if err != nil || p.Value != 0.9 || p.Provenance != runrecord.Measured {
+		t.Errorf("%+v, %v", p, err)
+	}
+	if _, err := PassRateFromRun(&runrecord.Run{ID: "empty", Summary: &runrecord.Summary{}}); err == nil {
+		t.Error("a run without tasks gave a pass rate")
+	}
+}

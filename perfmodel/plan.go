@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 
@@ -47,6 +48,8 @@ type PlanRequest struct {
 	Engine *Engine
 	// Tasks simulated per load point (0: 300).
 	Tasks int
+	// Progress, when set, receives a line as each of several profiles is planned.
+	Progress io.Writer
 }
 
 // CPUEngine is a llama.cpp-style CPU server: 4 slots, 512-token batches.
@@ -175,9 +178,12 @@ func Plan(ctx context.Context, req PlanRequest) (*PlanResult, error) {
 	res := &PlanResult{Model: req.Model, Workload: req.Workload.Name, Lengths: req.Workload.Lengths, Load: shape, SLOs: req.SLOs,
 		Volume: req.VolumeTasksPerDay, PassRate: req.PassRate, Site: req.Site.Name, Prices: req.Prices.Name}
 	var skipped []string
-	for _, hw := range req.Hardware {
+	for i, hw := range req.Hardware {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if req.Progress != nil && len(req.Hardware) > 1 {
+			fmt.Fprintf(req.Progress, "plan: %s (%d of %d)\n", hw.Name, i+1, len(req.Hardware))
 		}
 		hp, err := planOn(&req, hw, shape)
 		if err != nil {

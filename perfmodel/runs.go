@@ -176,3 +176,16 @@ func ProjectRun(ctx context.Context, run *runrecord.Run, atts []runrecord.Attemp
 		Note: fmt.Sprintf("the run was measured elsewhere (%s), so its throughput is projected for %s by the performance model (±%.0f %%, docs/projection.md), not copied", why, hw.Name, 100*b),
 	}, nil
 }
+
+// PassRateFromRun is the share of a run's measured tasks that succeeded.
+// The run record counts a task as succeeded when every request of it did;
+// it records no check of the answers yet, so this is an upper bound on the
+// share a quality check would pass.
+func PassRateFromRun(run *runrecord.Run) (runrecord.Figure, error) {
+	if run.Summary == nil || run.Summary.Tasks.Started == 0 {
+		return runrecord.Figure{}, fmt.Errorf("run %s measured no task: no pass rate", run.ID)
+	}
+	t := run.Summary.Tasks
+	return runrecord.Figure{Value: float64(t.Succeeded) / float64(t.Started), Provenance: runrecord.Measured,
+		Source: fmt.Sprintf("run %s: %d of %d measured tasks succeeded (every request OK; answers not checked)", run.ID, t.Succeeded, t.Started)}, nil
+}

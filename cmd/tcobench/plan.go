@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -48,6 +49,10 @@ func newPlanCmd(a *app) *cobra.Command {
 			default:
 				return usageErrorf("--format %q: want text, md, json or html", format)
 			}
+			var progress io.Writer
+			if !v.GetBool("quiet") {
+				progress = a.errOut
+			}
 			slos, err := parseSLOs(strings.Join(v.GetStringSlice("slo"), ","))
 			if err != nil {
 				return usageErrorf("--slo: %v", err)
@@ -56,9 +61,9 @@ func newPlanCmd(a *app) *cobra.Command {
 				Workload: v.GetString("workload"), PromptTokens: v.GetInt("prompt-tokens"), MaxTokens: v.GetInt("max-tokens"),
 				Concurrency: v.GetInt("concurrency"), RatePerS: v.GetFloat64("rate"), Model: v.GetString("model"), SLOs: slos,
 				Volume: v.GetString("volume"), Hardware: v.GetStringSlice("hardware"), Site: v.GetString("site"), Prices: v.GetString("prices"),
-				TP: v.GetInt("tp"), PassRate: v.GetFloat64("pass-rate"), Utilization: v.GetFloat64("utilization"),
+				TP: v.GetInt("tp"), PassRate: v.GetFloat64("pass-rate"), PassRateRun: v.GetString("pass-rate-from"), Utilization: v.GetFloat64("utilization"),
 				CalibrationRun: v.GetString("calibrate"), CalibrationHardware: v.GetString("calibrate-hardware"), CalibrationModel: v.GetString("calibrate-model"),
-				Seed: v.GetUint64("seed"),
+				Seed: v.GetUint64("seed"), Progress: progress,
 			})
 			if err != nil {
 				return withExit(2, err)
@@ -85,11 +90,13 @@ func newPlanCmd(a *app) *cobra.Command {
 	f.Float64("utilization", 0, "average utilization of the nodes, 0-1 (unset: 0.5, labelled assumed)")
 	f.Int("tp", 0, "tensor-parallel size (default: searched)")
 	f.Float64("pass-rate", 0, "share of tasks that succeed, 0-1, for a cost per successful task (unset: none)")
+	f.String("pass-rate-from", "", "run directory whose share of succeeded tasks is the pass rate")
 	f.String("calibrate", "", "run directory measured on your own hardware to fit the efficiency factors to")
 	f.String("calibrate-hardware", "", "hardware profile the --calibrate run was measured on")
 	f.String("calibrate-model", "", "model architecture of the --calibrate run (default: its model name)")
 	f.Uint64("seed", 0, "seed of the workload and the arrivals (default: the workload's)")
 	f.String("format", "text", "text, md, json or html")
 	f.String("out", "", "write to this file instead of standard output")
+	f.Bool("quiet", false, "no progress output")
 	return cmd
 }
