@@ -14,7 +14,7 @@ COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 TEST_TIMEOUT ?= 60m
 
-.PHONY: help build setup ollama demo test check bench projection fuzz clean
+.PHONY: help build setup ollama demo test check bench projection fuzz gpu-check clean prices
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -34,6 +34,9 @@ ollama: setup $(PRIVATE_TMP) ## build the pinned Ollama (v0.17.4) into the cache
 demo: ollama build ## set up, start a local model server, run a real benchmark, write the report
 	@bash scripts/demo.sh
 
+prices: $(PRIVATE_TMP) ## regenerate the built-in price catalog from the committed genai-prices data
+	$(GO) generate ./tco/prices
+
 check: $(PRIVATE_TMP) ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
@@ -50,6 +53,9 @@ projection: $(PRIVATE_TMP) ## validate the performance model on the published me
 
 fuzz: $(PRIVATE_TMP) ## run each fuzz target briefly
 	@bash scripts/fuzz.sh
+
+gpu-check: $(PRIVATE_TMP) ## on an NVIDIA GPU node: tcobench's energy beside nvidia-smi's (docs/energy.md)
+	@bash scripts/gpu-check.sh
 
 clean: ## remove build outputs (the Ollama cache stays)
 	rm -rf bin .tmp

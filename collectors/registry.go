@@ -61,3 +61,16 @@ func (r *Registry) Collectors() []Collector {
 	}
 	return out
 }
+
+// Closer is a collector that holds something to release when the run is
+// over (an open NVML library, for one).
+type Closer interface{ Close() }
+
+// Close closes every registered collector that is a Closer.
+func (r *Registry) Close() {
+	for _, c := range r.Collectors() {
+		if cl, ok := c.(Closer); ok {
+			cl.Close()
+		}
+	}
+}

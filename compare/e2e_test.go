@@ -11,8 +11,6 @@ import (
 	"github.com/tcobench/tcobench/fakeserver"
 	"github.com/tcobench/tcobench/load"
 	"github.com/tcobench/tcobench/modelapi"
-	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 // benchRun runs the real load engine against a fake server whose first
@@ -23,10 +21,10 @@ func benchRun(t *testing.T, name string, firstToken time.Duration) string {
 	defer srv.Close()
 	dir := filepath.Join(t.TempDir(), name)
 	_, err := load.Run(context.Background(), load.Config{
-		OutDir: dir, Name: name, Target: srv.URL, Backend: modelapi.KindOpenAIChat, Model: "fake",
-		Plan:           load.SimplePlan(32, 8),
-		Load:           runrecord.LoadConfig{Mode: workloads.ArrivalConstant, RatePerS: 80, Count: 160},
-		RequestTimeout: 5 * time.Second, Grace: time.Second, Version: "test",
+		OutDir: dir, Name: name, Target: modelapi.Target{URL: srv.URL, API: modelapi.KindOpenAIChat, Model: "fake"},
+		Plan:     load.SimplePlan(32, 8),
+		Schedule: load.Constant{Rate: 80},
+		Limits:   load.Limits{Count: 160, RequestTimeout: 5 * time.Second, Grace: time.Second}, Version: "test",
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -5,14 +5,16 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/tcobench/tcobench/modelapi"
+
 	"github.com/tcobench/tcobench/collectors/nvml"
 )
 
 // Report is everything doctor found. Target is nil when no URL was given.
 type Report struct {
-	GPU    GPUReport     `json:"gpu"`
-	Host   HostReport    `json:"host"`
-	Target *TargetReport `json:"target,omitempty"`
+	GPU    GPUReport              `json:"gpu"`
+	Host   HostReport             `json:"host"`
+	Target *modelapi.TargetReport `json:"target,omitempty"`
 }
 
 // GPUReport is the NVML inventory, or why there is none.
@@ -32,7 +34,7 @@ type Options struct {
 func Run(ctx context.Context, opts Options) Report {
 	r := Report{GPU: ProbeGPU(), Host: ProbeHost(ctx)}
 	if opts.Target != "" {
-		t := ProbeTarget(ctx, opts.Target, opts.Client)
+		t := modelapi.ProbeTarget(ctx, opts.Target, opts.Client)
 		r.Target = &t
 	}
 	return r

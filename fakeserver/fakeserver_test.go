@@ -37,7 +37,7 @@ func TestBackendsParse(t *testing.T) {
 			s := New(Options{Tokens: tc.tokens, Log: true})
 			srv := httptest.NewServer(s)
 			defer srv.Close()
-			be, err := modelapi.New(tc.kind, srv.URL, modelapi.Options{})
+			be, err := modelapi.New(modelapi.Target{URL: srv.URL, API: tc.kind}, modelapi.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

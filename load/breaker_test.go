@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 // TestDownServerStopsTheRun: a closed loop against a port where nothing
@@ -15,7 +14,7 @@ import (
 // fast as the kernel refuses, and says why; every attempt made is recorded.
 func TestDownServerStopsTheRun(t *testing.T) {
 	cfg := testConfig(t, refusedTarget(t), 0)
-	cfg.Load = runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 2, Duration: runrecord.Duration(time.Minute)}
+	cfg.Schedule, cfg.Limits.Count, cfg.Limits.Duration = Closed{Users: 2}, 0, time.Minute
 	run, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -2,12 +2,10 @@ package load
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"time"
 
-	"github.com/tcobench/tcobench/load/metrics"
+	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/workloads"
@@ -38,119 +36,95 @@ type Config struct {
 	Name   string
 	OutDir string
 
-	// Target is the server's base URL, Backend one of modelapi.Kinds, Model
-	// the model name to send.
-	Target  string
-	Backend string
-	Model   string
-	// Client replaces the backend built from Target and Backend (tests, fakes).
+	// Target is the model server: its URL, API and the model to ask for.
+	Target modelapi.Target
+	// Client replaces the client built from Target (tests, fakes).
 	Client modelapi.Backend
-	// IgnoreEOS asks OpenAI-compatible servers to generate exactly max tokens.
-	IgnoreEOS bool
 
-	// Plan is the workload to run. Plan.Arrival is used where Load.Mode is empty.
+	// Plan is the workload to run.
 	Plan workloads.Plan
-	// Load says how load is applied: Mode (closed, constant, poisson, gamma,
-	// trace), Concurrency (closed-loop users, or the open-loop in-flight
-	// ceiling; 0 none), RatePerS, GammaShape, TimeScale (trace), Duration of
-	// the measurement phase, Count of measured tasks, Warmup and Cooldown
-	// (added before and after), ThinkTime (closed loop).
-	Load runrecord.LoadConfig
-	// TraceStartNS and TraceEndNS select a window of a trace's recorded
-	// offsets (before time scaling); TraceEndNS 0 means to the end.
-	TraceStartNS, TraceEndNS int64
-	// MaxQueue bounds how many requests may wait for the concurrency
-	// ceiling; an arrival beyond it is dropped (recorded). 0: no bound.
-	MaxQueue int
-
+	// Schedule is how tasks arrive; nil: the plan's own arrival.
+	Schedule Schedule
+	// Limits bound the run.
+	Limits Limits
 	// SLOs are judged together for goodput.
 	SLOs []runrecord.SLO
-	// RequestTimeout bounds each request (0: none).
-	RequestTimeout time.Duration
-	// Grace is how long in-flight requests may finish after ctx is canceled
-	// (default 10 s).
-	Grace time.Duration
-	// Seed makes the arrival schedule reproducible.
+	// Seed makes the arrival schedule reproducible (0: the plan's seed).
 	Seed uint64
+	// Settings are what the run was asked for beyond the above, recorded as given.
+	Settings runrecord.RunExtra
 
 	// Version and Commit identify tcobench in the run record.
 	Version, Commit string
-	// Extra is copied into the run record's configuration.
-	Extra map[string]any
 
 	Hooks []Hooks
 	// Progress receives live progress (nil: none). On a terminal it is one
 	// rewritten line; otherwise a plain line every ProgressEvery (default 5 s).
 	Progress      io.Writer
 	ProgressEvery time.Duration
+
+	// load is the resolved schedule and limits as the record states them;
+	// traceStart, traceEnd and maxQueue the rest of the schedule the engine needs.
+	load                 runrecord.LoadConfig
+	traceStart, traceEnd int64
+	maxQueue             int
 }
 
 // DefaultGrace is how long in-flight requests may finish after an interrupt.
 const DefaultGrace = 10 * time.Second
 
-// resolve fills defaults from the plan and checks the configuration.
-func (c *Config) resolve() error {
+// Validate fills the defaults from the plan and checks the configuration,
+// as Run does before it sends anything. Errors name the setting
+// (*badinput.FieldError) or are marked bad input (badinput.Is).
+func (c *Config) Validate() error {
 	if c.Plan.Instance == nil {
-		return errors.New("run: no workload plan")
+		return badinput.Errorf("run: no workload plan")
 	}
-	l := &c.Load
-	a := c.Plan.Arrival
-	if l.Mode == "" {
-		l.Mode = a.Process
+	if c.OutDir == "" {
+		return badinput.Field("out", nil, "no run directory given")
 	}
-	if l.Mode == "" {
-		l.Mode = workloads.ArrivalClosed
-	}
-	if l.RatePerS == 0 {
-		l.RatePerS = a.RatePerS
-	}
-	if l.GammaShape == 0 {
-		l.GammaShape = a.GammaShape
-	}
-	if l.Mode == workloads.ArrivalClosed && l.Concurrency == 0 {
-		l.Concurrency = max(a.Users, 1)
-	}
-	if l.ThinkTime == 0 && a.ThinkTimeNS > 0 {
-		l.ThinkTime = runrecord.Duration(a.ThinkTimeNS)
-	}
-	if c.Seed == 0 {
-		c.Seed = a.Seed
-	}
-	if l.TimeScale == 0 {
-		l.TimeScale = 1
-	}
-	if c.Grace <= 0 {
-		c.Grace = DefaultGrace
-	}
-	return c.check()
-}
-
-func (c *Config) check() error {
-	l := c.Load
-	switch l.Mode {
-	case workloads.ArrivalClosed, workloads.ArrivalConstant, workloads.ArrivalPoisson, workloads.ArrivalGamma, workloads.ArrivalTrace:
-	default:
-		return fmt.Errorf("load mode %q: want closed, constant, poisson, gamma or trace", l.Mode)
-	}
-	if l.Mode != workloads.ArrivalTrace && l.Duration <= 0 && l.Count <= 0 {
-		return errors.New("run: give a duration or a request count (an endless workload needs a limit)")
-	}
-	if l.Duration < 0 || l.Count < 0 || l.Warmup < 0 || l.Cooldown < 0 || l.ThinkTime < 0 || l.Concurrency < 0 {
-		return errors.New("run: durations, count and concurrency must not be negative")
-	}
-	if l.Mode == workloads.ArrivalTrace && !(l.TimeScale > 0) {
-		return fmt.Errorf("time scale %v: want a positive factor", l.TimeScale)
-	}
-	for _, s := range c.SLOs {
-		if err := metrics.ValidateSLO(s.Metric); err != nil {
+	if c.Client == nil {
+		if err := c.Target.Validate(); err != nil {
 			return err
 		}
 	}
-	if c.OutDir == "" {
-		return errors.New("run: no output directory")
+	if c.Schedule == nil {
+		s, err := LoadSettings{}.Schedule(c.Plan.Arrival)
+		if err != nil {
+			return err
+		}
+		c.Schedule = s
 	}
-	if c.Client == nil && c.Model == "" {
-		return errors.New("run: no model name")
+	c.Schedule = c.Schedule.withDefaults(c.Plan.Arrival)
+	if err := c.Schedule.Validate(); err != nil {
+		return err
 	}
+	if err := c.Limits.Validate(c.Schedule.Mode()); err != nil {
+		return err
+	}
+	for _, s := range c.SLOs {
+		if err := runrecord.CheckSLOMetric(s.Metric); err != nil {
+			return badinput.Field("slo", s.String(), "%v", err)
+		}
+	}
+	if c.Seed == 0 {
+		c.Seed = c.Plan.Arrival.Seed
+	}
+	if c.Limits.Grace <= 0 {
+		c.Limits.Grace = DefaultGrace
+	}
+	c.resolve()
 	return nil
+}
+
+// resolve computes the record's load config and the engine's schedule values.
+func (c *Config) resolve() {
+	l := runrecord.LoadConfig{Duration: runrecord.Duration(c.Limits.Duration), Count: c.Limits.Count,
+		Warmup: runrecord.Duration(c.Limits.Warmup), Cooldown: runrecord.Duration(c.Limits.Cooldown)}
+	c.Schedule.record(&l)
+	c.load = l
+	_, c.maxQueue = ceiling(c.Schedule)
+	if t, ok := c.Schedule.(Trace); ok {
+		c.traceStart, c.traceEnd = int64(t.Start), int64(t.End)
+	}
 }

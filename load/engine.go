@@ -46,10 +46,10 @@ type engine struct {
 }
 
 func newEngine(cfg *Config, be modelapi.Backend, w *runrecord.JSONLWriter) *engine {
-	e := &engine{cfg: cfg, be: be, gate: newGate(cfg.Load), w: w, maxQueue: cfg.MaxQueue,
+	e := &engine{cfg: cfg, be: be, gate: newGate(cfg.load), w: w, maxQueue: cfg.maxQueue,
 		live: cfg.Plan.ReplayMode == workloads.ReplayLive, acc: metrics.NewAccumulator(cfg.SLOs)}
-	if cfg.Load.Mode != workloads.ArrivalClosed && cfg.Load.Concurrency > 0 {
-		e.slots = make(chan struct{}, cfg.Load.Concurrency)
+	if n, _ := ceiling(cfg.Schedule); n > 0 {
+		e.slots = make(chan struct{}, n)
 	}
 	for _, h := range cfg.Hooks {
 		if h.Observe != nil {

@@ -139,7 +139,7 @@ func (t *task) step(i int, ready int64) {
 	e, s := t.e, &t.inst.Steps[i]
 	due := ready + s.DelayNS
 	a := &runrecord.Attempt{TaskID: t.id, TaskName: t.inst.Name, StepID: s.ID, StepIndex: i, Phase: t.phase,
-		ScheduledNS: due, DelayNS: s.DelayNS, Backend: e.be.Kind(), Model: e.cfg.Model, Seq: e.seq.Add(1) - 1}
+		ScheduledNS: due, DelayNS: s.DelayNS, Backend: e.be.Kind(), Model: e.cfg.Target.Model, Seq: e.seq.Add(1) - 1}
 	if !e.waitUntil(due) {
 		e.drop(a, "run stopped before the step was due")
 		t.res[i] = stepResult{recorded: true, end: a.EndNS}
@@ -149,7 +149,7 @@ func (t *task) step(i int, ready int64) {
 		t.res[i] = stepResult{recorded: true, end: a.EndNS}
 		return
 	}
-	req := &modelapi.Request{Model: e.cfg.Model, Messages: t.messages(i), MaxTokens: s.MaxTokens,
+	req := &modelapi.Request{Model: e.cfg.Target.Model, Messages: t.messages(i), MaxTokens: s.MaxTokens,
 		KeepOutput: e.live && i < len(t.inst.Steps)-1}
 	e.inflight.Add(1)
 	e.sent.Add(1)

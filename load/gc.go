@@ -46,3 +46,10 @@ func (g *gcTuner) raise() (restore func()) {
 		g.mu.Unlock()
 	}
 }
+
+// RaiseGC raises the garbage collector's target to runGCPercent for as long
+// as the caller's runs go on (unless the user set GOGC); call the returned
+// function when they end. Run never changes the GC target itself: the
+// setting is process-wide, so the program that owns the process asks (the
+// tcobench command does, for run and sweep).
+func RaiseGC() (restore func()) { return gcTune.raise() }

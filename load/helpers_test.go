@@ -11,7 +11,7 @@ import (
 
 func mustBackend(t *testing.T, target string) modelapi.Backend {
 	t.Helper()
-	b, err := modelapi.New(modelapi.KindOpenAIChat, target, modelapi.Options{})
+	b, err := modelapi.New(modelapi.Target{URL: target, API: modelapi.KindOpenAIChat}, modelapi.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/workloads"
 )
 
@@ -8,15 +9,15 @@ import (
 // sending stops. It returns when no more tasks will start; tasks already
 // started may still be running (e.tasks).
 func (e *engine) load() error {
-	switch e.cfg.Load.Mode {
-	case workloads.ArrivalClosed:
+	switch e.cfg.load.Mode {
+	case runrecord.ArrivalClosed:
 		e.closedLoop()
 		return nil
-	case workloads.ArrivalTrace:
+	case runrecord.ArrivalTrace:
 		e.traceLoop()
 		return nil
 	}
-	arr, err := NewArrivals(e.cfg.Load.Mode, e.cfg.Load.RatePerS, e.cfg.Load.GammaShape, e.cfg.Seed)
+	arr, err := NewArrivals(e.cfg.load.Mode, e.cfg.load.RatePerS, e.cfg.load.GammaShape, e.cfg.Seed)
 	if err != nil {
 		return err
 	}
@@ -52,8 +53,8 @@ func (e *engine) openLoop(arr *Arrivals) {
 // traceLoop starts each trace instance at its recorded offset, within the
 // configured window, times the time scale.
 func (e *engine) traceLoop() {
-	from, to := e.cfg.TraceStartNS, e.cfg.TraceEndNS
-	scale := e.cfg.Load.TimeScale
+	from, to := e.cfg.traceStart, e.cfg.traceEnd
+	scale := e.cfg.load.TimeScale
 	for i := 0; ; i++ {
 		inst, ok := e.instance(i)
 		if !ok {
@@ -74,9 +75,9 @@ func (e *engine) traceLoop() {
 // closedLoop runs Concurrency users, each starting its next task when the
 // last one ended plus the think time.
 func (e *engine) closedLoop() {
-	think := int64(e.cfg.Load.ThinkTime)
+	think := int64(e.cfg.load.ThinkTime)
 	done := make(chan struct{})
-	users := e.cfg.Load.Concurrency
+	users := e.cfg.load.Concurrency
 	for u := 0; u < users; u++ {
 		go func() {
 			defer func() { done <- struct{}{} }()

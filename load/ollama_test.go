@@ -9,7 +9,6 @@ import (
 	"github.com/tcobench/tcobench/internal/localserver/localservertest"
 	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 // Tolerances of the comparison with the server's own account. The harness
@@ -29,10 +28,10 @@ func TestAgainstLocalOllama(t *testing.T) {
 	const maxTokens = 16
 	for _, kind := range []string{modelapi.KindOllama, modelapi.KindOpenAIChat, modelapi.KindOpenAICompletions} {
 		t.Run(kind, func(t *testing.T) {
-			cfg := Config{OutDir: t.TempDir(), Target: srv.URL(), Backend: kind, Model: srv.Model(),
-				Plan:           SimplePlan(32, maxTokens),
-				Load:           runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 1, Count: 3},
-				RequestTimeout: time.Minute}
+			cfg := Config{OutDir: t.TempDir(), Target: modelapi.Target{URL: srv.URL(), API: kind, Model: srv.Model()},
+				Plan:     SimplePlan(32, maxTokens),
+				Schedule: Closed{Users: 1},
+				Limits:   Limits{Count: 3, RequestTimeout: time.Minute}}
 			run, err := Run(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)

@@ -1,13 +1,14 @@
 package load
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
 
 	"github.com/tcobench/tcobench/internal/randdist"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 // Pacer says when the next arrival is due, vegeta style: given the time
@@ -23,7 +24,7 @@ type Pacer interface {
 // seeded generator, so the same seed gives the same schedule. Calls must ask
 // for arrivals in increasing order (each At(i) may draw the gaps up to i).
 type Arrivals struct {
-	process string
+	process runrecord.ArrivalMode
 	rate    float64
 	shape   float64
 	rng     *rand.Rand
@@ -34,13 +35,13 @@ type Arrivals struct {
 // NewArrivals returns the schedule of an open-loop process (constant,
 // poisson or gamma) at rate arrivals per second. shape is the gamma shape
 // (1 is Poisson; below 1 burstier).
-func NewArrivals(process string, rate, shape float64, seed uint64) (*Arrivals, error) {
+func NewArrivals(process runrecord.ArrivalMode, rate, shape float64, seed uint64) (*Arrivals, error) {
 	if !(rate > 0) || math.IsInf(rate, 0) {
 		return nil, fmt.Errorf("arrival rate %v: want a positive number of tasks per second", rate)
 	}
 	switch process {
-	case workloads.ArrivalConstant, workloads.ArrivalPoisson:
-	case workloads.ArrivalGamma:
+	case runrecord.ArrivalConstant, runrecord.ArrivalPoisson:
+	case runrecord.ArrivalGamma:
 		if !(shape > 0) {
 			return nil, fmt.Errorf("gamma shape %v: want a positive number (1 is Poisson, below 1 burstier)", shape)
 		}
@@ -52,7 +53,7 @@ func NewArrivals(process string, rate, shape float64, seed uint64) (*Arrivals, e
 
 // At returns arrival i's offset from the run's start in nanoseconds.
 func (s *Arrivals) At(i int) int64 {
-	if s.process == workloads.ArrivalConstant {
+	if s.process == runrecord.ArrivalConstant {
 		return int64(float64(i) / s.rate * 1e9)
 	}
 	for s.next <= i {
@@ -71,7 +72,7 @@ func (s *Arrivals) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool
 
 // gap draws the next inter-arrival time in seconds.
 func (s *Arrivals) gap() float64 {
-	if s.process == workloads.ArrivalPoisson {
+	if s.process == runrecord.ArrivalPoisson {
 		return s.rng.ExpFloat64() / s.rate
 	}
 	return randdist.Gamma(s.rng, s.shape) / (s.shape * s.rate)

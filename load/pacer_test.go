@@ -6,18 +6,17 @@ import (
 	"time"
 
 	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 func TestArrivalsAreSeededAndHaveTheirRate(t *testing.T) {
 	for _, c := range []struct {
-		process string
+		process runrecord.ArrivalMode
 		shape   float64
 		cv      float64 // coefficient of variation of the gaps
 	}{
-		{workloads.ArrivalConstant, 0, 0},
-		{workloads.ArrivalPoisson, 1, 1},
-		{workloads.ArrivalGamma, 0.25, 2},
+		{runrecord.ArrivalConstant, 0, 0},
+		{runrecord.ArrivalPoisson, 1, 1},
+		{runrecord.ArrivalGamma, 0.25, 2},
 	} {
 		a, err := NewArrivals(c.process, 100, c.shape, 7)
 		if err != nil {
@@ -47,7 +46,7 @@ func TestArrivalsAreSeededAndHaveTheirRate(t *testing.T) {
 	if _, err := NewArrivals("weibull", 1, 1, 1); err == nil {
 		t.Error("unknown process accepted")
 	}
-	p, _ := NewArrivals(workloads.ArrivalConstant, 10, 0, 1)
+	p, _ := NewArrivals(runrecord.ArrivalConstant, 10, 0, 1)
 	if w, _ := p.Pace(50*time.Millisecond, 1); w != 50*time.Millisecond {
 		t.Errorf("pace %v, want 50ms", w)
 	}

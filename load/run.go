@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/runrecord"
 )
@@ -28,7 +29,7 @@ const (
 // the record is written with Partial set. An error means no usable run
 // (bad configuration, the directory could not be written, a hook refused).
 func Run(ctx context.Context, cfg Config) (*runrecord.Run, error) {
-	if err := cfg.resolve(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	be, err := cfg.backend()
@@ -55,7 +56,6 @@ func Run(ctx context.Context, cfg Config) (*runrecord.Run, error) {
 		return nil, err
 	}
 	e := newEngine(&cfg, be, w)
-	defer gcTune.raise()()
 	err = e.execute(ctx, run)
 	if cerr := w.Close(); err == nil {
 		err = cerr
@@ -70,13 +70,13 @@ func (c *Config) backend() (modelapi.Backend, error) {
 	if c.Client != nil {
 		return c.Client, nil
 	}
-	return modelapi.New(c.Backend, c.Target, modelapi.Options{Timeout: c.RequestTimeout, IgnoreEOS: c.IgnoreEOS})
+	return modelapi.New(c.Target, modelapi.Options{Timeout: c.Limits.RequestTimeout})
 }
 
 // prepareDir creates dir, refusing one that already holds a run.
 func prepareDir(dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, runrecord.RunFile)); err == nil {
-		return fmt.Errorf("%s already holds a run (run.json); choose another --out", dir)
+		return badinput.Errorf("%s already holds a run (run.json); choose another run directory", dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create run directory: %w", err)
@@ -91,10 +91,10 @@ func (c *Config) newRecord(ctx context.Context, be modelapi.Backend) *runrecord.
 	kind := be.Kind()
 	r := &runrecord.Run{
 		Schema: runrecord.SchemaVersion, Name: c.Name,
-		Config: runrecord.RunConfig{Target: c.Target, Backend: kind, Model: c.Model, Workload: c.Plan.Name,
-			Load: c.Load, SLOs: c.SLOs, Timeout: runrecord.Duration(c.RequestTimeout), Seed: c.Seed, Extra: c.Extra},
+		Config: runrecord.RunConfig{Target: c.Target.URL, Backend: kind, Model: c.Target.Model, Workload: c.Plan.Name,
+			Load: c.load, SLOs: c.SLOs, Timeout: runrecord.Duration(c.Limits.RequestTimeout), Seed: c.Seed, Extra: c.Settings},
 		Environment: runrecord.Environment{TcobenchVersion: c.Version, TcobenchCommit: c.Commit,
-			GoVersion: runtime.Version(), Host: HostInfo(pctx), Server: be.Probe(pctx, c.Model)},
+			GoVersion: runtime.Version(), Host: HostInfo(pctx), Server: be.Probe(pctx, c.Target.Model)},
 		Workload: runrecord.WorkloadInfo{Name: c.Plan.Name, Source: c.Plan.Source, ReplayMode: c.Plan.ReplayMode,
 			PromptLengths: c.Plan.PromptLengths, TimestampPolicy: c.Plan.TimestampPolicy},
 	}
@@ -145,7 +145,7 @@ func (e *engine) execute(ctx context.Context, run *runrecord.Run) error {
 	loadErr := <-loaded
 	run.EndedAt = time.Now()
 	if ctx.Err() != nil {
-		run.Partial, run.PartialReason = true, "interrupted: sending stopped early, requests in flight were given "+e.cfg.Grace.String()+" to finish"
+		run.Partial, run.PartialReason = true, "interrupted: sending stopped early, requests in flight were given "+e.cfg.Limits.Grace.String()+" to finish"
 	} else if reason, ok := e.brk.tripped(); ok {
 		run.Partial, run.PartialReason = true, reason
 		run.Warnings = append(run.Warnings, reason)
@@ -155,7 +155,7 @@ func (e *engine) execute(ctx context.Context, run *runrecord.Run) error {
 
 // graceWait gives requests in flight the grace time, then cancels them.
 func (e *engine) graceWait(idle <-chan struct{}, cancelReqs context.CancelFunc) {
-	t := time.NewTimer(e.cfg.Grace)
+	t := time.NewTimer(e.cfg.Limits.Grace)
 	defer t.Stop()
 	select {
 	case <-idle:
@@ -234,11 +234,11 @@ func (e *engine) complete(ctx context.Context, dir string, run *runrecord.Run) e
 // of the measurement phase or the last measured attempt's end, whichever is
 // later.
 func (e *engine) window(measured runrecord.Window) runrecord.Window {
-	w := runrecord.Window{StartNS: int64(e.cfg.Load.Warmup), EndNS: measured.EndNS}
+	w := runrecord.Window{StartNS: int64(e.cfg.load.Warmup), EndNS: measured.EndNS}
 	if end := e.gate.end(); end > w.EndNS {
 		w.EndNS = end
 	}
-	if e.cfg.Load.Mode == "trace" && measured.StartNS > w.StartNS {
+	if e.cfg.load.Mode == runrecord.ArrivalTrace && measured.StartNS > w.StartNS {
 		w.StartNS = measured.StartNS
 	}
 	if w.EndNS < w.StartNS {

@@ -16,10 +16,10 @@ import (
 // testConfig is a short open-loop run of count single-step tasks.
 func testConfig(t *testing.T, target string, count int) Config {
 	return Config{
-		OutDir: t.TempDir(), Target: target, Backend: modelapi.KindOpenAIChat, Model: "fake",
-		Plan:           SimplePlan(16, 4),
-		Load:           runrecord.LoadConfig{Mode: workloads.ArrivalConstant, RatePerS: 50, Count: count},
-		RequestTimeout: 400 * time.Millisecond, Grace: time.Second, Version: "test",
+		OutDir: t.TempDir(), Target: modelapi.Target{URL: target, API: modelapi.KindOpenAIChat, Model: "fake"},
+		Plan:     SimplePlan(16, 4),
+		Schedule: Constant{Rate: 50},
+		Limits:   Limits{Count: count, RequestTimeout: 400 * time.Millisecond, Grace: time.Second}, Version: "test",
 	}
 }
 
@@ -63,7 +63,7 @@ func TestFaultsAreClassified(t *testing.T) {
 			const n = 3
 			cfg := testConfig(t, target, n)
 			if c.f != faultHang {
-				cfg.RequestTimeout = 10 * time.Second
+				cfg.Limits.RequestTimeout = 10 * time.Second
 			}
 			run, err := Run(context.Background(), cfg)
 			if err != nil {
@@ -120,8 +120,8 @@ func TestReasoningCountsAsFirstToken(t *testing.T) {
 func TestSlowServerLatencyFromScheduleGrows(t *testing.T) {
 	srv := startFake(t, fakeServer{f: faultSlowServer, service: 60 * time.Millisecond, tokens: 2})
 	cfg := testConfig(t, srv.URL, 15)
-	cfg.Load.RatePerS, cfg.Load.Concurrency = 30, 1
-	cfg.RequestTimeout = 5 * time.Second
+	cfg.Schedule = Constant{Rate: 30, MaxInFlight: 1}
+	cfg.Limits.RequestTimeout = 5 * time.Second
 	run, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -151,8 +151,8 @@ func hasWarning(ws []string, sub string) bool {
 func TestInterruptWritesPartialRun(t *testing.T) {
 	srv := startFake(t, fakeServer{f: faultHang})
 	cfg := testConfig(t, srv.URL, 0)
-	cfg.Load.Duration = runrecord.Duration(time.Minute)
-	cfg.RequestTimeout, cfg.Grace = 0, 100*time.Millisecond
+	cfg.Limits.Duration = time.Minute
+	cfg.Limits.RequestTimeout, cfg.Limits.Grace = 0, 100*time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cfg.Hooks = []Hooks{{Start: func(context.Context, time.Time) error {
@@ -187,7 +187,7 @@ func TestClosedLoopMultiStepCarriesContext(t *testing.T) {
 			}}, true
 		}}
 	cfg := testConfig(t, srv.URL, 2)
-	cfg.Plan, cfg.Load = plan, runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 1, Count: 5}
+	cfg.Plan, cfg.Schedule, cfg.Limits.Count = plan, Closed{Users: 1}, 5
 	rec := &recordingBackend{Backend: mustBackend(t, srv.URL), msgs: &got}
 	cfg.Client = rec
 	run, err := Run(context.Background(), cfg)

@@ -92,7 +92,7 @@ func checkSteps(t *testing.T, by map[string]map[string]runrecord.Attempt, n int,
 func TestOpenLoopScheduleIsTheArrivalTimes(t *testing.T) {
 	srv := startFake(t, fakeServer{tokens: 2})
 	cfg := testConfig(t, srv.URL, 4)
-	cfg.Plan, cfg.Load.RatePerS = twoStepPlan(4, 0), 20
+	cfg.Plan, cfg.Schedule = twoStepPlan(4, 0), Constant{Rate: 20}
 	run, by := runAttempts(t, cfg)
 	checkSteps(t, by, 4, func(i int) int64 { return int64(i) * int64(50*time.Millisecond) })
 	checkLatencies(t, run, by)
@@ -102,7 +102,7 @@ func TestTraceScheduleIsTheScaledOffsets(t *testing.T) {
 	srv := startFake(t, fakeServer{tokens: 2})
 	cfg := testConfig(t, srv.URL, 0)
 	cfg.Plan = twoStepPlan(3, 60*time.Millisecond)
-	cfg.Load = runrecord.LoadConfig{Mode: workloads.ArrivalTrace, TimeScale: 0.5}
+	cfg.Schedule, cfg.Limits.Count = Trace{TimeScale: 0.5}, 0
 	run, by := runAttempts(t, cfg)
 	checkSteps(t, by, 3, func(i int) int64 { return int64(i) * int64(30*time.Millisecond) })
 	checkLatencies(t, run, by)
@@ -115,7 +115,7 @@ func TestClosedLoopScheduleIsPreviousEndPlusThink(t *testing.T) {
 	srv := startFake(t, fakeServer{tokens: 2})
 	cfg := testConfig(t, srv.URL, 0)
 	cfg.Plan = twoStepPlan(4, 0)
-	cfg.Load = runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 1, Count: 4, ThinkTime: runrecord.Duration(think)}
+	cfg.Schedule, cfg.Limits.Count = Closed{Users: 1, ThinkTime: think}, 4
 	run, by := runAttempts(t, cfg)
 	checkSteps(t, by, 4, nil)
 	for i := 1; i < 4; i++ {
@@ -183,9 +183,9 @@ func checkLatencies(t *testing.T, run *runrecord.Run, by map[string]map[string]r
 func TestInterruptRecordsEveryScheduledAttempt(t *testing.T) {
 	srv := startFake(t, fakeServer{f: faultHang})
 	cfg := testConfig(t, srv.URL, 0)
-	cfg.Load.Duration, cfg.Load.Concurrency = runrecord.Duration(time.Minute), 2
-	cfg.MaxQueue = 3
-	cfg.RequestTimeout, cfg.Grace = 0, 50*time.Millisecond
+	cfg.Limits.Duration = time.Minute
+	cfg.Schedule = Constant{Rate: 50, MaxInFlight: 2, MaxQueue: 3}
+	cfg.Limits.RequestTimeout, cfg.Limits.Grace = 0, 50*time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cfg.Hooks = []Hooks{{Observe: func(a *runrecord.Attempt) {
@@ -228,7 +228,7 @@ func TestRequestsFlushedWhileNothingFinishes(t *testing.T) {
 	hang := startFake(t, fakeServer{f: faultHang})
 	cfg := testConfig(t, fast.URL, 3)
 	cfg.Client = &firstOnly{Backend: mustBackend(t, fast.URL), rest: mustBackend(t, hang.URL)}
-	cfg.RequestTimeout = 0
+	cfg.Limits.RequestTimeout = 0
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
@@ -282,8 +282,8 @@ func (f *firstOnly) Do(ctx context.Context, clk modelapi.Clock, req *modelapi.Re
 func TestClosedLoopInterruptCancelsAfterGrace(t *testing.T) {
 	srv := startFake(t, fakeServer{f: faultHang}) // answers only after 10 s
 	cfg := testConfig(t, srv.URL, 0)
-	cfg.Load = runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 3, Duration: runrecord.Duration(time.Minute)}
-	cfg.RequestTimeout, cfg.Grace = 0, 50*time.Millisecond
+	cfg.Schedule, cfg.Limits.Count, cfg.Limits.Duration = Closed{Users: 3}, 0, time.Minute
+	cfg.Limits.RequestTimeout, cfg.Limits.Grace = 0, 50*time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var mu sync.Mutex

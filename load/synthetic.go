@@ -1,6 +1,8 @@
 package load
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"github.com/tcobench/tcobench/modelapi"
 
 	"fmt"
@@ -25,7 +27,7 @@ func SimplePlan(promptTokens, maxTokens int) workloads.Plan {
 	prompt := b.String()
 	return workloads.Plan{
 		Name: "synthetic", Source: fmt.Sprintf("built-in: %d prompt tokens (estimated), %d max tokens", promptTokens, maxTokens),
-		Arrival: workloads.Arrival{Process: workloads.ArrivalClosed, Users: 1}, ReplayMode: workloads.ReplayRecorded,
+		Arrival: workloads.Arrival{Process: runrecord.ArrivalClosed, Users: 1}, ReplayMode: workloads.ReplayRecorded,
 		PromptLengths: "estimated", Len: -1,
 		Instance: func(i int) (workloads.Instance, bool) {
 			return workloads.Instance{

@@ -1,15 +1,17 @@
 // Package modelapi sends one streamed request to a model server and records
 // what happened on the run clock: when it was sent, when headers, the first
 // token, the first content token and every chunk arrived, the token counts
-// and how it ended. It speaks the OpenAI-compatible chat and completions APIs
-// (server-sent events) and Ollama's native /api/chat (JSON lines), parsing
-// both streams by hand with bounded line sizes so that arrival times are
-// exact and hostile input cannot grow memory without limit.
+// and how it ended, and the tool calls the model made. It speaks the
+// OpenAI-compatible chat and completions APIs (server-sent events) and
+// Ollama's native /api/chat (JSON lines), parsing both streams by hand with
+// bounded line sizes so that arrival times are exact and hostile input
+// cannot grow memory without limit.
 package modelapi
 
 import (
+	"github.com/tcobench/tcobench/badinput"
+
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -35,7 +37,9 @@ type Backend interface {
 	Kind() string
 	// Do sends req and records its events in a on clk. The caller sets the
 	// attempt's identity, ScheduledNS, QueuedNS and Phase; Do sets every other
-	// field. When req.KeepOutput is true Do returns the content text.
+	// field. When req.KeepOutput is true Do returns the content text. The
+	// turn's tool calls are on a.ToolCalls, each with its argument text in
+	// ToolCall.Arguments (kept in memory for checks, not written to files).
 	Do(ctx context.Context, clk Clock, req *Request, a *runrecord.Attempt) []byte
 	// Probe asks the server what it is (kind, version, model), best effort.
 	Probe(ctx context.Context, model string) runrecord.ServerInfo
@@ -129,19 +133,21 @@ func newTransport(maxConns int) *http.Transport {
 	}
 }
 
-// New returns the backend of the given kind for the server at target
-// (for example "http://127.0.0.1:11434").
-func New(kind, target string, opts Options) (Backend, error) {
-	target = strings.TrimRight(target, "/")
-	if !strings.HasPrefix(target, "http://") && !strings.HasPrefix(target, "https://") {
-		return nil, fmt.Errorf("target %q: want an http:// or https:// URL", target)
+// New returns the client of t's API for the server at t.URL (for example
+// "http://127.0.0.1:11434"; a trailing "/v1" is dropped).
+func New(t Target, opts Options) (Backend, error) {
+	if err := CheckKind(t.API); err != nil {
+		return nil, err
 	}
+	u, err := ParseTarget(t.URL)
+	if err != nil {
+		return nil, badinput.Field("target", t.URL, "want an http:// or https:// URL such as http://127.0.0.1:11434")
+	}
+	base := strings.TrimRight(u.String(), "/")
+	opts.IgnoreEOS = opts.IgnoreEOS || t.IgnoreEOS
 	opts.defaults()
-	switch kind {
-	case KindOpenAIChat, KindOpenAICompletions:
-		return &OpenAI{kind: kind, base: target, opts: opts}, nil
-	case KindOllama:
-		return &Ollama{base: target, opts: opts}, nil
+	if t.API == KindOllama {
+		return &Ollama{base: base, opts: opts}, nil
 	}
-	return nil, fmt.Errorf("backend %q: want one of %s", kind, strings.Join(Kinds, ", "))
+	return &OpenAI{kind: t.API, base: base, opts: opts}, nil
 }

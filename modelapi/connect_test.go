@@ -19,7 +19,7 @@ func TestConnectTimeRecorded(t *testing.T) {
 		fmt.Fprint(w, "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\ndata: [DONE]\n\n")
 	}))
 	defer srv.Close()
-	be, err := New(KindOpenAIChat, srv.URL, Options{})
+	be, err := New(Target{URL: srv.URL, API: KindOpenAIChat}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

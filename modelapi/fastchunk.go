@@ -4,7 +4,8 @@ package modelapi
 // "choices" holds at most one choice with a "delta" or "text", every other
 // value a string, number, true, false or null) in one forward scan. It
 // reports false, leaving c untouched, for anything else: an "error" that is
-// not null, a "usage" object, nested values it would have to skip, several
+// not null, an "object" of "error", a "usage" object, a delta's tool_calls
+// array, llama.cpp's timings object, nested values it would have to skip, several
 // choices, escaped keys, trailing bytes, malformed JSON. The caller then
 // runs the full parser, so the fast path only ever has to agree with
 // fullOpenAIChunk on the shapes it accepts (checked by FuzzOpenAIChunkFast
@@ -29,7 +30,11 @@ func fastOpenAIChunk(data []byte, chat bool, c *openAIChunk) bool {
 		case "error":
 			i = null(data, i)
 		default: // "usage" too: only a scalar (null) is taken here
-			_, _, i = scalar(data, i)
+			var v []byte
+			var isStr bool
+			if v, isStr, i = scalar(data, i); isStr && string(key) == "object" && string(v) == "error" {
+				return false // an error object: the full parser reports it
+			}
 		}
 		var end bool
 		if end, i = member(data, i); i < 0 {

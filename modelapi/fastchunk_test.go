@@ -14,7 +14,7 @@ func sameChunk(a, b *openAIChunk) string {
 		name string
 		x, y []byte
 	}{{"content", a.content, b.content}, {"reasoning", a.reasoning, b.reasoning},
-		{"finish", a.finish, b.finish}, {"err", a.err, b.err}}
+		{"finish", a.finish, b.finish}, {"err", a.err, b.err}, {"tools", a.tools, b.tools}, {"timings", a.timings, b.timings}}
 	for _, f := range fields {
 		if !bytes.Equal(f.x, f.y) {
 			return fmt.Sprintf("%s: %q vs %q", f.name, f.x, f.y)
@@ -68,6 +68,10 @@ func TestFastChunkShapes(t *testing.T) {
 		{"usage", `{"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":7}}`, true, false},
 		{"two choices", `{"choices":[{"delta":{"content":"a"}},{"delta":{"content":"b"}}]}`, true, false},
 		{"tool call", `{"choices":[{"delta":{"tool_calls":[{"index":0}]}}]}`, true, false},
+		{"tool calls null", `{"choices":[{"delta":{"role":null,"content":"a","tool_calls":null}}],"usage":null}`, true, true},
+		{"object error", `{"object":"error","message":"too long","code":400}`, true, false},
+		{"object chunk", `{"object":"chat.completion.chunk","choices":[{"delta":{"content":"a"}}]}`, true, true},
+		{"timings", `{"choices":[],"timings":{"prompt_n":3}}`, true, false},
 		{"escaped key", `{"choices":[{"delta":{"con\u0074ent":"x"}}]}`, true, false},
 		{"empty", `{}`, true, false},
 		{"trailing", `{"choices":[]} x`, true, false},
@@ -107,10 +111,10 @@ func TestFastChunkRandomShapes(t *testing.T) {
 
 var (
 	chunkValues = []string{`null`, `"x"`, `""`, `"a\"b\\"`, `"\\"`, `"tok "`, `0`, `-12.5e+3`, `true`, `false`,
-		`{}`, `[]`, `{"a":1}`, `nul`, `"\u00e9"`}
+		`{}`, `[]`, `{"a":1}`, `nul`, `"\u00e9"`, `"error"`, `[{"index":0,"function":{"name":"f"}}]`}
 	choiceKeys = []string{"index", "delta", "finish_reason", "text", "logprobs", "delta", "finish_reason"}
 	deltaKeys  = []string{"content", "role", "reasoning_content", "reasoning", "content", "tool_calls"}
-	topKeys    = []string{"id", "object", "created", "model", "choices", "usage", "error", "system_fingerprint", "choices"}
+	topKeys    = []string{"id", "object", "created", "model", "choices", "usage", "error", "system_fingerprint", "choices", "timings"}
 	spaces     = []string{"", "", "", " ", "\n", "\t ", "\r\n"}
 )
 

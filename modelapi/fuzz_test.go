@@ -3,6 +3,7 @@ package modelapi
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,6 +18,8 @@ const fuzzMax = 256
 func FuzzSSE(f *testing.F) {
 	f.Add([]byte("data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: [DONE]\n\n"))
 	f.Add([]byte("event: error\ndata: {\"error\":{\"message\":\"x\"}}\n\n"))
+	f.Add([]byte("error: {\"code\":500,\"message\":\"x\",\"type\":\"server_error\"}\n\ndata: [DONE]\n\n"))
+	f.Add([]byte("data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\"\"}}]}}]}\n\ndata: {\"choices\":[],\"usage\":{\"completion_tokens\":3},\"timings\":{\"prompt_n\":1,\"prompt_ms\":1.5}}\n\ndata: [DONE]\n\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		r := newSSEReader(bytes.NewReader(in), fuzzMax)
 		for i := 0; i < 10000; i++ {
@@ -34,6 +37,7 @@ func FuzzSSE(f *testing.F) {
 			a := &runrecord.Attempt{}
 			s := &openAIStream{chat: chat, keep: true}
 			s.read(context.Background(), NewClock(time.Now()), newSSEReader(bytes.NewReader(in), fuzzMax), a)
+			s.finish(a)
 			checkEnded(t, a)
 			if len(s.out) > len(in) {
 				t.Fatalf("output %d bytes from %d bytes of input", len(s.out), len(in))
@@ -46,6 +50,7 @@ func FuzzSSE(f *testing.F) {
 func FuzzNDJSON(f *testing.F) {
 	f.Add([]byte("{\"message\":{\"content\":\"a\"},\"done\":false}\n{\"done\":true,\"eval_count\":1}\n"))
 	f.Add([]byte("{\"error\":\"model not found\"}\n"))
+	f.Add([]byte("{\"message\":{\"content\":\"\",\"tool_calls\":[{\"function\":{\"index\":0,\"name\":\"f\",\"arguments\":{\"a\":1}}}]},\"done\":false}\n{\"done\":true,\"eval_count\":3}\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		r := newLineReader(bytes.NewReader(in), fuzzMax)
 		for i := 0; i < 10000; i++ {
@@ -60,6 +65,7 @@ func FuzzNDJSON(f *testing.F) {
 		a := &runrecord.Attempt{}
 		s := &ndjsonStream{keep: true}
 		s.read(context.Background(), NewClock(time.Now()), newLineReader(bytes.NewReader(in), fuzzMax), a)
+		s.tools.finish(a)
 		checkEnded(t, a)
 	})
 }
@@ -72,7 +78,18 @@ func checkEnded(t *testing.T, a *runrecord.Attempt) {
 	if !a.OK && a.ErrorClass == "" {
 		t.Fatal("failed attempt without an error class")
 	}
-	if len(a.ChunkNS) != len(a.ChunkTokens) {
-		t.Fatalf("chunk arrays differ: %d times, %d counts", len(a.ChunkNS), len(a.ChunkTokens))
+	if len(a.ChunkNS) != len(a.ChunkTokens) || len(a.ChunkNS) != a.Tokens.StreamOutput {
+		t.Fatalf("chunk arrays differ: %d times, %d counts, stream count %d", len(a.ChunkNS), len(a.ChunkTokens), a.Tokens.StreamOutput)
+	}
+	if !slices.IsSorted(a.ChunkNS) || len(a.ChunkNS) > 0 && a.FirstTokenNS != a.ChunkNS[0] {
+		t.Fatalf("chunk times %v, first token %d", a.ChunkNS, a.FirstTokenNS)
+	}
+	if len(a.ToolCalls) > 0 && a.FirstToolCallNS == 0 {
+		t.Fatal("tool calls without a first tool-call time")
+	}
+	for _, c := range a.ToolCalls {
+		if len(c.Arguments) > runrecord.MaxToolArguments || len(c.Arguments) > c.ArgumentBytes {
+			t.Fatalf("tool call kept %d argument bytes of %d", len(c.Arguments), c.ArgumentBytes)
+		}
 	}
 }

@@ -50,6 +50,7 @@ func (o *Ollama) Do(ctx context.Context, clk Clock, req *Request, a *runrecord.A
 	a.ChunkTokens = make([]int, 0, chunkCap(req.MaxTokens))
 	st := ndjsonStream{keep: req.KeepOutput}
 	st.read(ctx, clk, newLineReader(resp.Body, o.opts.MaxLineBytes), a)
+	st.tools.finish(a)
 	finishTokens(a, req, st.usage)
 	return st.out
 }
@@ -59,6 +60,7 @@ type ndjsonStream struct {
 	keep    bool
 	usage   *usage
 	u       usage
+	tools   toolCalls
 	out     []byte
 	scratch []byte
 }
@@ -103,7 +105,8 @@ func (s *ndjsonStream) line(line []byte, now int64, a *runrecord.Attempt) (end b
 	case !c.known:
 		return false, runrecord.ErrMalformed, "malformed stream line: " + string(truncate(line, 120))
 	}
-	if tokenChunk(a, now, c.content, c.thinking) && s.keep {
+	tool := c.tools != nil && s.tools.addDeltas(c.tools)
+	if tokenChunk(a, now, c.content, c.thinking, tool) && s.keep {
 		s.out, s.scratch = appendOutput(s.out, s.scratch, c.content)
 	}
 	if !c.done {
@@ -131,10 +134,12 @@ func (s *ndjsonStream) final(f *api.ChatResponse, a *runrecord.Attempt) {
 	}
 }
 
-// ollamaChunk is what one JSON line said; slices alias the line.
+// ollamaChunk is what one JSON line said; slices alias the line (tools is
+// the raw message.tool_calls array: Ollama sends each call whole, its
+// arguments as a JSON object).
 type ollamaChunk struct {
-	content, thinking, err []byte
-	done, known            bool
+	content, thinking, err, tools []byte
+	done, known                   bool
 }
 
 func parseOllamaChunk(line []byte, c *ollamaChunk) {
@@ -149,13 +154,13 @@ func parseOllamaChunk(line []byte, c *ollamaChunk) {
 		case "message":
 			if t == jsonparser.Object {
 				_ = jsonparser.ObjectEach(v, func(k, mv []byte, mt jsonparser.ValueType, _ int) error {
-					if mt == jsonparser.String {
-						switch string(k) {
-						case "content":
-							c.content = mv
-						case "thinking":
-							c.thinking = mv
-						}
+					switch {
+					case mt == jsonparser.String && string(k) == "content":
+						c.content = mv
+					case mt == jsonparser.String && string(k) == "thinking":
+						c.thinking = mv
+					case mt == jsonparser.Array && string(k) == "tool_calls":
+						c.tools = mv
 					}
 					return nil
 				})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 
@@ -76,7 +77,12 @@ func (o *OpenAI) Do(ctx context.Context, clk Clock, req *Request, a *runrecord.A
 	st := openAIStream{chat: o.kind == KindOpenAIChat, keep: req.KeepOutput}
 	a.ChunkNS = make([]int64, 0, chunkCap(req.MaxTokens))
 	a.ChunkTokens = make([]int, 0, chunkCap(req.MaxTokens))
-	st.read(ctx, clk, newSSEReader(resp.Body, o.opts.MaxLineBytes), a)
+	if isJSON(resp.Header.Get("Content-Type")) {
+		st.jsonBody(ctx, clk, resp.Body, o.opts.MaxLineBytes, a)
+	} else {
+		st.read(ctx, clk, newSSEReader(resp.Body, o.opts.MaxLineBytes), a)
+	}
+	st.finish(a)
 	finishTokens(a, req, st.usage)
 	return st.out
 }
@@ -84,6 +90,13 @@ func (o *OpenAI) Do(ctx context.Context, clk Clock, req *Request, a *runrecord.A
 // usage is a server's token report.
 type usage struct {
 	prompt, completion, reasoning, cached int
+}
+
+// isJSON reports whether a Content-Type is JSON rather than an event stream.
+func isJSON(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.TrimSpace(strings.ToLower(mt))
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 // finishTokens fills a.Tokens from the server's usage when it gave one, else
@@ -109,9 +122,20 @@ type openAIStream struct {
 	usage      *usage
 	u          usage
 	finished   bool // a finish_reason arrived
-	out        []byte
-	scratch    []byte
+	// finishNS is when a finish_reason arrived on a chunk that carried no
+	// token: the end-of-sequence token, when usage counts one more (see finish).
+	finishNS int64
+	tools    toolCalls
+	out      []byte
+	scratch  []byte
 }
+
+// Internal event types: an "error:" line (llama.cpp before mid-2025) and a
+// JSON line that is not an SSE field (an error body sent with HTTP 200).
+const (
+	eventError = "error"
+	eventJSON  = "\x00json"
+)
 
 // read consumes events until [DONE], an error, or the end of the stream.
 func (s *openAIStream) read(ctx context.Context, clk Clock, r *sseReader, a *runrecord.Attempt) {
@@ -131,9 +155,14 @@ func (s *openAIStream) read(ctx context.Context, clk Clock, r *sseReader, a *run
 			a.EndNS, a.OK = now, true
 			return
 		}
-		if string(ev) == "error" {
+		switch string(ev) {
+		case eventError:
 			a.EndNS = now
 			fail(a, clk, runrecord.ErrStreamError, "error event: "+string(truncate(data, 300)))
+			return
+		case eventJSON:
+			a.EndNS = now
+			s.notStream(clk, data, a)
 			return
 		}
 		if msg, bad := s.event(data, now, a); bad != "" {
@@ -158,7 +187,9 @@ func (s *openAIStream) event(data []byte, now int64, a *runrecord.Attempt) (stri
 		}
 		return "malformed stream event: " + string(truncate(data, 120)), runrecord.ErrMalformed
 	}
-	if tokenChunk(a, now, c.content, c.reasoning) && s.keep {
+	tool := c.tools != nil && s.tools.addDeltas(c.tools)
+	chunks := len(a.ChunkNS)
+	if tokenChunk(a, now, c.content, c.reasoning, tool) && s.keep {
 		s.out, s.scratch = appendOutput(s.out, s.scratch, c.content)
 	}
 	if len(c.finish) > 0 {
@@ -166,29 +197,107 @@ func (s *openAIStream) event(data []byte, now int64, a *runrecord.Attempt) (stri
 		if a.FinishReason == "" {
 			a.FinishReason = string(c.finish)
 		}
+		if len(a.ChunkNS) == chunks && s.finishNS == 0 {
+			s.finishNS = now
+		}
 	}
 	if c.hasUsage {
 		s.u = c.usage
 		s.usage = &s.u
 	}
+	if c.timings != nil {
+		a.Server = llamaTimings(c.timings)
+	}
 	return "", ""
 }
 
-// tokenChunk records a chunk carrying content or reasoning as one token
-// (the hot path: it only appends to the attempt's slices). It reports
-// whether the chunk carried content.
-func tokenChunk(a *runrecord.Attempt, now int64, content, reasoning []byte) bool {
-	if len(content) == 0 && len(reasoning) == 0 {
+// finish closes the attempt's stream-derived fields once the stream ended.
+// A finish chunk without a token, when the server's usage counts exactly one
+// token more than the stream did, carried the end-of-sequence token (TGI
+// and vLLM stream it as empty content, llama.cpp as an empty delta): it is
+// the last token chunk, so the usage and the stream agree.
+func (s *openAIStream) finish(a *runrecord.Attempt) {
+	s.tools.finish(a)
+	if s.usage == nil || s.finishNS == 0 || len(a.ToolCalls) > 0 || s.usage.completion != a.Tokens.StreamOutput+1 {
+		return
+	}
+	if n := len(a.ChunkNS); n > 0 && a.ChunkNS[n-1] > s.finishNS {
+		return // tokens came after the finish: not an end-of-sequence token
+	}
+	if a.FirstTokenNS == 0 {
+		a.FirstTokenNS = s.finishNS
+	}
+	a.ChunkNS = append(a.ChunkNS, s.finishNS)
+	a.ChunkTokens = append(a.ChunkTokens, 1)
+	a.Tokens.StreamOutput++
+}
+
+// notStream fails an attempt whose response was one JSON object instead of
+// an event stream (an error body sent with HTTP 200).
+func (s *openAIStream) notStream(clk Clock, data []byte, a *runrecord.Attempt) {
+	var c openAIChunk
+	parseOpenAIChunk(data, s.chat, &c)
+	if c.err != nil {
+		fail(a, clk, runrecord.ErrStreamError, fmt.Sprintf("server error body with HTTP %d: %s", a.HTTPStatus, truncate(c.err, 300)))
+		return
+	}
+	fail(a, clk, runrecord.ErrMalformed, "response is a JSON body, not an event stream: "+string(truncate(data, 120)))
+}
+
+// jsonBody reads a response sent as application/json instead of an event
+// stream (at most max bytes): an error object fails the attempt as a
+// stream error, anything else as malformed.
+func (s *openAIStream) jsonBody(ctx context.Context, clk Clock, body io.Reader, max int, a *runrecord.Attempt) {
+	b, err := io.ReadAll(io.LimitReader(body, int64(max)+1))
+	a.EndNS = clk.Now()
+	switch {
+	case err != nil:
+		fail(a, clk, classifyStream(ctx, err), "reading JSON body: "+err.Error())
+	case len(b) > max:
+		fail(a, clk, runrecord.ErrMalformed, fmt.Sprintf("JSON body over %d bytes", max))
+	default:
+		s.notStream(clk, bytes.TrimSpace(b), a)
+	}
+}
+
+// llamaTimings reads llama.cpp's timings object (milliseconds as floats).
+func llamaTimings(t []byte) *runrecord.ServerTimings {
+	ms := func(key string) int64 {
+		v, err := jsonparser.GetFloat(t, key)
+		if err != nil || v < 0 || v > 1e12 {
+			return 0
+		}
+		return int64(v * 1e6)
+	}
+	st := &runrecord.ServerTimings{
+		PromptEvalNS: ms("prompt_ms"), PromptEvalTok: max(getInt(t, "prompt_n"), 0),
+		EvalNS: ms("predicted_ms"), EvalTok: max(getInt(t, "predicted_n"), 0),
+		CachedTok: max(getInt(t, "cache_n"), 0),
+	}
+	st.TotalNS = st.PromptEvalNS + st.EvalNS
+	return st
+}
+
+// tokenChunk records a chunk carrying content, reasoning or part of a tool
+// call as one token (the hot path: it only appends to the attempt's
+// slices). It reports whether the chunk carried content.
+func tokenChunk(a *runrecord.Attempt, now int64, content, reasoning []byte, tool bool) bool {
+	if len(content) == 0 && len(reasoning) == 0 && !tool {
 		return false
 	}
 	if a.FirstTokenNS == 0 {
 		a.FirstTokenNS = now
 	}
+	if tool && a.FirstToolCallNS == 0 {
+		a.FirstToolCallNS = now
+	}
 	a.ChunkNS = append(a.ChunkNS, now)
 	a.ChunkTokens = append(a.ChunkTokens, 1)
 	a.Tokens.StreamOutput++
 	if len(content) == 0 {
-		a.Tokens.Reasoning++
+		if len(reasoning) > 0 {
+			a.Tokens.Reasoning++
+		}
 		return false
 	}
 	if a.FirstContentNS == 0 {
@@ -219,9 +328,11 @@ func truncate(b []byte, n int) []byte {
 }
 
 // openAIChunk is what one SSE data payload said. Byte slices alias the
-// payload (raw JSON string contents, still escaped).
+// payload (raw JSON string contents, still escaped; tools and timings are
+// the raw tool_calls array and llama.cpp's timings object).
 type openAIChunk struct {
 	content, reasoning, finish, err []byte
+	tools, timings                  []byte
 	usage                           usage
 	hasUsage, known                 bool
 }
@@ -239,13 +350,22 @@ func parseOpenAIChunk(data []byte, chat bool, c *openAIChunk) {
 
 // fullOpenAIChunk is the general parser: a jsonparser walk of each object.
 func fullOpenAIChunk(data []byte, chat bool, c *openAIChunk) {
-	known := false
+	known, errObj := false, false
 	err := jsonparser.ObjectEach(data, func(key, v []byte, t jsonparser.ValueType, _ int) error {
 		known = true
 		switch string(key) {
 		case "error":
 			if t != jsonparser.Null {
 				c.err = v
+			}
+		case "object":
+			// An error object in place of a chunk (SGLang's, older vLLM's).
+			if t == jsonparser.String && string(v) == "error" {
+				errObj = true
+			}
+		case "timings":
+			if t == jsonparser.Object {
+				c.timings = v
 			}
 		case "choices":
 			if t == jsonparser.Array {
@@ -265,6 +385,9 @@ func fullOpenAIChunk(data []byte, chat bool, c *openAIChunk) {
 		}
 		return nil
 	})
+	if errObj && c.err == nil && err == nil {
+		c.err = data
+	}
 	c.known = known && err == nil || c.err != nil
 }
 
@@ -290,8 +413,11 @@ func parseChoice(ch []byte, chat bool, c *openAIChunk) {
 
 func parseDelta(d []byte, c *openAIChunk) {
 	_ = jsonparser.ObjectEach(d, func(key, v []byte, t jsonparser.ValueType, _ int) error {
-		if t == jsonparser.String {
+		switch {
+		case t == jsonparser.String:
 			c.deltaString(key, v)
+		case t == jsonparser.Array && string(key) == "tool_calls":
+			c.tools = v
 		}
 		return nil
 	})
@@ -309,11 +435,16 @@ func (c *openAIChunk) deltaString(key, v []byte) {
 	}
 }
 
-// parseUsage reads a usage object (once per stream).
+// parseUsage reads a usage object (once per stream). SGLang reports
+// reasoning tokens at the top level of usage, OpenAI and vLLM under
+// completion_tokens_details.
 func parseUsage(u []byte, out *usage) {
 	out.prompt = getInt(u, "prompt_tokens")
 	out.completion = getInt(u, "completion_tokens")
 	out.reasoning = getInt(u, "completion_tokens_details", "reasoning_tokens")
+	if out.reasoning == 0 {
+		out.reasoning = getInt(u, "reasoning_tokens")
+	}
 	out.cached = getInt(u, "prompt_tokens_details", "cached_tokens")
 }
 

@@ -14,20 +14,25 @@ import (
 	"github.com/tcobench/tcobench/runrecord"
 )
 
-func TestSSEReader(t *testing.T) {
-	in := ": keep-alive\n\nevent: message\ndata: a\ndata: b\n\ndata:c\r\n\r\ndata: [DONE]\n"
+// sseEvents reads every event of in as "type|data".
+func sseEvents(t *testing.T, in string) []string {
+	t.Helper()
 	r := newSSEReader(strings.NewReader(in), 64)
 	var got []string
 	for {
 		ev, data, err := r.next()
 		if err == io.EOF {
-			break
+			return got
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
 		got = append(got, string(ev)+"|"+string(data))
 	}
+}
+
+func TestSSEReader(t *testing.T) {
+	got := sseEvents(t, ": keep-alive\n\nevent: message\ndata: a\ndata: b\n\ndata:c\r\n\r\ndata: [DONE]\n")
 	want := []string{"message|a\nb", "|c", "|[DONE]"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("events %q, want %q", got, want)
@@ -157,7 +162,7 @@ func TestConnectionIsReused(t *testing.T) {
 	}
 	srv.Start()
 	defer srv.Close()
-	b, err := New(KindOpenAIChat, srv.URL, Options{})
+	b, err := New(Target{URL: srv.URL, API: KindOpenAIChat}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

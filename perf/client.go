@@ -76,7 +76,7 @@ func (m *minimal) close() { m.client.CloseIdleConnections() }
 // message, so the fake server's stamps match the run's task IDs.
 func plan(tokens int) workloads.Plan {
 	return workloads.Plan{Name: "perf", Source: "perf", Len: -1, ReplayMode: workloads.ReplayRecorded,
-		Arrival: workloads.Arrival{Process: workloads.ArrivalClosed, Users: 1},
+		Arrival: workloads.Arrival{Process: runrecord.ArrivalClosed, Users: 1},
 		Instance: func(i int) (workloads.Instance, bool) {
 			id := "r" + strconv.Itoa(i)
 			return workloads.Instance{ID: id, Name: "perf", AtNS: -1, Steps: []workloads.Step{{ID: "s0", MaxTokens: tokens,
@@ -95,7 +95,7 @@ type harnessResult struct {
 
 // harnessRun runs tcobench's load engine against url. The run directory is
 // removed afterwards.
-func harnessRun(ctx context.Context, url string, tokens int, lc runrecord.LoadConfig, keepAttempts bool) (harnessResult, error) {
+func harnessRun(ctx context.Context, url string, tokens int, sc load.Schedule, lim load.Limits, keepAttempts bool) (harnessResult, error) {
 	var h harnessResult
 	dir, err := os.MkdirTemp("", "tcobench-perf-")
 	if err != nil {
@@ -103,8 +103,10 @@ func harnessRun(ctx context.Context, url string, tokens int, lc runrecord.LoadCo
 	}
 	defer os.RemoveAll(dir)
 	c0 := cpuTime()
-	h.run, err = load.Run(ctx, load.Config{Name: "perf", OutDir: dir + "/run", Target: url,
-		Backend: modelapi.KindOpenAIChat, Model: "fake", Plan: plan(tokens), Load: lc, Seed: 1})
+	defer load.RaiseGC()() // as the tcobench command runs the engine
+	h.run, err = load.Run(ctx, load.Config{Name: "perf", OutDir: dir + "/run",
+		Target: modelapi.Target{URL: url, API: modelapi.KindOpenAIChat, Model: "fake"}, Plan: plan(tokens),
+		Schedule: sc, Limits: lim, Seed: 1})
 	h.cpu = cpuTime() - c0
 	if err != nil {
 		return h, fmt.Errorf("harness run: %w", err)

@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/tcobench/tcobench/fakeserver"
-	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/workloads"
+	"github.com/tcobench/tcobench/load"
 )
 
 // IngestTokens is the length of every stream in the ingestion benchmark.
@@ -46,8 +45,7 @@ func Ingestion(ctx context.Context, streams int, d time.Duration) (IngestResult,
 	}
 	r.MinimalCPUNS = float64(cpuTime()-c0) / float64(max(tokens, 1))
 	s0 := srv.CPU()
-	h, err := harnessRun(ctx, srv.URL, IngestTokens, runrecord.LoadConfig{Mode: workloads.ArrivalClosed,
-		Concurrency: streams, Duration: runrecord.Duration(d)}, false)
+	h, err := harnessRun(ctx, srv.URL, IngestTokens, load.Closed{Users: streams}, load.Limits{Duration: d}, false)
 	if err != nil {
 		return r, err
 	}

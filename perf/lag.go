@@ -10,7 +10,6 @@ import (
 	"github.com/tcobench/tcobench/fakeserver"
 	"github.com/tcobench/tcobench/load"
 	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 // LagTokens is the length of the short responses of the lag benchmark.
@@ -62,8 +61,7 @@ func DispatchLag(ctx context.Context, rate float64, d time.Duration) (LagResult,
 // engineLag returns the lag at the server, the engine's own record of it,
 // and the engine's CPU per request (ms).
 func engineLag(ctx context.Context, srv *Server, rate float64, d time.Duration) (Stats, Stats, float64, error) {
-	h, err := harnessRun(ctx, srv.URL, LagTokens, runrecord.LoadConfig{Mode: workloads.ArrivalPoisson,
-		RatePerS: rate, Duration: runrecord.Duration(d)}, true)
+	h, err := harnessRun(ctx, srv.URL, LagTokens, load.Poisson{Rate: rate}, load.Limits{Duration: d}, true)
 	if err != nil {
 		return Stats{}, Stats{}, 0, err
 	}
@@ -97,7 +95,7 @@ func engineLag(ctx context.Context, srv *Server, rate float64, d time.Duration) 
 // sends each request from its own goroutine with the minimal client. It
 // returns the lag at the server and the client's CPU per request (ms).
 func minimalLag(ctx context.Context, srv *Server, rate float64, d time.Duration, nanos bool) (Stats, float64, error) {
-	arr, err := load.NewArrivals(workloads.ArrivalPoisson, rate, 1, 1)
+	arr, err := load.NewArrivals(runrecord.ArrivalPoisson, rate, 1, 1)
 	if err != nil {
 		return Stats{}, 0, err
 	}

@@ -14,8 +14,7 @@ import (
 	"time"
 
 	"github.com/tcobench/tcobench/fakeserver"
-	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/workloads"
+	"github.com/tcobench/tcobench/load"
 )
 
 // memEnv carries a memory benchmark client's job to a child process.
@@ -120,8 +119,7 @@ func memChild(spec string) error {
 
 func memLoad(ctx context.Context, job memJob) error {
 	if job.Engine {
-		_, err := harnessRun(ctx, job.URL, memTokens, runrecord.LoadConfig{Mode: workloads.ArrivalClosed,
-			Concurrency: job.Streams, Count: job.Streams}, false)
+		_, err := harnessRun(ctx, job.URL, memTokens, load.Closed{Users: job.Streams}, load.Limits{Count: job.Streams}, false)
 		return err
 	}
 	m := newMinimal(job.URL, memTokens)

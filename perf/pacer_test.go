@@ -1,12 +1,13 @@
 package perf
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/tcobench/tcobench/load"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 // BenchmarkPacerWake measures how late each pacer wakes for a Poisson
@@ -29,7 +30,7 @@ func BenchmarkPacerWake(b *testing.B) {
 func itoaF(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 func pacerWake(v string, rate float64, d time.Duration) Stats {
-	arr, _ := load.NewArrivals(workloads.ArrivalPoisson, rate, 1, 1)
+	arr, _ := load.NewArrivals(runrecord.ArrivalPoisson, rate, 1, 1)
 	var w Waiter
 	var start time.Time
 	if v == "nanosleep" {

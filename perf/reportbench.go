@@ -14,7 +14,6 @@ import (
 	"github.com/tcobench/tcobench/load/metrics"
 	"github.com/tcobench/tcobench/report"
 	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 // synthTokens is the output length of every synthetic attempt.
@@ -126,7 +125,7 @@ func SyntheticRun(dir string, n int, seed uint64, slow float64) error {
 	run := &runrecord.Run{Schema: runrecord.SchemaVersion, ID: fmt.Sprintf("synthetic-%d", seed), Name: "synthetic",
 		StartedAt: start, EndedAt: start.Add(time.Duration(win.EndNS)), Window: win,
 		Config: runrecord.RunConfig{Target: "http://127.0.0.1:1", Backend: "openai-chat", Model: "fake", Workload: "synthetic",
-			Load: runrecord.LoadConfig{Mode: workloads.ArrivalPoisson, RatePerS: 1000, Duration: runrecord.Duration(win.EndNS)}, Seed: seed},
+			Load: runrecord.LoadConfig{Mode: runrecord.ArrivalPoisson, RatePerS: 1000, Duration: runrecord.Duration(win.EndNS)}, Seed: seed},
 		Workload: runrecord.WorkloadInfo{Name: "synthetic", Tasks: n}}
 	run.Summary = acc.Summary(win)
 	run.Warnings = acc.Warnings(run.Summary)

@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/tcobench/tcobench/fakeserver"
-	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/workloads"
+	"github.com/tcobench/tcobench/load"
 )
 
 // TTFT benchmark stream shape: first token 20 ms after arrival, then a
@@ -31,8 +30,7 @@ func TTFTError(ctx context.Context, streams int, d time.Duration) (engine, limit
 		return engine, limit, err
 	}
 	defer srv.Close()
-	h, err := harnessRun(ctx, srv.URL, ttftTokens, runrecord.LoadConfig{Mode: workloads.ArrivalClosed,
-		Concurrency: streams, Duration: runrecord.Duration(d)}, true)
+	h, err := harnessRun(ctx, srv.URL, ttftTokens, load.Closed{Users: streams}, load.Limits{Duration: d}, true)
 	if err != nil {
 		return engine, limit, err
 	}

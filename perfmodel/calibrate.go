@@ -8,7 +8,6 @@ import (
 
 	"github.com/tcobench/tcobench/modelarch"
 	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 // Observed are the figures a calibration matches: output tokens per second
@@ -112,10 +111,10 @@ type CalibrateRequest struct {
 // tasks' recorded arrivals.
 func replayLoad(run *runrecord.Run) Load {
 	l := run.Config.Load
-	if l.Mode == workloads.ArrivalClosed {
-		return Load{Mode: workloads.ArrivalClosed, Users: max(l.Concurrency, 1), ThinkNS: int64(l.ThinkTime), Seed: run.Config.Seed}
+	if l.Mode == runrecord.ArrivalClosed {
+		return Load{Mode: runrecord.ArrivalClosed, Users: max(l.Concurrency, 1), ThinkNS: int64(l.ThinkTime), Seed: run.Config.Seed}
 	}
-	return Load{Mode: workloads.ArrivalTrace, TimeScale: 1}
+	return Load{Mode: runrecord.ArrivalTrace, TimeScale: 1}
 }
 
 // Calibrate fits the efficiency factors so that replaying the run's own

@@ -6,7 +6,6 @@ import (
 
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 // Point is one simulated load point of one replica.
@@ -100,7 +99,7 @@ type Capacity struct {
 // FindCapacity searches the load of shape (its process; rate or users
 // scaled) for the highest throughput meeting the SLOs.
 func FindCapacity(r *Replica, e Engine, w *Workload, shape Load, s Search) (*Capacity, error) {
-	sat, err := point(r, e, w, Load{Mode: workloads.ArrivalClosed, Users: 2 * e.MaxSeqs, Seed: shape.Seed, ThinkNS: shape.ThinkNS}, Search{Tasks: max(s.Tasks, 4*e.MaxSeqs)})
+	sat, err := point(r, e, w, Load{Mode: runrecord.ArrivalClosed, Users: 2 * e.MaxSeqs, Seed: shape.Seed, ThinkNS: shape.ThinkNS}, Search{Tasks: max(s.Tasks, 4*e.MaxSeqs)})
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +107,7 @@ func FindCapacity(r *Replica, e Engine, w *Workload, shape Load, s Search) (*Cap
 	if sat.TasksPerS <= 0 {
 		return nil, fmt.Errorf("simulation of %s completed no task", w.Name)
 	}
-	if shape.Mode == workloads.ArrivalClosed {
+	if shape.Mode == runrecord.ArrivalClosed {
 		return c, c.searchUsers(r, e, w, shape, s)
 	}
 	return c, c.searchRate(r, e, w, shape, s)
@@ -116,8 +115,8 @@ func FindCapacity(r *Replica, e Engine, w *Workload, shape Load, s Search) (*Cap
 
 // searchRate bisects the open-loop rate between 0 and the saturation throughput.
 func (c *Capacity) searchRate(r *Replica, e Engine, w *Workload, shape Load, s Search) error {
-	if shape.Mode == "" || shape.Mode == workloads.ArrivalTrace {
-		shape.Mode = workloads.ArrivalPoisson
+	if shape.Mode == "" || shape.Mode == runrecord.ArrivalTrace {
+		shape.Mode = runrecord.ArrivalPoisson
 	}
 	at := func(rate float64) (Point, error) {
 		l := shape

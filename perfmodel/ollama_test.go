@@ -74,10 +74,10 @@ func measureOllama(tb testing.TB, users []int) ([]calRun, *modelarch.Arch) {
 	var out []calRun
 	for _, u := range users {
 		dir := filepath.Join(tb.TempDir(), fmt.Sprintf("c%d", u))
-		cfg := load.Config{OutDir: dir, Target: srv.URL(), Backend: modelapi.KindOllama, Model: srv.Model(),
-			Plan:           load.SimplePlan(calPrompt, calOutput),
-			Load:           runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: u, Count: 4 * u, Warmup: runrecord.Duration(500 * time.Millisecond)},
-			RequestTimeout: 2 * time.Minute}
+		cfg := load.Config{OutDir: dir, Target: modelapi.Target{URL: srv.URL(), API: modelapi.KindOllama, Model: srv.Model()},
+			Plan:     distinctPrompts(calPrompt, calOutput),
+			Schedule: load.Closed{Users: u},
+			Limits:   load.Limits{Count: 4 * u, Warmup: 500 * time.Millisecond, RequestTimeout: 2 * time.Minute}}
 		run, err := load.Run(context.Background(), cfg)
 		if err != nil {
 			tb.Fatal(err)

@@ -144,9 +144,9 @@ func (o PlanOptions) workload() (*Workload, *Load, error) {
 	case o.Concurrency < 0 || o.RatePerS < 0:
 		return nil, nil, fmt.Errorf("load: concurrency %d and rate %g must not be negative", o.Concurrency, o.RatePerS)
 	case o.RatePerS > 0:
-		return w, &Load{Mode: workloads.ArrivalPoisson, RatePerS: o.RatePerS, Seed: p.Arrival.Seed}, nil
+		return w, &Load{Mode: runrecord.ArrivalPoisson, RatePerS: o.RatePerS, Seed: p.Arrival.Seed}, nil
 	case o.Concurrency > 0:
-		return w, &Load{Mode: workloads.ArrivalClosed, Users: o.Concurrency, Seed: p.Arrival.Seed}, nil
+		return w, &Load{Mode: runrecord.ArrivalClosed, Users: o.Concurrency, Seed: p.Arrival.Seed}, nil
 	}
 	return w, nil, nil
 }

@@ -77,7 +77,7 @@ func TestKVCacheBoundsBatch(t *testing.T) {
 	r := NewReplica(a, dev, 1, gpuDefaults)
 	per := r.KVBytes(2000)
 	e := Engine{Name: "t", MaxSeqs: 256, TokenBudget: 8192, MemFraction: 1, ReserveBytes: dev.MemBytes - a.WeightBytes() - 10.5*per}
-	res, err := Simulate(r, e, fixedPlanWorkload(1000, 1000), Load{Mode: workloads.ArrivalClosed, Users: 100}, SimOptions{Tasks: 100})
+	res, err := Simulate(r, e, fixedPlanWorkload(1000, 1000), Load{Mode: runrecord.ArrivalClosed, Users: 100}, SimOptions{Tasks: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestKVCacheBoundsBatch(t *testing.T) {
 func TestSimulationTimeline(t *testing.T) {
 	a := arch(t, "llama-3.1-8b")
 	r := NewReplica(a, PublishedGPUs["h100"], 1, gpuDefaults)
-	res, err := Simulate(r, DefaultEngine(), fixedPlanWorkload(500, 100), Load{Mode: workloads.ArrivalClosed, Users: 1}, SimOptions{Tasks: 3, WarmupFraction: -1})
+	res, err := Simulate(r, DefaultEngine(), fixedPlanWorkload(500, 100), Load{Mode: runrecord.ArrivalClosed, Users: 1}, SimOptions{Tasks: 3, WarmupFraction: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestSimulationTimeline(t *testing.T) {
 	near(t, "TPOT", float64(at.EndNS-at.FirstTokenNS)/1e9/99, decode, 0.02)
 	prev := 0.0
 	for _, u := range []int{1, 4, 16, 64} {
-		res, err := Simulate(r, DefaultEngine(), fixedPlanWorkload(500, 100), Load{Mode: workloads.ArrivalClosed, Users: u}, SimOptions{Tasks: 8 * u})
+		res, err := Simulate(r, DefaultEngine(), fixedPlanWorkload(500, 100), Load{Mode: runrecord.ArrivalClosed, Users: u}, SimOptions{Tasks: 8 * u})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +168,7 @@ func TestCapacityFollowsSLOs(t *testing.T) {
 	var last float64
 	for _, ms := range []float64{200, 1000, 5000} {
 		slo := []runrecord.SLO{{Metric: runrecord.MetricTTFT, Max: runrecord.Duration(ms * 1e6)}}
-		c, err := FindCapacity(r, DefaultEngine(), w, Load{Mode: workloads.ArrivalPoisson, Seed: 1}, Search{SLOs: slo, Tasks: 200})
+		c, err := FindCapacity(r, DefaultEngine(), w, Load{Mode: runrecord.ArrivalPoisson, Seed: 1}, Search{SLOs: slo, Tasks: 200})
 		if err != nil || c.Reason != "" {
 			t.Fatalf("%v ms: %v %s", ms, err, c.Reason)
 		}
@@ -187,11 +187,11 @@ func TestCalibrateRecoversFactors(t *testing.T) {
 	truth := gpuDefaults
 	truth.ComputeEff, truth.BandwidthEff, truth.StepOverheadS = 0.4, 0.6, 0.003
 	runAt := func(users int) (*runrecord.Run, []runrecord.Attempt) {
-		res, err := Simulate(NewReplica(a, dev, 1, truth), DefaultEngine(), fixedPlanWorkload(800, 200), Load{Mode: workloads.ArrivalClosed, Users: users}, SimOptions{Tasks: 10 * users})
+		res, err := Simulate(NewReplica(a, dev, 1, truth), DefaultEngine(), fixedPlanWorkload(800, 200), Load{Mode: runrecord.ArrivalClosed, Users: users}, SimOptions{Tasks: 10 * users})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &runrecord.Run{ID: "sim", Config: runrecord.RunConfig{Load: runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: users}}}, res.Attempts
+		return &runrecord.Run{ID: "sim", Config: runrecord.RunConfig{Load: runrecord.LoadConfig{Mode: runrecord.ArrivalClosed, Concurrency: users}}}, res.Attempts
 	}
 	run, atts := runAt(8)
 	cal, err := Calibrate(context.Background(), CalibrateRequest{Run: run, Attempts: atts, Model: a, Hardware: "x", Device: dev, Engine: DefaultEngine()})
@@ -243,11 +243,11 @@ func TestMeasuredOn(t *testing.T) {
 func TestProjectRun(t *testing.T) {
 	a := arch(t, "llama-3.1-8b")
 	res, err := Simulate(NewReplica(a, Device{Name: "cpu", Kind: KindCPU, PerNode: 1, PeakFLOPS: map[string]float64{"bf16": 2e12}, MemBytes: 64 * GiB, MemBW: 100e9}, 1, cpuDefaults),
-		CPUEngine(8192), fixedPlanWorkload(300, 100), Load{Mode: workloads.ArrivalClosed, Users: 2}, SimOptions{Tasks: 20})
+		CPUEngine(8192), fixedPlanWorkload(300, 100), Load{Mode: runrecord.ArrivalClosed, Users: 2}, SimOptions{Tasks: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := &runrecord.Run{ID: "cpu-run", Config: runrecord.RunConfig{Model: "llama3.1:8b", Load: runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 2}},
+	run := &runrecord.Run{ID: "cpu-run", Config: runrecord.RunConfig{Model: "llama3.1:8b", Load: runrecord.LoadConfig{Mode: runrecord.ArrivalClosed, Concurrency: 2}},
 		Environment: runrecord.Environment{Host: runrecord.HostInfo{CPUModel: "AMD EPYC", CPUCores: 2}}}
 	h100, _ := tco.LoadHardware("8xh100-sxm")
 	pt, err := ProjectRun(context.Background(), run, res.Attempts, h100, "")

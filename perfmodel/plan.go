@@ -11,7 +11,6 @@ import (
 	"github.com/tcobench/tcobench/modelarch"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 // PlanRequest is what a fleet plan needs.
@@ -212,7 +211,7 @@ func (req *PlanRequest) shape() Load {
 	a := req.Workload.Arrival
 	l := Load{Mode: a.Process, Users: a.Users, RatePerS: a.RatePerS, GammaShape: a.GammaShape, ThinkNS: a.ThinkTimeNS, Seed: a.Seed}
 	if l.Mode == "" {
-		l.Mode = workloads.ArrivalPoisson
+		l.Mode = runrecord.ArrivalPoisson
 	}
 	return l
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 // tpRun is the capacity of one tensor-parallel size.
@@ -128,7 +127,7 @@ func (hp *HardwarePlan) fill(req *PlanRequest, hw *tco.Hardware, best *tpRun, sh
 	for _, p := range best.cap.Curve {
 		hp.Curve = append(hp.Curve, CurvePoint{TasksPerS: p.TasksPerS * n, OutputTokensPerS: p.OutputTokensPerS * n, TTFTP99MS: p.TTFTP99, TPOTP99MS: p.TPOTP99, TaskP99MS: p.TaskP99, Meets: p.Meets})
 	}
-	if shape.Mode != workloads.ArrivalClosed || shape.Users > 0 {
+	if shape.Mode != runrecord.ArrivalClosed || shape.Users > 0 {
 		at, err := point(best.rep, mustEngine(req, hw, best), req.Workload, perReplica(shape, best.replicas), s)
 		if err == nil && at.TasksPerS > 0 {
 			at.TasksPerS *= n

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/tcobench/tcobench/modelarch"
-	"github.com/tcobench/tcobench/workloads"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 //go:embed published/published-perf.tsv
@@ -137,7 +137,7 @@ func PredictPublished(r PublishedRow, f Factors) Prediction {
 	default:
 		e, n = StaticEngine(r.Batch), r.Batch
 	}
-	res, err := Simulate(rep, e, fixedWorkload(r.ISL, r.OSL), Load{Mode: workloads.ArrivalClosed, Users: n}, SimOptions{Tasks: n, WarmupFraction: -1})
+	res, err := Simulate(rep, e, fixedWorkload(r.ISL, r.OSL), Load{Mode: runrecord.ArrivalClosed, Users: n}, SimOptions{Tasks: n, WarmupFraction: -1})
 	if err != nil {
 		p.Skipped = err.Error()
 		return p

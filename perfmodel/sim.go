@@ -9,17 +9,16 @@ import (
 	"github.com/tcobench/tcobench/load"
 	"github.com/tcobench/tcobench/load/metrics"
 	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 // Load is the load applied to one simulated server, as a run applies it.
 type Load struct {
 	// Mode is closed, constant, poisson, gamma or trace (workloads.Arrival*).
-	Mode       string  `json:"mode"`
-	Users      int     `json:"users,omitempty"`
-	RatePerS   float64 `json:"rate_per_s,omitempty"`
-	GammaShape float64 `json:"gamma_shape,omitempty"`
-	ThinkNS    int64   `json:"think_ns,omitempty"`
+	Mode       runrecord.ArrivalMode `json:"mode"`
+	Users      int                   `json:"users,omitempty"`
+	RatePerS   float64               `json:"rate_per_s,omitempty"`
+	GammaShape float64               `json:"gamma_shape,omitempty"`
+	ThinkNS    int64                 `json:"think_ns,omitempty"`
 	// TimeScale multiplies trace offsets (0: 1).
 	TimeScale float64 `json:"time_scale,omitempty"`
 	Seed      uint64  `json:"seed"`
@@ -121,11 +120,11 @@ func Simulate(r *Replica, e Engine, w *Workload, l Load, o SimOptions) (*SimResu
 
 func (s *sim) start() error {
 	switch s.l.Mode {
-	case workloads.ArrivalClosed:
+	case runrecord.ArrivalClosed:
 		for u := 0; u < max(s.l.Users, 1); u++ {
 			s.startTask(0)
 		}
-	case workloads.ArrivalTrace:
+	case runrecord.ArrivalTrace:
 		for s.startTask(-1) {
 		}
 	default:
@@ -177,7 +176,7 @@ func (s *sim) startTask(at float64) bool {
 	if s.arrivals != nil {
 		return true
 	}
-	return s.l.Mode == workloads.ArrivalTrace
+	return s.l.Mode == runrecord.ArrivalTrace
 }
 
 func (s *sim) phaseOf(i int) string {
@@ -369,7 +368,7 @@ func (s *sim) complete(q *sreq) {
 			}
 		}
 	}
-	if s.l.Mode == workloads.ArrivalClosed && s.taskOver(t) {
+	if s.l.Mode == runrecord.ArrivalClosed && s.taskOver(t) {
 		s.startTask(s.now + float64(s.l.ThinkNS)/1e9)
 	}
 }

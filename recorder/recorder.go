@@ -4,6 +4,8 @@
 package recorder
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -79,7 +81,7 @@ func New(o Options) (*Recorder, error) {
 	r.enc.SetEscapeHTML(false)
 	h := workloads.TraceHeader{Format: workloads.TraceFormat, Version: workloads.FormatVersion, Name: o.Name,
 		Source: "tcobench record, upstream " + o.Upstream.Redacted(), Replay: workloads.ReplayRecorded,
-		Arrival: workloads.TraceArrival{Process: workloads.ArrivalTrace}, Redacted: o.Redact,
+		Arrival: workloads.TraceArrival{Process: runrecord.ArrivalTrace}, Redacted: o.Redact,
 		TimestampPolicy: "arrival at the proxy, from the first recorded call"}
 	if err := r.enc.Encode(h); err != nil {
 		return nil, fmt.Errorf("record: write trace header: %w", err)

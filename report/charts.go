@@ -78,10 +78,15 @@ func energyChart(rr *RunReport) template.HTML {
 }
 
 func costBarChart(rr *RunReport) template.HTML {
-	c := chart.Bars{Title: "Cost per task: on-prem beside each API model", Unit: "USD"}
+	c := chart.Bars{Title: "Cost per task: on-prem beside rented nodes and each API model", Unit: "USD"}
 	if cv := rr.Cost; cv != nil {
 		if cv.HasOnPrem {
 			c.Bars = append(c.Bars, chart.Bar{Label: "on-prem (" + string(cv.OnPremProvenance) + ")", Value: cv.OnPremPerTaskUSD, Highlight: true})
+		}
+		for _, o := range cv.Options {
+			if o.Kind == "rented" {
+				c.Bars = append(c.Bars, chart.Bar{Label: "rented " + o.Key + " (" + string(o.USDPerTask.Provenance) + ")", Value: o.USDPerTask.Value})
+			}
 		}
 		for _, a := range cv.APIs {
 			c.Bars = append(c.Bars, chart.Bar{Label: a.Model + " (" + string(a.Provenance) + " price)", Value: a.PerTaskUSD})

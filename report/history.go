@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"io"
 	"sort"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/tcobench/tcobench/report/chart"
@@ -165,4 +167,20 @@ func HistoryHTML(w io.Writer, title string, pts []HistoryPoint) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// HistoryText writes the history as a text table, oldest run first; where
+// names the store.
+func HistoryText(w io.Writer, where string, pts []HistoryPoint) error {
+	t := NewHistoryTable(pts)
+	if len(t.Rows) == 0 {
+		_, err := fmt.Fprintf(w, "no stored runs match (store %s)\n", where)
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "started\trun\tseries\tgate\t%s\t\n", strings.Join(t.Figures, "\t"))
+	for _, r := range t.Rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", r.Time, r.RunID, r.Series, r.Gate, strings.Join(r.Values, "\t"))
+	}
+	return tw.Flush()
 }

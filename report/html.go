@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"strings"
+
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 //go:embed report.html.tmpl
@@ -23,6 +25,7 @@ var funcs = template.FuncMap{
 	"time":  func(t interface{ Format(string) string }) string { return t.Format("2006-01-02 15:04:05 MST") },
 	"fig":   figValue,
 	"empty": func(s string) bool { return s == "" },
+	"age":   runrecord.PriceDateText,
 }
 
 var tmpl = template.Must(template.New("report").Funcs(funcs).Parse(htmlTemplate))

@@ -6,6 +6,9 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/tcobench/tcobench/report/rundata"
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // md escapes outside text for Markdown: no HTML, no table breaks, no links.
@@ -110,26 +113,76 @@ func (r *Report) Write(w io.Writer, format string) error {
 		return r.HTML(w)
 	case "json":
 		return r.JSON(w)
+	case "csv":
+		return r.CSV(w)
 	}
-	return fmt.Errorf("unknown report format %q (want md, html or json)", format)
+	return fmt.Errorf("unknown report format %q (want md, html, json or csv)", format)
 }
 
 func mdCost(b *strings.Builder, c *CostView) {
 	cmp := c.Comparison
-	fmt.Fprintf(b, "Priced with hardware %s, site %s, prices %s, at %.0f%% utilisation (%s).\n\n", md(cmp.Hardware.Name), md(cmp.Site.Name), md(cmp.Prices.Name), 100*c.Utilisation.Value, c.Utilisation.Provenance)
-	b.WriteString("| Cost per task | USD | Provenance | Break-even |\n|---|---:|---|---|\n")
+	if c.Headline != "" {
+		fmt.Fprintf(b, "**%s**\n\n", md(c.Headline))
+	}
+	prices := md(cmp.Prices.Name)
+	if v := cmp.Prices.Version; v != "" {
+		prices += " (" + md(v) + ")"
+	}
+	fmt.Fprintf(b, "Priced with hardware %s, site %s, prices %s, at %.0f%% utilisation (%s).\n\n", md(cmp.Hardware.Name), md(cmp.Site.Name), prices, 100*c.Utilisation.Value, c.Utilisation.Provenance)
+	if pa := c.PriceAge; pa != nil && pa.Stale > 0 {
+		fmt.Fprintf(b, "> **Stale prices**: %d of the prices used are older than %d days (oldest: %s, %s). Re-check them before quoting these figures.\n\n",
+			pa.Stale, pa.StaleAfterDays, md(pa.OldestKey), md(pa.OldestDate))
+	}
+	b.WriteString("| Cost per task | USD | Provenance | Price date | Break-even |\n|---|---:|---|---|---|\n")
 	if c.HasOnPrem {
-		fmt.Fprintf(b, "| on-prem, this run (fleet, all-in) | %s | %s | |\n", FormatValue(c.OnPremPerTaskUSD, ""), c.OnPremProvenance)
+		fmt.Fprintf(b, "| on-prem, this run (fleet, all-in) | %s | %s | | |\n", FormatValue(c.OnPremPerTaskUSD, ""), c.OnPremProvenance)
 	}
 	for _, a := range c.APIs {
-		fmt.Fprintf(b, "| API: %s | %s | %s price | |\n", md(a.Model), FormatValue(a.PerTaskUSD, ""), a.Provenance)
+		fmt.Fprintf(b, "| API: %s | %s | %s price | %s | |\n", md(a.Model), FormatValue(a.PerTaskUSD, ""), a.Provenance, md(runrecord.PriceDateText(a.Checked, a.AgeDays, a.Stale)))
 	}
 	for _, be := range c.BreakEven {
 		v := "never: " + md(be.Reason)
 		if be.Reached {
 			v = fmt.Sprintf("%s tasks/day (%s of one node)", FormatValue(be.TasksPerDay, ""), Percent(be.Utilisation))
 		}
-		fmt.Fprintf(b, "| break-even against %s | | %s | %s |\n", md(be.Model), be.Provenance, v)
+		fmt.Fprintf(b, "| break-even against %s | | %s | | %s |\n", md(be.Model), be.Provenance, v)
 	}
 	b.WriteString("\n")
+	mdSideBySide(b, c)
+}
+
+// mdSideBySide sets owned, rented and API per task side by side, with the
+// break-even between each pair.
+func mdSideBySide(b *strings.Builder, c *CostView) {
+	if len(c.Options) == 0 {
+		return
+	}
+	b.WriteString("Owned, rented and API side by side, for the same measured throughput:\n\n")
+	b.WriteString("| Option | USD per task | USD per million tokens | Provenance | Price date |\n|---|---:|---:|---|---|\n")
+	for _, o := range c.Options {
+		fmt.Fprintf(b, "| %s %s | %s | %s | %s | %s |\n", o.Kind, md(o.Key), FormatValue(o.USDPerTask.Value, ""), FormatValue(o.USDPerMillionTokens.Value, ""),
+			o.USDPerTask.Provenance, md(runrecord.PriceDateText(o.PriceDate, o.PriceAgeDays, o.Stale)))
+	}
+	b.WriteString("\n")
+	if len(c.Pairs) == 0 {
+		return
+	}
+	b.WriteString("| Pair (A vs B) | Where A becomes the cheaper | A saves per month at the stated volume (USD) | Provenance |\n|---|---|---:|---|\n")
+	for _, p := range c.Pairs {
+		fmt.Fprintf(b, "| %s vs %s | %s | %s | %s |\n", md(p.A), md(p.B), md(p.Text), FormatValue(p.SavingUSDPerMonth.Value, ""), p.SavingUSDPerMonth.Provenance)
+	}
+	b.WriteString("\n")
+}
+
+// CostMarkdown writes a run's priced comparison alone, as the report's
+// cost section does.
+func CostMarkdown(w io.Writer, c *runrecord.Cost) error {
+	v := rundata.CostView(c)
+	if v == nil {
+		return nil
+	}
+	var b strings.Builder
+	mdCost(&b, &CostView{Cost: v, Comparison: c, BreakEvenUtilisation: v.BreakEven, Hourly: hourly(c.OnPrem.PerNodeHour)})
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -160,7 +160,7 @@ func runReport(d *rundata.Data) RunReport {
 	run := d.Run
 	rr := RunReport{Dir: d.Dir, ID: run.ID, Name: run.Name, Workload: orDefault(run.Config.Workload, run.Workload.Name),
 		Target: run.Config.Target, Model: run.Config.Model, Backend: run.Config.Backend,
-		Server: serverText(run.Environment.Server), Load: loadText(run.Config.Load), Started: run.StartedAt,
+		Server: serverText(run.Environment.Server), Load: run.Config.Load.String(), Started: run.StartedAt,
 		Partial: run.Partial, PartialReason: run.PartialReason, Figures: d.Figures(), Config: configFigures(run),
 		Energy: run.Energy, Collectors: run.Collectors, Warnings: run.Warnings}
 	if !run.EndedAt.IsZero() {
@@ -230,17 +230,6 @@ func serverText(s runrecord.ServerInfo) string {
 		out += " " + s.Version
 	}
 	return out
-}
-
-func loadText(l runrecord.LoadConfig) string {
-	switch {
-	case l.Mode == "closed" || l.Concurrency > 0 && l.RatePerS == 0:
-		return fmt.Sprintf("%s, %d concurrent users", orDefault(l.Mode, "closed"), l.Concurrency)
-	case l.RatePerS > 0:
-		return fmt.Sprintf("%s, %g tasks/s", l.Mode, l.RatePerS)
-	default:
-		return orDefault(l.Mode, "unknown")
-	}
 }
 
 func orDefault(s, d string) string {

@@ -3,17 +3,15 @@ package report_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tcobench/tcobench/harness"
 	"github.com/tcobench/tcobench/internal/localserver"
 	"github.com/tcobench/tcobench/internal/localserver/localservertest"
-	"github.com/tcobench/tcobench/load"
-	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/report"
-	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/suite"
 	"github.com/tcobench/tcobench/workloads"
 )
 
@@ -26,41 +24,38 @@ func TestSuiteAgainstLocalOllama(t *testing.T) {
 	}
 	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	yaml := `name: two-workloads
-defaults: {backend: ollama, count: 2, request_timeout: 60s, seed: 1}
+defaults: {backend: ollama, count: 2, request_timeout: 60s, seed: 1, flags: {collectors: none}}
 workloads: [draft-email, meeting-summary]
 targets:
   - {name: local, url: "` + srv.URL() + `", model: ` + srv.Model() + `}
 loads:
   - concurrency: 2
 `
-	s, err := suite.Parse([]byte(yaml), "two.yaml")
+	path := filepath.Join(t.TempDir(), "two.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := harness.LoadSuite(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	runOne := func(ctx context.Context, sp suite.RunSpec, dir string) error {
-		plan, err := workloads.Open(sp.Workload, workloads.ResolveOptions{Seed: &sp.Seed})
-		if err != nil {
-			return err
-		}
-		// The test model never stops early: cap outputs so the suite takes seconds.
-		inst := plan.Instance
-		plan.Instance = func(i int) (workloads.Instance, bool) {
+	// The test model never stops early: cap outputs so the suite takes seconds.
+	capOutputs := func(sp *harness.Spec) {
+		inst := sp.Load.Plan.Instance
+		sp.Load.Plan.Instance = func(i int) (workloads.Instance, bool) {
 			x, ok := inst(i)
 			for j := range x.Steps {
 				x.Steps[j].MaxTokens = min(x.Steps[j].MaxTokens, 12)
 			}
 			return x, ok
 		}
-		_, err = load.Run(ctx, load.Config{Name: sp.Name, OutDir: dir, Target: sp.URL, Backend: modelapi.KindOllama, Model: sp.Model,
-			Plan: *plan, Load: runrecord.LoadConfig{Mode: "closed", Concurrency: sp.Load.Concurrency, Count: sp.Count},
-			RequestTimeout: sp.RequestTimeout.D(), Grace: time.Second, Seed: sp.Seed, Version: "test"})
-		return err
+		sp.Load.Limits.Grace, sp.Load.Version = time.Second, "test"
 	}
 	dir := t.TempDir()
-	if _, err := suite.Execute(context.Background(), s, dir, runOne); err != nil {
+	if _, err := harness.RunSuite(context.Background(), harness.SuiteSpec{Suite: s, Dir: dir, Prepare: capOutputs}); err != nil {
 		t.Fatal(err)
 	}
-	page, err := suite.WriteReports(dir)
+	page, err := harness.WriteReports(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func TestHTMLEscapesOutsideText(t *testing.T) {
 func TestHTMLHasEveryChart(t *testing.T) {
 	out := render(t, fixtureRun(t), "html")
 	for _, title := range []string{"TTFT distribution", "End-to-end latency distribution", "Throughput against latency", "GPU power over time",
-		"Utilisation over time", "Energy per output token", "Cost per task: on-prem beside each API model", "break-even", "Sensitivity: on-prem minus api/large"} {
+		"Utilisation over time", "Energy per output token", "Cost per task: on-prem beside rented nodes and each API model", "break-even", "Sensitivity: on-prem minus api/large"} {
 		if !strings.Contains(out, title) {
 			t.Errorf("chart %q missing", title)
 		}
@@ -136,5 +136,26 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if err := (&Report{}).Write(&bytes.Buffer{}, "pdf"); err == nil {
 		t.Error("unknown format accepted")
+	}
+}
+
+// TestCostShowsPriceAgeAndStaleFlag: the Markdown and HTML reports say each
+// price's date and age, flag a price older than the threshold, lead the
+// cost section with the answer and set owned, rented and API side by side.
+func TestCostShowsPriceAgeAndStaleFlag(t *testing.T) {
+	dir := fixtureRun(t)
+	mdOut, htmlOut := render(t, dir, "md"), render(t, dir, "html")
+	for _, want := range []string{"2025-09-01 (123 days old) STALE", "2026-01-01 (1 day old)", "**Stale prices**: 1 of the prices used are older than 90 days",
+		"The cheapest API's price was last checked 2025-09-01 (123 days old) STALE", "| rented rent/on\\_demand |", "owning repays capex in 20 months"} {
+		if !strings.Contains(mdOut, want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+	for _, want := range []string{`<td class="stale">2025-09-01 (123 days old) STALE</td>`, "<strong>Stale prices</strong>: 1 of the prices used are older than 90 days",
+		"Owned, rented and API side by side", "<td>rented rent/on_demand</td>", "owned 8xh100-sxm vs rented rent/on_demand",
+		"The cheapest API&#39;s price was last checked 2025-09-01 (123 days old) STALE"} {
+		if !strings.Contains(htmlOut, want) {
+			t.Errorf("html lacks %q", want)
+		}
 	}
 }

@@ -40,15 +40,21 @@ type Attempt struct {
 	ConnectNS int64 `json:"connect_ns,omitempty"`
 	// HeadersNS is when the response headers arrived.
 	HeadersNS int64 `json:"headers_ns,omitempty"`
-	// FirstTokenNS is when the first token of any kind (content or reasoning) arrived.
+	// FirstTokenNS is when the first token of any kind (content, reasoning
+	// or a tool-call delta) arrived.
 	FirstTokenNS int64 `json:"first_token_ns,omitempty"`
 	// FirstContentNS is when the first content (non-reasoning) token arrived.
 	FirstContentNS int64 `json:"first_content_ns,omitempty"`
+	// FirstToolCallNS is when the first tool-call delta (a call's id, name
+	// or first argument bytes) arrived; absent when the turn called no tool.
+	FirstToolCallNS int64 `json:"first_tool_call_ns,omitempty"`
 	// EndNS is when the response ended, normally or with an error.
 	EndNS int64 `json:"end_ns"`
 
-	// ChunkNS holds the arrival time of every token-bearing chunk; ChunkTokens
-	// the number of tokens each carried (1 when the server streams token by token).
+	// ChunkNS holds the arrival time of every token-bearing chunk (content,
+	// reasoning or tool-call delta); ChunkTokens the number of tokens each
+	// carried (1 when the server streams token by token; a tool-call delta
+	// counts as 1, whatever the server's parser held back).
 	ChunkNS     []int64 `json:"chunk_ns,omitempty"`
 	ChunkTokens []int   `json:"chunk_tokens,omitempty"`
 
@@ -63,11 +69,39 @@ type Attempt struct {
 
 	// Tokens are the token counts with their source.
 	Tokens Tokens `json:"tokens"`
-	// Server holds timings the server reported about itself (Ollama native API), when it did.
+	// Server holds timings the server reported about itself (Ollama's final
+	// chunk, llama.cpp's timings object), when it did.
 	Server *ServerTimings `json:"server,omitempty"`
-	// FinishReason is the server's stop reason ("length", "stop", ...), when given.
+	// FinishReason is the server's stop reason ("length", "stop", "tool_calls", ...), when given.
 	FinishReason string `json:"finish_reason,omitempty"`
+	// ToolCalls are the tool calls the model made in this turn, in the order
+	// they started; absent for a turn that called no tool.
+	ToolCalls []ToolCall `json:"tool_calls,omitempty"`
 }
+
+// ToolCall is one tool call a model made, assembled from the stream's
+// deltas. Arguments stays in memory for checks made while the run goes on
+// (a workload's tool_call outcome): it is not written to requests.jsonl,
+// which keeps only the call's size, as argument values may hold customer
+// data.
+type ToolCall struct {
+	// Index is the call's position in the turn as the server numbered it.
+	Index int `json:"index"`
+	// ID is the server's id for the call, when it gave one.
+	ID string `json:"id,omitempty"`
+	// Name is the function called.
+	Name string `json:"name,omitempty"`
+	// ArgumentBytes is the size in bytes of the call's arguments (the JSON
+	// text as streamed, unescaped), all of it, even past MaxToolArguments.
+	ArgumentBytes int `json:"argument_bytes"`
+	// Arguments is the arguments' JSON text, at most MaxToolArguments bytes
+	// (ArgumentsCut is true when it was cut). Not written to files.
+	Arguments    string `json:"-"`
+	ArgumentsCut bool   `json:"-"`
+}
+
+// MaxToolArguments bounds the argument text kept per tool call in memory.
+const MaxToolArguments = 64 << 10
 
 // Tokens are the token counts of one attempt.
 type Tokens struct {
@@ -93,7 +127,9 @@ const (
 	TokensEstimated = "estimated"
 )
 
-// ServerTimings are the server's own account of a request (Ollama's final chunk).
+// ServerTimings are the server's own account of a request: Ollama's final
+// chunk, or llama.cpp's timings object (which has no load time, and whose
+// total is its prompt plus generation time).
 type ServerTimings struct {
 	LoadNS        int64 `json:"load_ns"`
 	PromptEvalNS  int64 `json:"prompt_eval_ns"`
@@ -101,6 +137,9 @@ type ServerTimings struct {
 	EvalNS        int64 `json:"eval_ns"`
 	EvalTok       int   `json:"eval_count"`
 	TotalNS       int64 `json:"total_ns"`
+	// CachedTok is the prompt tokens the server reused from its cache
+	// (llama.cpp's cache_n), when it said.
+	CachedTok int `json:"cached_count,omitempty"`
 }
 
 // Error classes of a failed attempt.

@@ -1,6 +1,12 @@
 package runrecord
 
-import "time"
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
 
 // CostSchema is the version of the Cost JSON layout.
 const CostSchema = 1
@@ -26,6 +32,15 @@ type Cost struct {
 	// API is the cost of the run's measured tokens for every catalog model,
 	// in catalog order.
 	API []APICost `json:"api"`
+	// Rented prices the same measured throughput on rented GPU nodes: one
+	// entry per rental profile and term, in profile order.
+	Rented []RentedCost `json:"rented,omitempty"`
+	// Options sets owned, rented and API side by side per task, and Pairs
+	// gives the break-even between each pair of them.
+	Options []OptionCost    `json:"options,omitempty"`
+	Pairs   []PairBreakEven `json:"pairs,omitempty"`
+	// PriceAge says how old the prices are and which are stale.
+	PriceAge *PriceAge `json:"price_age,omitempty"`
 	// RecordedAPI is the API cost per task the workload's source recorded
 	// (for example tau2 sessions), by model, when it carried one.
 	RecordedAPI []RecordedAPICost `json:"recorded_api,omitempty"`
@@ -37,6 +52,9 @@ type Cost struct {
 	Sensitivity Sensitivity `json:"sensitivity"`
 	// Projection runs over the amortisation period against the reference model.
 	Projection Projection `json:"projection"`
+	// Headline says the answer in one line: owned, the cheapest rented term
+	// and the cheapest API model per task, and when that API price was last checked.
+	Headline string `json:"headline,omitempty"`
 	// Notes are things a reader must know to trust the figures.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -47,6 +65,82 @@ type ProfileRef struct {
 	Path        string `json:"path"` // "embedded:<file>" or a file path
 	Description string `json:"description,omitempty"`
 	Date        string `json:"date,omitempty"` // the newest date of its figures, or the catalog's checked date
+	// Version names the data a catalog was imported from.
+	Version string `json:"version,omitempty"`
+}
+
+// PriceAge is how old the prices of a comparison are at PricedAt.
+type PriceAge struct {
+	// StaleAfterDays is the threshold past which a price is flagged stale.
+	StaleAfterDays int `json:"stale_after_days"`
+	// OldestDate and OldestKey name the oldest price used (API or rental).
+	OldestDate string `json:"oldest_date"`
+	OldestKey  string `json:"oldest_key"`
+	// Stale counts the API and rental prices older than the threshold.
+	Stale int `json:"stale"`
+	// CheapestAPI is the compared API model with the lowest cost per task,
+	// with its price's date and age.
+	CheapestAPI        string `json:"cheapest_api"`
+	CheapestAPIDate    string `json:"cheapest_api_date"`
+	CheapestAPIAgeDays int    `json:"cheapest_api_age_days"`
+	CheapestAPIStale   bool   `json:"cheapest_api_stale"`
+}
+
+// RentedCost is the cost of the run's measured throughput on one rented
+// node for one term, kept up all the time at the stated utilisation.
+type RentedCost struct {
+	// Name is the rental profile's name and Term "on_demand", "one_year" or "three_year".
+	Name     string `json:"name"`
+	Term     string `json:"term"`
+	Provider string `json:"provider"`
+	Instance string `json:"instance"`
+	Path     string `json:"path"`
+	// Hardware is the hardware profile whose accelerators the node has.
+	Hardware       string `json:"hardware"`
+	USDPerGPUHour  Figure `json:"usd_per_gpu_hour"`
+	USDPerNodeHour Figure `json:"usd_per_node_hour"`
+	// PriceDate, PriceAgeDays and Stale date the rental price.
+	PriceDate    string `json:"price_date"`
+	PriceAgeDays int    `json:"price_age_days"`
+	Stale        bool   `json:"stale"`
+	// Fleet is the rented node's cost per unit of work at the stated utilisation.
+	Fleet UnitCosts `json:"fleet"`
+}
+
+// OptionCost is one option of the side-by-side comparison.
+type OptionCost struct {
+	// Kind is "owned", "rented" or "api"; Key names it ("8xh100-sxm",
+	// "lambda-8xh100-sxm/on_demand", "openai/gpt-5-mini").
+	Kind                string `json:"kind"`
+	Key                 string `json:"key"`
+	USDPerTask          Figure `json:"usd_per_task"`
+	USDPerMillionTokens Figure `json:"usd_per_million_tokens"`
+	// PriceDate, PriceAgeDays and Stale date the option's price (empty for owned hardware).
+	PriceDate    string `json:"price_date,omitempty"`
+	PriceAgeDays int    `json:"price_age_days,omitempty"`
+	Stale        bool   `json:"stale,omitempty"`
+}
+
+// PairBreakEven compares two options of the side-by-side comparison: A is
+// the one with hardware (owned or rented), B the other.
+type PairBreakEven struct {
+	A string `json:"a"` // "owned 8xh100-sxm", "rented lambda-8xh100-sxm/on_demand"
+	B string `json:"b"` // "rented ...", "api openai/gpt-5-mini"
+	// Reachable is false when A never becomes the cheaper; Reason says why.
+	Reachable bool   `json:"reachable"`
+	Reason    string `json:"reason,omitempty"`
+	// TasksPerDay is the volume above which A (one node) costs less than the
+	// API B (a pair with an API).
+	TasksPerDay *Figure `json:"tasks_per_day,omitempty"`
+	// PaybackMonths is how long owning takes to repay its capex against
+	// renting (owned against rented); EqualUSDPerGPUHour is the rental price
+	// at which owning costs as much per hour.
+	PaybackMonths      *Figure `json:"payback_months,omitempty"`
+	EqualUSDPerGPUHour *Figure `json:"equal_usd_per_gpu_hour,omitempty"`
+	// SavingUSDPerMonth is B's cost minus A's at the stated volume (positive: A is cheaper).
+	SavingUSDPerMonth Figure `json:"saving_usd_per_month"`
+	// Text says the break-even for people ("owning repays capex in 29 months; ...").
+	Text string `json:"text"`
 }
 
 // RunFigures are the measured inputs taken from the run record.
@@ -158,6 +252,14 @@ type APICost struct {
 	Checked      string `json:"checked"`
 	Source       string `json:"source"`
 	TokensSource string `json:"tokens_source"`
+	// EffectiveFrom is the date the price took effect, when the catalog says;
+	// PriceAgeDays is the price's age at PricedAt and Stale says it is past
+	// the comparison's threshold (price_age.stale_after_days).
+	EffectiveFrom string `json:"effective_from,omitempty"`
+	PriceAgeDays  int    `json:"price_age_days"`
+	Stale         bool   `json:"stale"`
+	// RequestFeeUSD is the provider's per-request fee for the window, where it charges one.
+	RequestFeeUSD *Figure `json:"request_fee_usd,omitempty"`
 }
 
 // RecordedAPICost is an API cost per task the workload's source recorded.
@@ -239,4 +341,47 @@ type ProjectionYear struct {
 	OnPremUSD           float64 `json:"onprem_usd"`
 	CumulativeAPIUSD    float64 `json:"cumulative_api_usd"`
 	CumulativeOnPremUSD float64 `json:"cumulative_onprem_usd"`
+}
+
+// PriceDateText shows a price's date and age, and flags it when stale:
+// "2026-09-23 (69 days old)", "2026-02 (301 days old) STALE".
+func PriceDateText(date string, ageDays int, stale bool) string {
+	if date == "" {
+		return ""
+	}
+	s := date
+	switch {
+	case ageDays == 1:
+		s += " (1 day old)"
+	case ageDays > 1:
+		s += fmt.Sprintf(" (%d days old)", ageDays)
+	}
+	if stale {
+		s += " STALE"
+	}
+	return s
+}
+
+// CostFile holds a run's latest pricing when it was priced after the run
+// (tcobench cost), beside run.json, which keeps what the run recorded.
+const CostFile = "cost.json"
+
+// WriteCost writes dir/cost.json atomically.
+func WriteCost(dir string, c *Cost) error { return writeJSON(dir, CostFile, c) }
+
+// LatestCost sets r.Cost to the pricing in dir/cost.json when there is
+// one (a re-pricing is newer than the cost run.json recorded).
+func LatestCost(dir string, r *Run) error {
+	var c Cost
+	err := readJSON(dir, CostFile, &c)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case c.Schema > CostSchema:
+		return fmt.Errorf("%s: cost schema %d is newer than this tcobench understands (%d)", filepath.Join(dir, CostFile), c.Schema, CostSchema)
+	}
+	r.Cost = &c
+	return nil
 }

@@ -165,29 +165,40 @@ func intTo[T int | int64](s *scanner, dst *T) bool {
 	return ok
 }
 
-// ints reads an array of integers; a repeated key replaces the array, as
-// encoding/json does.
-func ints[T int | int64](s *scanner, dst *[]T) bool {
+// array reads [v, ...], calling elem with the scanner at each element;
+// elem reads it.
+func (s *scanner) array(elem func() bool) bool {
 	if !s.lit('[') {
 		return false
 	}
-	out := make([]T, 0, 16)
 	if s.lit(']') {
-		*dst = out
 		return true
 	}
 	for {
+		if !elem() {
+			return false
+		}
+		if s.lit(',') {
+			continue
+		}
+		return s.lit(']')
+	}
+}
+
+// ints reads an array of integers; a repeated key replaces the array, as
+// encoding/json does.
+func ints[T int | int64](s *scanner, dst *[]T) bool {
+	out := make([]T, 0, 16)
+	ok := s.array(func() bool {
 		var n T
 		if !intTo(s, &n) {
 			return false
 		}
 		out = append(out, n)
-		if s.lit(',') {
-			continue
-		}
-		*dst = out
-		return s.lit(']')
-	}
+		return true
+	})
+	*dst = out
+	return ok
 }
 
 func (s *scanner) boolean(dst *bool) bool {

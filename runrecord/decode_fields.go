@@ -37,6 +37,8 @@ func (s *scanner) attemptField(a *Attempt, k []byte) bool {
 		return intTo(s, &a.FirstTokenNS)
 	case "first_content_ns":
 		return intTo(s, &a.FirstContentNS)
+	case "first_tool_call_ns":
+		return intTo(s, &a.FirstToolCallNS)
 	case "end_ns":
 		return intTo(s, &a.EndNS)
 	case "chunk_ns":
@@ -55,6 +57,41 @@ func (s *scanner) attemptField(a *Attempt, k []byte) bool {
 		return s.str(&a.FinishReason)
 	case "tokens":
 		return s.object(func(k []byte) bool { return s.tokensField(&a.Tokens, k) })
+	case "tool_calls":
+		return s.toolCalls(&a.ToolCalls)
+	}
+	return false
+}
+
+// toolCalls reads an array of tool-call objects. A repeated key goes to
+// encoding/json, which decodes into the elements already there.
+func (s *scanner) toolCalls(dst *[]ToolCall) bool {
+	if *dst != nil {
+		return false
+	}
+	out := make([]ToolCall, 0, 1)
+	ok := s.array(func() bool {
+		var c ToolCall
+		if !s.object(func(k []byte) bool { return s.toolCallField(&c, k) }) {
+			return false
+		}
+		out = append(out, c)
+		return true
+	})
+	*dst = out
+	return ok
+}
+
+func (s *scanner) toolCallField(c *ToolCall, k []byte) bool {
+	switch string(k) {
+	case "index":
+		return intTo(s, &c.Index)
+	case "id":
+		return s.str(&c.ID)
+	case "name":
+		return s.str(&c.Name)
+	case "argument_bytes":
+		return intTo(s, &c.ArgumentBytes)
 	}
 	return false
 }

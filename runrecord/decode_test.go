@@ -57,6 +57,18 @@ var attemptLines = []string{
 	``,
 	`{"tokens":{"input":1,"extra":2}}`,
 	`{"tokens":{"input":1},"tokens":{"output":2}}`,
+	`{"seq":8,"task_id":"t","step_index":0,"phase":"measure","backend":"openai-chat","scheduled_ns":0,"sent_ns":10,"headers_ns":20,"first_token_ns":30,"first_tool_call_ns":30,"end_ns":90,"chunk_ns":[30,40,50],"chunk_tokens":[1,1,1],"ok":true,"tokens":{"input":9,"output":20,"source":"usage","stream_output":3},"finish_reason":"tool_calls","tool_calls":[{"index":0,"id":"call_1","name":"get_weather","argument_bytes":17},{"index":1,"name":"f","argument_bytes":0}]}`,
+	`{"tool_calls":[]}`,
+	`{"tool_calls":null}`,
+	`{"tool_calls":[null]}`,
+	`{"tool_calls":[{"index":1,"name":"a"}],"tool_calls":[{"id":"x"}]}`,
+	`{"tool_calls":[{"index":1,"name":"a"}],"tool_calls":[]}`,
+	`{"tool_calls":[{"Name":"a"}]}`,
+	`{"tool_calls":[{"name":"a\u00e9","arguments":"{}"}]}`,
+	`{"tool_calls":[{"index":"0"}]}`,
+	`{"tool_calls":{"index":0}}`,
+	`{"tool_calls":[{"index":0},]}`,
+	`{"tool_calls":[{"index":0}`,
 }
 
 func TestUnmarshalAttemptSameAsJSON(t *testing.T) {
@@ -66,10 +78,16 @@ func TestUnmarshalAttemptSameAsJSON(t *testing.T) {
 }
 
 func TestUnmarshalAttemptFastPathTaken(t *testing.T) {
-	var a Attempt
-	if s := (scanner{b: []byte(attemptLines[0])}); !s.object(func(k []byte) bool { return s.attemptField(&a, k) }) {
-		t.Fatal("an engine line left the fast path")
+	for _, l := range attemptLines {
+		if !strings.HasPrefix(l, `{"seq":3,`) && !strings.HasPrefix(l, `{"seq":8,`) {
+			continue // the engine's lines: plain and with tool calls
+		}
+		var a Attempt
+		if s := (scanner{b: []byte(l)}); !s.object(func(k []byte) bool { return s.attemptField(&a, k) }) || len(a.Tokens.Source) == 0 {
+			t.Fatalf("engine line left the fast path: %s", l)
+		}
 	}
+	var a Attempt
 	if s := (scanner{b: []byte(`{"seq":"7"}`)}); s.object(func(k []byte) bool { return s.attemptField(&a, k) }) {
 		t.Fatal("a string seq stayed on the fast path")
 	}

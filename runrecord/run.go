@@ -1,6 +1,7 @@
 package runrecord
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -43,6 +44,9 @@ type Run struct {
 	Energy *Energy `json:"energy,omitempty"`
 	// Collectors reports each collector's health.
 	Collectors []CollectorHealth `json:"collectors,omitempty"`
+	// GPUControl is what a power-limit or clock sweep set on each GPU for
+	// this run; empty when the run changed no GPU setting.
+	GPUControl []GPUControl `json:"gpu_control,omitempty"`
 	// Cost holds the cost comparison computed by the tco package (tcobench
 	// cost, or run with pricing), when priced.
 	Cost *Cost `json:"cost,omitempty"`
@@ -53,21 +57,41 @@ type Run struct {
 
 // RunConfig is the resolved configuration of a run.
 type RunConfig struct {
-	Target   string         `json:"target"`
-	Backend  string         `json:"backend"`
-	Model    string         `json:"model"`
-	Workload string         `json:"workload"`
-	Load     LoadConfig     `json:"load"`
-	SLOs     []SLO          `json:"slos,omitempty"`
-	Timeout  Duration       `json:"request_timeout"`
-	Seed     uint64         `json:"seed"`
-	Extra    map[string]any `json:"extra,omitempty"`
+	Target   string     `json:"target"`
+	Backend  string     `json:"backend"`
+	Model    string     `json:"model"`
+	Workload string     `json:"workload"`
+	Load     LoadConfig `json:"load"`
+	SLOs     []SLO      `json:"slos,omitempty"`
+	Timeout  Duration   `json:"request_timeout"`
+	Seed     uint64     `json:"seed"`
+	Extra    RunExtra   `json:"extra,omitempty"`
+}
+
+// RunExtra holds the settings a run was asked for that the resolved
+// configuration does not show by itself: what --workload named, the replay
+// mode asked for, the built-in synthetic workload's size, a trace window
+// and the open-loop queue bound.
+type RunExtra struct {
+	// WorkloadArg is the workload as given (a catalog name or a file path;
+	// empty for the built-in synthetic workload).
+	WorkloadArg string `json:"workload_arg"`
+	// Replay is the multi-turn replay mode asked for ("" for the workload's).
+	Replay string `json:"replay"`
+	// PromptTokens and MaxTokens size the built-in synthetic workload.
+	PromptTokens int `json:"prompt_tokens,omitempty"`
+	MaxTokens    int `json:"max_tokens,omitempty"`
+	// TraceStart and TraceEnd are the window of a trace replay, as durations.
+	TraceStart string `json:"trace_start,omitempty"`
+	TraceEnd   string `json:"trace_end,omitempty"`
+	// MaxQueue bounds arrivals waiting for the concurrency ceiling (0: none).
+	MaxQueue int `json:"max_queue,omitempty"`
 }
 
 // LoadConfig says how load was applied.
 type LoadConfig struct {
-	// Mode is "closed", "constant", "poisson", "gamma" or "trace".
-	Mode string `json:"mode"`
+	// Mode is the arrival mode.
+	Mode ArrivalMode `json:"mode"`
 	// Concurrency is the number of closed-loop users, or the open-loop ceiling (0: none).
 	Concurrency int `json:"concurrency,omitempty"`
 	// RatePerS is the open-loop arrival rate of tasks per second.
@@ -83,11 +107,33 @@ type LoadConfig struct {
 	ThinkTime Duration `json:"think_time,omitempty"`
 }
 
-// SLO is one service-level objective used for goodput: a metric ("ttft",
-// "tpot", "e2e", "task_latency") and the highest acceptable value.
-type SLO struct {
-	Metric string   `json:"metric"`
-	Max    Duration `json:"max"`
+// String describes the load in words: "closed loop of 4 users", "poisson
+// arrivals at 2 tasks/s, at most 8 in flight", "trace replay at 0.5× time".
+func (l LoadConfig) String() string {
+	switch l.Mode {
+	case ArrivalClosed:
+		return fmt.Sprintf("closed loop of %d users", l.Concurrency)
+	case ArrivalTrace:
+		s := fmt.Sprintf("trace replay at %g× time", max(l.TimeScale, 0))
+		if l.TimeScale == 0 {
+			s = "trace replay"
+		}
+		return s + ceilingText(l.Concurrency)
+	case "":
+		return "unknown load"
+	}
+	s := fmt.Sprintf("%s arrivals at %g tasks/s", l.Mode, l.RatePerS)
+	if l.Mode == ArrivalGamma && l.GammaShape > 0 {
+		s += fmt.Sprintf(" (shape %g)", l.GammaShape)
+	}
+	return s + ceilingText(l.Concurrency)
+}
+
+func ceilingText(n int) string {
+	if n > 0 {
+		return fmt.Sprintf(", at most %d in flight", n)
+	}
+	return ""
 }
 
 // Environment describes where and with what the run happened.

@@ -138,6 +138,11 @@ func checkCatalog(c *checker, cat *Catalog) {
 		}
 		seen[m.Key()] = i
 	}
+	for i, key := range cat.Compare {
+		if _, ok := cat.Find(key); !ok {
+			c.add([]string{"compare", strconv.Itoa(i)}, "%q is not a model of this catalog", key)
+		}
+	}
 	if cat.ReferenceModel == "" {
 		c.add(p("reference_model"), "missing (provider/model of the tornado and projection)")
 	} else if _, ok := cat.Find(cat.ReferenceModel); !ok {
@@ -153,6 +158,12 @@ func checkModel(c *checker, path []string, m *PriceModel) {
 	checkTier(c, path, m.PriceTier)
 	c.number(sub(path, "reasoning_usd_per_mtok"), m.ReasoningUSDPerMTok, priceRange)
 	c.number(sub(path, "batch_discount_fraction"), m.BatchDiscountFraction, rng{0, 0.9, "(fraction)"})
+	if m.RequestUSDPerKRequest != nil {
+		c.number(sub(path, "request_usd_per_krequest"), m.RequestUSDPerKRequest, rng{0, 1000, "USD per thousand requests"})
+	}
+	if m.EffectiveFrom != "" {
+		c.date(sub(path, "effective_from"), m.EffectiveFrom)
+	}
 	var last int64
 	for i, t := range m.LongContext {
 		tp := sub(path, "long_context", strconv.Itoa(i))

@@ -24,6 +24,20 @@ type Options struct {
 	// Requests are the measured attempts' token counts, so long-context tiers
 	// apply per request; nil: priced from the summary's totals.
 	Requests []RequestTokens
+	// CacheWriteSource says where the requests' CacheWrite counts were
+	// recorded (a trace's usage, say); empty: the run records none, cache
+	// writes are priced at 0 tokens and a note says so.
+	CacheWriteSource string
+	// Models selects the API models to price (keys, names or patterns, as
+	// Catalog.Select takes them); nil: the catalog's compare list.
+	Models []string
+	// Rentals are the rented nodes to price the same throughput on; nil: the
+	// built-in rental profiles of the hardware profile's accelerators
+	// (RentalsFor); empty: none.
+	Rentals []*Rental
+	// StaleAfter is the price age past which a price is flagged stale
+	// (zero: DefaultStaleAfter, 90 days).
+	StaleAfter time.Duration
 	// Now stamps the comparison (zero: time.Now()).
 	Now time.Time
 	// Projected, when set, replaces the run's measured throughput with a
@@ -48,7 +62,8 @@ func DefaultOptions() Options {
 // It refuses a run without completed tasks or throughput rather than price
 // nothing, and options out of range rather than silently correct them.
 func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Options) (*runrecord.Cost, error) {
-	if err := checkInputs(run, hw, site, cat, &opt); err != nil {
+	models, err := checkInputs(run, hw, site, cat, &opt)
+	if err != nil {
 		return nil, err
 	}
 	ref, _ := cat.Find(opt.ReferenceModel)
@@ -58,10 +73,10 @@ func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Opt
 		Currency: "USD",
 		Hardware: runrecord.ProfileRef{Name: hw.Name, Path: hw.Path, Description: hw.Description},
 		Site:     runrecord.ProfileRef{Name: site.Name, Path: site.Path, Description: site.Description},
-		Prices:   runrecord.ProfileRef{Name: cat.Name, Path: cat.Path, Description: cat.Description, Date: cat.Checked},
+		Prices:   runrecord.ProfileRef{Name: cat.Name, Path: cat.Path, Description: cat.Description, Date: cat.Checked, Version: cat.Version},
 		Run:      runFigures(run),
 	}
-	c.Notes = append(c.Notes, runNotes(run)...)
+	c.Notes = append(c.Notes, runNotes(run, opt.CacheWriteSource)...)
 	if opt.Projected != nil {
 		applyProjected(&c.Run, opt.Projected)
 	}
@@ -73,9 +88,10 @@ func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Opt
 	c.OnPrem = onPremFigures(p, f, pw, opt.Utilization, c.Run)
 
 	tokens, tokensSrc := runTokens(run, opt.Requests)
-	for i := range cat.Models {
-		m := &cat.Models[i]
-		c.API = append(c.API, apiCost(m, tokens, opt.Requests, tokensSrc, c.Run, c.OnPrem.Fleet.USDPerTask))
+	for _, m := range models {
+		a := apiCost(m, tokens, opt.Requests, tokensSrc, opt.CacheWriteSource, c.Run, c.OnPrem.Fleet.USDPerTask)
+		a.PriceAgeDays, a.Stale = PriceAge(a.Checked, opt.Now, opt.StaleAfter)
+		c.API = append(c.API, a)
 	}
 	c.RecordedAPI = recordedAPI(run)
 	c.Scenario = scenario(p, opt, ref.Key())
@@ -87,6 +103,12 @@ func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Opt
 	c.UtilizationCurve = utilizationCurve(p)
 	c.Sensitivity = tornado(p, hw, site, c.OnPrem.Power, ref.Key(), opt.Utilization.Provenance)
 	c.Projection = projection(p, refCost, c.Scenario, c.Run.TokensPerTask.Value)
+	c.Rented = rentedCosts(p, opt.Rentals, c.Run, opt.Utilization, opt.Now, opt.StaleAfter)
+	c.Options, c.Pairs = sideBySide(p, c, hw.AcceleratorsPerNode.V())
+	c.PriceAge = priceAge(c, opt.StaleAfter)
+	c.Headline = Headline(c)
+	c.Notes = append(c.Notes, priceAgeNotes(c)...)
+	c.Notes = append(c.Notes, rentalNotes(hw, opt.Rentals)...)
 	if opt.Projected != nil {
 		c.Notes = append(c.Notes, fmt.Sprintf("on-prem figures price one %s node delivering the projected throughput: %s", hw.Name, opt.Projected.Note))
 	} else {
@@ -95,13 +117,15 @@ func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Opt
 	return c, nil
 }
 
-func checkInputs(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt *Options) error {
+// checkInputs checks the inputs, fills the options' defaults and returns
+// the API models to price (the reference model among them).
+func checkInputs(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt *Options) ([]*PriceModel, error) {
 	var errs []error
 	if run == nil || run.Summary == nil {
-		return errors.New("the run has no summary: nothing to price (was it interrupted before it finished?)")
+		return nil, errors.New("the run has no summary: nothing to price (was it interrupted before it finished?)")
 	}
 	if hw == nil || site == nil || cat == nil {
-		return errors.New("a hardware profile, a site profile and a price catalog are all required")
+		return nil, errors.New("a hardware profile, a site profile and a price catalog are all required")
 	}
 	s := run.Summary
 	if s.Tasks.Completed <= 0 {
@@ -128,11 +152,52 @@ func checkInputs(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt
 	if opt.ReferenceModel == "" {
 		opt.ReferenceModel = cat.ReferenceModel
 	}
-	if _, ok := cat.Find(opt.ReferenceModel); !ok {
+	ref, ok := cat.Find(opt.ReferenceModel)
+	if !ok {
 		errs = append(errs, fmt.Errorf("reference model %q is not in price catalog %s", opt.ReferenceModel, cat.Name))
+	}
+	models, err := cat.Select(opt.Models)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if ok && !containsModel(models, ref) {
+		models = append(models, ref)
 	}
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
-	return errors.Join(errs...)
+	if opt.StaleAfter < 0 {
+		errs = append(errs, fmt.Errorf("stale_after %v: want a positive age (0: %v)", opt.StaleAfter, DefaultStaleAfter))
+	} else if opt.StaleAfter == 0 {
+		opt.StaleAfter = DefaultStaleAfter
+	}
+	if opt.Rentals == nil {
+		if opt.Rentals, err = RentalsFor(hw.Name); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return models, errors.Join(errs...)
+}
+
+func containsModel(ms []*PriceModel, m *PriceModel) bool {
+	for _, x := range ms {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// rentalNotes say what the rented option covers, or that none was priced.
+func rentalNotes(hw *Hardware, rentals []*Rental) []string {
+	if len(rentals) == 0 {
+		return []string{fmt.Sprintf("rented GPUs: no rental profile of %s's accelerators was given, so the rented option is not priced", hw.Name)}
+	}
+	n := []string{"rented nodes are priced at their hourly price alone (staff, storage and egress not included), kept up all the time at the stated utilization"}
+	for _, r := range rentals {
+		if r.Hardware != hw.Name {
+			n = append(n, fmt.Sprintf("rental %s has %s's accelerators, not %s's: its figures assume it delivers the throughput this run measured", r.Name, r.Hardware, hw.Name))
+		}
+	}
+	return n
 }

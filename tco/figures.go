@@ -42,12 +42,16 @@ func onPremFigures(p params, f profileFigures, pw runrecord.PowerFigures, util r
 }
 
 // apiCost prices the run's tokens on one model.
-func apiCost(m *PriceModel, tokens RequestTokens, reqs []RequestTokens, tokensSrc string, rf runrecord.RunFigures, onprem runrecord.Figure) runrecord.APICost {
+func apiCost(m *PriceModel, tokens RequestTokens, reqs []RequestTokens, tokensSrc, cacheWriteSrc string, rf runrecord.RunFigures, onprem runrecord.Figure) runrecord.APICost {
 	var b APIBill
 	if len(reqs) > 0 {
 		b = PriceRequests(m, reqs)
 	} else {
-		b = PriceTotals(m, tokens)
+		b = PriceTotals(m, tokens, int64(rf.Requests.Value))
+	}
+	cacheWrite := fig(b.CacheWriteUSD, runrecord.Assumed, "cache-write tokens (not recorded by the run: 0 tokens assumed)")
+	if cacheWriteSrc != "" {
+		cacheWrite = fig(b.CacheWriteUSD, runrecord.Weakest(runrecord.Measured, runrecord.Configured), "cache-write tokens ("+cacheWriteSrc+") × cache-write price")
 	}
 	f := func(v float64, what string) runrecord.Figure {
 		return fig(v, runrecord.Weakest(runrecord.Measured, runrecord.Configured), what)
@@ -60,10 +64,10 @@ func apiCost(m *PriceModel, tokens RequestTokens, reqs []RequestTokens, tokensSr
 		Key:                 m.Key(),
 		InputUSD:            f(b.InputUSD, "uncached input tokens × input price"),
 		CachedInputUSD:      f(b.CachedInputUSD, "cached input tokens × cached-input price"),
-		CacheWriteUSD:       fig(b.CacheWriteUSD, runrecord.Assumed, "cache-write tokens (not recorded by the run: 0 tokens assumed)"),
+		CacheWriteUSD:       cacheWrite,
 		OutputUSD:           f(b.OutputUSD, "output tokens excluding reasoning × output price"),
 		ReasoningUSD:        f(b.ReasoningUSD, "reasoning tokens × reasoning price"),
-		TotalUSD:            f(total, "sum of the token kinds at their prices"),
+		TotalUSD:            f(total, "sum of the token kinds at their prices, plus any per-request fee"),
 		USDPerTask:          f(total/tasks, "total / completed tasks"),
 		USDPerRequest:       f(total/max(requests, 1), "total / measured requests"),
 		USDPerMillionTokens: f(total/max(float64(tokens.Input+tokens.Output), 1)*1e6, "total / (input + output tokens) × 1e6"),
@@ -72,6 +76,10 @@ func apiCost(m *PriceModel, tokens RequestTokens, reqs []RequestTokens, tokensSr
 		Checked:             m.Checked,
 		Source:              m.Source,
 		TokensSource:        tokensSrc,
+		EffectiveFrom:       m.EffectiveFrom,
+	}
+	if m.RequestUSDPerKRequest != nil {
+		a.RequestFeeUSD = pfig(b.RequestUSD, runrecord.Weakest(runrecord.Measured, runrecord.Configured), "measured requests × request_usd_per_krequest / 1000")
 	}
 	if a.USDPerTask.Value > 0 {
 		a.OnPremFleetRatio = pfig(onprem.Value/a.USDPerTask.Value, runrecord.Weakest(onprem.Provenance, runrecord.Configured), "on-prem fleet usd_per_task / API usd_per_task")

@@ -19,6 +19,7 @@ const (
 	KindHardware = "hardware"
 	KindSite     = "site"
 	KindPrices   = "prices"
+	KindRental   = "rental"
 )
 
 // EmbeddedPrefix marks a built-in file in a Path.
@@ -30,6 +31,8 @@ func embedded(kind string) (fs.FS, string) {
 		return hardwareprofiles.FS, hardwareprofiles.HardwareDir
 	case KindSite:
 		return hardwareprofiles.FS, hardwareprofiles.SitesDir
+	case KindRental:
+		return hardwareprofiles.FS, hardwareprofiles.RentalsDir
 	default:
 		return prices.FS, "."
 	}
@@ -80,6 +83,8 @@ func embeddedRoot(kind string) string {
 		return "hardware-profiles"
 	case KindSite:
 		return "hardware-profiles/sites"
+	case KindRental:
+		return "hardware-profiles/rentals"
 	default:
 		return "tco/prices"
 	}
@@ -117,7 +122,7 @@ func LoadCatalog(ref string) (*Catalog, error) {
 }
 
 // Validate reads and validates a file of the given kind ("hardware", "site",
-// "prices"); kind "" tries to tell hardware from site by its fields.
+// "prices", "rental").
 func Validate(kind, ref string) error {
 	switch kind {
 	case KindHardware:
@@ -129,15 +134,18 @@ func Validate(kind, ref string) error {
 	case KindPrices:
 		_, err := LoadCatalog(ref)
 		return err
+	case KindRental:
+		_, err := LoadRental(ref)
+		return err
 	}
 	return fmt.Errorf("unknown kind %q", kind)
 }
 
 // KindOf tells what a profile reference is: a built-in hardware or site
-// name, or a file whose fields say (accelerator_model: hardware; pue: site;
-// models: prices). It returns "" when it cannot tell.
+// name, or a file whose fields say (terms: rental; accelerator_model:
+// hardware; pue: site; models: prices). It returns "" when it cannot tell.
 func KindOf(ref string) string {
-	for _, kind := range []string{KindHardware, KindSite, KindPrices} {
+	for _, kind := range []string{KindHardware, KindSite, KindPrices, KindRental} {
 		for _, n := range Names(kind) {
 			if n == ref {
 				return kind
@@ -153,6 +161,8 @@ func KindOf(ref string) string {
 		return ""
 	}
 	switch {
+	case keys["terms"] != nil:
+		return KindRental
 	case keys["accelerator_model"] != nil:
 		return KindHardware
 	case keys["pue"] != nil || keys["facility_model"] != nil:

@@ -19,10 +19,21 @@ func WriteTable(w io.Writer, c *runrecord.Cost) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	p := func(format string, args ...any) { fmt.Fprintf(tw, format+"\n", args...) }
 	r := c.Run
+	if h := orString(c.Headline, Headline(c)); h != "" {
+		p("%s", h)
+		p("")
+	}
 	p("Run %s · model %s · workload %s · %.0f tasks, %.0f requests in %.1f s (measured)", r.ID, dash(r.Model), dash(r.Workload), r.Tasks.Value, r.Requests.Value, r.WindowS.Value)
 	p("Tokens: %.0f input (%.0f cached), %.0f output (%.0f reasoning); %.0f tokens/task; %.3g tasks/s (measured)",
 		r.InputTokens.Value, r.CachedInput.Value, r.OutputTokens.Value, r.ReasoningTokens.Value, r.TokensPerTask.Value, r.TasksPerS.Value)
 	p("Hardware %s (%s) · site %s (%s) · prices %s (checked %s)", c.Hardware.Name, c.Hardware.Path, c.Site.Name, c.Site.Path, c.Prices.Name, c.Prices.Date)
+	if pa := c.PriceAge; pa != nil {
+		v := ""
+		if c.Prices.Version != "" {
+			v = "data " + c.Prices.Version + " · "
+		}
+		p("Prices: %soldest price used %s (%s) · %d older than %d days (flagged STALE)", v, pa.OldestDate, pa.OldestKey, pa.Stale, pa.StaleAfterDays)
+	}
 	s := c.Scenario
 	p("Scenario: utilization %s · volume %.0f tasks/day (%s) · %s node(s)", pct(s.Utilization), s.VolumeTasksPerDay.Value, s.VolumeTasksPerDay.Provenance, num(s.Nodes.Value))
 	p("")
@@ -47,16 +58,17 @@ func WriteTable(w io.Writer, c *runrecord.Cost) error {
 	p("  per million tokens\t%s %s\t%s %s", usd(f.USDPerMillionTokens.Value), tag(f.USDPerMillionTokens), usd(m.USDPerMillionTokens.Value), tag(m.USDPerMillionTokens))
 	p("  per million output tokens\t%s %s\t%s %s", usd(f.USDPerMillionOutputTokens.Value), tag(f.USDPerMillionOutputTokens), usd(m.USDPerMillionOutputTokens.Value), tag(m.USDPerMillionOutputTokens))
 	p("")
-	p("API (measured tokens × catalog prices)\tUSD/task\tbatch USD/task\tUSD/1M tok\ton-prem/API\tbreak-even tasks/day\tpayback months\tchecked")
+	p("API (measured tokens × catalog prices)\tUSD/task\tbatch USD/task\tUSD/1M tok\ton-prem/API\tbreak-even tasks/day\tpayback months\tprice date (age)")
 	for i, a := range c.API {
 		be := c.BreakEven[i]
 		p("  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", a.Key, usd(a.USDPerTask.Value), usd(a.BatchUSDPerTask.Value), usd(a.USDPerMillionTokens.Value),
-			ratio(a.OnPremFleetRatio), optNum(be.TasksPerDay, "never"), payback(be), a.Checked)
+			ratio(a.OnPremFleetRatio), optNum(be.TasksPerDay, "never"), payback(be), priceDate(a.Checked, a.PriceAgeDays, a.Stale))
 	}
 	p("  (API figures: %s; on-prem/API uses the fleet cost; break-even and payback: %s)", provOf(c.API), provOfBE(c.BreakEven))
 	for _, ra := range c.RecordedAPI {
 		p("  recorded by the workload's source: %s\t%s\t%s", ra.Model, usd(ra.USDPerTask.Value), ra.USDPerTask.Provenance)
 	}
+	writeSideBySide(p, c)
 	p("")
 	var curve []string
 	for _, pt := range c.UtilizationCurve {

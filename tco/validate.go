@@ -17,13 +17,20 @@ import (
 
 // FieldError is one problem in a data file: where it is and why it is wrong.
 type FieldError struct {
-	File   string `json:"file"`
-	Line   int    `json:"line,omitempty"`
+	File string `json:"file"`
+	Line int    `json:"line,omitempty"`
+	// Col is the column, for formats where one line holds much (JSON data).
+	Col    int    `json:"col,omitempty"`
 	Field  string `json:"field,omitempty"`
 	Reason string `json:"reason"`
 }
 
-func (e FieldError) Error() string { return yamlpath.Format(e.File, e.Line, e.Field, e.Reason) }
+func (e FieldError) Error() string {
+	if e.Col > 0 && e.Line > 0 {
+		return yamlpath.Format(fmt.Sprintf("%s:%d", e.File, e.Line), e.Col, e.Field, e.Reason)
+	}
+	return yamlpath.Format(e.File, e.Line, e.Field, e.Reason)
+}
 
 // InvalidError lists every problem found in one data file.
 type InvalidError struct {
@@ -169,7 +176,7 @@ func (c *checker) required(path []string, v string) {
 }
 
 // sub returns a copy of path with more segments (never aliasing path).
-func sub(path []string, more ...string) []string {
-	out := make([]string, 0, len(path)+len(more))
+func sub[S any](path []S, more ...S) []S {
+	out := make([]S, 0, len(path)+len(more))
 	return append(append(out, path...), more...)
 }

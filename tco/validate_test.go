@@ -20,7 +20,7 @@ func builtin(t *testing.T, path string) string {
 func TestBadFilesNameFileLineAndField(t *testing.T) {
 	h100 := builtin(t, "../hardware-profiles/8xh100-sxm.yaml")
 	site := builtin(t, "../hardware-profiles/sites/us-colo.yaml")
-	cat := builtin(t, "prices/api-2026.yaml")
+	cat := builtin(t, "testdata/prices-small.yaml")
 	cases := []struct {
 		name, kind, text string
 		want             []string
@@ -78,7 +78,7 @@ func TestBadFilesNameFileLineAndField(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, p := range []string{"../hardware-profiles/8xh100-sxm.yaml", "../hardware-profiles/sites/us-colo.yaml", "prices/api-2026.yaml"} {
+	for _, p := range []string{"../hardware-profiles/8xh100-sxm.yaml", "../hardware-profiles/sites/us-colo.yaml", "testdata/prices-small.yaml", "../hardware-profiles/rentals/aws-p5-48xlarge.yaml"} {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
@@ -93,6 +93,13 @@ func FuzzParse(f *testing.F) {
 		}
 		if s, err := ParseSite("f.yaml", b); err == nil && s.PUE.Value == nil {
 			t.Fatal("accepted site without PUE")
+		}
+		if r, err := ParseRental("f.yaml", b); err == nil {
+			for _, term := range r.OfferedTerms() {
+				if node, _, _, _, ok := r.Price(term); !ok || node <= 0 {
+					t.Fatalf("accepted rental term %s without a price", term)
+				}
+			}
 		}
 		if c, err := ParseCatalog("f.yaml", b); err == nil {
 			for _, m := range c.Models {

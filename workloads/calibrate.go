@@ -3,14 +3,10 @@ package workloads
 import (
 	"github.com/tcobench/tcobench/modelapi"
 
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -18,7 +14,8 @@ import (
 type CalibrateOptions struct {
 	Target string // base URL, e.g. http://127.0.0.1:11434
 	Model  string
-	// API is "ollama" or "openai" (default "openai").
+	// API is the target's API, one of modelapi.Kinds (default
+	// openai-chat); "openai" is read as openai-chat.
 	API    string
 	Client *http.Client
 	// Sizes are the estimated token lengths of the fit requests (default 64, 256, 1024).
@@ -35,8 +32,9 @@ func Calibrate(ctx context.Context, o CalibrateOptions) (*Calibration, error) {
 	if o.Client == nil {
 		o.Client = &http.Client{Timeout: 5 * time.Minute}
 	}
-	if o.API == "" {
-		o.API = "openai"
+	o.API = modelapi.CanonicalKind(o.API)
+	if err := modelapi.CheckKind(o.API); err != nil {
+		return nil, err
 	}
 	if len(o.Sizes) == 0 {
 		o.Sizes = []int{64, 256, 1024}
@@ -98,62 +96,11 @@ func fitLine(s []CalibrationSample) (slope, icpt float64, err error) {
 	return slope, icpt, nil
 }
 
-// promptTokens sends text and returns the server's prompt token count.
+// promptTokens asks the target to count text's prompt tokens.
 func promptTokens(ctx context.Context, o CalibrateOptions, text string) (int, error) {
-	msgs := []modelapi.Message{{Role: "user", Content: text}}
-	var path string
-	var body any
-	switch o.API {
-	case "ollama":
-		path = "/api/chat"
-		body = map[string]any{"model": o.Model, "messages": msgs, "stream": false,
-			"options": map[string]any{"num_predict": 1, "num_ctx": 8192}, "keep_alive": "5m"}
-	case "openai":
-		path = "/v1/chat/completions"
-		body = map[string]any{"model": o.Model, "messages": msgs, "max_tokens": 1, "stream": false}
-	default:
-		return 0, fmt.Errorf("calibrate: unknown API %q (ollama or openai)", o.API)
-	}
-	b, _ := json.Marshal(body)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(o.Target, "/")+path, bytes.NewReader(b))
+	n, err := modelapi.PromptTokens(ctx, modelapi.Target{URL: o.Target, API: o.API, Model: o.Model}, o.Client, text)
 	if err != nil {
 		return 0, fmt.Errorf("calibrate: %w", err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := o.Client.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("calibrate: %w", err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if err != nil {
-		return 0, fmt.Errorf("calibrate: reading %s: %w", path, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("calibrate: %s answered %s: %s", path, resp.Status, oneLineTrim(string(raw), 200))
-	}
-	var r struct {
-		PromptEvalCount *int `json:"prompt_eval_count"`
-		Usage           *struct {
-			PromptTokens int `json:"prompt_tokens"`
-		} `json:"usage"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return 0, fmt.Errorf("calibrate: %s: %w", path, err)
-	}
-	switch {
-	case r.PromptEvalCount != nil:
-		return *r.PromptEvalCount, nil
-	case r.Usage != nil && r.Usage.PromptTokens > 0:
-		return r.Usage.PromptTokens, nil
-	}
-	return 0, fmt.Errorf("calibrate: %s reported no prompt token count", path)
-}
-
-func oneLineTrim(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > n {
-		s = s[:n] + "..."
-	}
-	return s
+	return n, nil
 }

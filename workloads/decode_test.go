@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"errors"
 	"os"
 	"path/filepath"
@@ -78,7 +80,7 @@ func TestResolveFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Len != -1 || p.Arrival.Process != ArrivalClosed || p.Arrival.Users != 2 || p.Arrival.ThinkTimeNS != 1e9 || p.Arrival.Seed != 7 || p.PromptLengths != "estimated" {
+	if p.Len != -1 || p.Arrival.Process != runrecord.ArrivalClosed || p.Arrival.Users != 2 || p.Arrival.ThinkTimeNS != 1e9 || p.Arrival.Seed != 7 || p.PromptLengths != "estimated" {
 		t.Fatalf("plan %+v", p)
 	}
 	counts := map[string]int{}
@@ -151,7 +153,7 @@ func equalInstance(a, b Instance) bool {
 
 func TestTraceRef(t *testing.T) {
 	dir := t.TempDir()
-	tr := &Trace{Header: TraceHeader{Name: "x", Arrival: TraceArrival{Process: ArrivalTrace}},
+	tr := &Trace{Header: TraceHeader{Name: "x", Arrival: TraceArrival{Process: runrecord.ArrivalTrace}},
 		Calls: []Call{{AtNS: 0, Task: "a", PromptTokens: 20, CompletionTokens: 3}, {AtNS: 5, Task: "a", PromptTokens: 30, CompletionTokens: 4}}}
 	var b strings.Builder
 	if err := WriteTrace(&b, tr); err != nil {

@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"fmt"
 	"io"
 	"time"
@@ -15,7 +17,7 @@ const azureTimeLayout = "2006-01-02 15:04:05.9999999"
 func ImportAzure(name string, r io.Reader, o ImportOptions) (*Trace, *ImportReport, error) {
 	rep := &ImportReport{File: name}
 	t := &Trace{Header: TraceHeader{Name: o.Name, Source: "Azure LLM inference trace: " + name,
-		Replay: ReplayRecorded, Arrival: TraceArrival{Process: ArrivalTrace},
+		Replay: ReplayRecorded, Arrival: TraceArrival{Process: runrecord.ArrivalTrace},
 		TimestampPolicy: "TIMESTAMP (wall clock, 100 ns) minus the first row's"}}
 	var col map[string]int
 	var t0, last time.Time
@@ -73,7 +75,7 @@ func azureRow(f []string, col map[string]int, last time.Time) (Call, time.Time, 
 // num_decode_tokens); o.Arrival spaces the tasks (default Poisson 1 task/s).
 func ImportLengths(name string, r io.Reader, o ImportOptions) (*Trace, *ImportReport, error) {
 	rep := &ImportReport{File: name}
-	arr := TraceArrival{Process: ArrivalPoisson, RatePerS: 1}
+	arr := TraceArrival{Process: runrecord.ArrivalPoisson, RatePerS: 1}
 	if o.Arrival != nil {
 		arr = *o.Arrival
 	}

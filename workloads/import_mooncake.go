@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"bufio"
 	"bytes"
 	"fmt"
@@ -35,7 +37,7 @@ func ImportMooncake(name string, r io.Reader, o ImportOptions) (*Trace, *ImportR
 	}
 	rep := &ImportReport{File: name}
 	t := &Trace{Header: TraceHeader{Name: o.Name, Source: "Mooncake trace: " + name, Replay: ReplayRecorded,
-		Arrival: TraceArrival{Process: ArrivalTrace}, BlockTokens: BlockTokens, TimestampPolicy: mooncakePolicyText[policy]}}
+		Arrival: TraceArrival{Process: runrecord.ArrivalTrace}, BlockTokens: BlockTokens, TimestampPolicy: mooncakePolicyText[policy]}}
 	var ms []int64
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)

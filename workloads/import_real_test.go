@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"bufio"
 	"encoding/json"
 	"math"
@@ -66,7 +68,7 @@ func TestImportAzureReal(t *testing.T) {
 		t.Errorf("inter-arrival mean %.0f median %.0f ns; want 180827366, 118424000", mean, median)
 	}
 	p := TracePlan(tr, "azure", ResolveOptions{})
-	if p.Len != 19366 || p.Arrival.Process != ArrivalTrace || p.PromptLengths != "estimated" {
+	if p.Len != 19366 || p.Arrival.Process != runrecord.ArrivalTrace || p.PromptLengths != "estimated" {
 		t.Errorf("plan len %d arrival %s lengths %q", p.Len, p.Arrival.Process, p.PromptLengths)
 	}
 	last, _ := p.Instance(n - 1)
@@ -207,11 +209,11 @@ func TestImportLengthsReal(t *testing.T) {
 	if in, out := sums(tr); in != 71911571 || out != 13481988 {
 		t.Errorf("token sums %d/%d; want 71911571/13481988", in, out)
 	}
-	rate := &TraceArrival{Process: ArrivalConstant, RatePerS: 4}
+	rate := &TraceArrival{Process: runrecord.ArrivalConstant, RatePerS: 4}
 	tr2, _, _ := Import(sharedData(t, "sarathi_sharegpt_8k_filtered_stats_llama2_tokenizer.csv"), ImportOptions{Arrival: rate})
 	p := TracePlan(tr2, "sarathi", ResolveOptions{})
 	in, _ := p.Instance(0)
-	if p.Arrival.Process != ArrivalConstant || p.Arrival.RatePerS != 4 || in.AtNS != -1 || p.Len != 30731 {
+	if p.Arrival.Process != runrecord.ArrivalConstant || p.Arrival.RatePerS != 4 || in.AtNS != -1 || p.Len != 30731 {
 		t.Errorf("plan arrival %+v first at %d len %d", p.Arrival, in.AtNS, p.Len)
 	}
 }

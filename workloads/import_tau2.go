@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"github.com/tcobench/tcobench/modelapi"
 
 	"encoding/json"
@@ -67,7 +69,7 @@ func ImportTau2(name string, data []byte, o ImportOptions) (*Trace, *ImportRepor
 	}
 	rep := &ImportReport{File: name}
 	t := &Trace{Header: TraceHeader{Name: o.Name, Source: "tau2-bench results: " + name, Replay: ReplayRecorded,
-		Arrival:         TraceArrival{Process: ArrivalTrace},
+		Arrival:         TraceArrival{Process: runrecord.ArrivalTrace},
 		TimestampPolicy: "each call starts at the previous message's timestamp; times from the earliest session start",
 		Notes:           []string{"recorded agent model: " + f.Info.AgentInfo.LLM, "domain: " + f.Info.EnvironmentInfo.DomainName}}}
 	system := strings.TrimSpace(f.Info.EnvironmentInfo.Policy)

@@ -97,18 +97,18 @@ func TestCatalogAgainstOllama(t *testing.T) {
 		return in, ok
 	}
 	start := time.Now()
-	dir := runPlan(t, srv, p, runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 1, Count: 1})
+	dir := runPlan(t, srv, p, load.Closed{Users: 1}, 1)
 	checkAttempts(t, dir, 5)
 	t.Logf("tier1-support-ticket: one task of 5 steps through the load engine, %s", time.Since(start).Round(time.Millisecond))
 }
 
-func runPlan(t *testing.T, srv *localserver.Server, p *workloads.Plan, lc runrecord.LoadConfig) string {
+func runPlan(t *testing.T, srv *localserver.Server, p *workloads.Plan, sc load.Schedule, count int) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "run")
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	if _, err := load.Run(ctx, load.Config{OutDir: dir, Name: p.Name, Target: srv.URL(), Backend: modelapi.KindOpenAIChat,
-		Model: srv.Model(), Plan: *p, Load: lc, RequestTimeout: 3 * time.Minute, Grace: time.Second, Version: "test"}); err != nil {
+	if _, err := load.Run(ctx, load.Config{OutDir: dir, Name: p.Name, Target: modelapi.Target{URL: srv.URL(), API: modelapi.KindOpenAIChat,
+		Model: srv.Model()}, Plan: *p, Schedule: sc, Limits: load.Limits{Count: count, RequestTimeout: 3 * time.Minute, Grace: time.Second}, Version: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -206,7 +206,7 @@ func TestRecordReplayOllama(t *testing.T) {
 	for _, mode := range []string{workloads.ReplayRecorded, workloads.ReplayLive} {
 		t.Run(mode, func(t *testing.T) {
 			p, _ := workloads.Open(tracePath, workloads.ResolveOptions{Replay: mode})
-			dir := runPlan(t, srv, p, runrecord.LoadConfig{Mode: workloads.ArrivalTrace, TimeScale: 0.01})
+			dir := runPlan(t, srv, p, load.Trace{TimeScale: 0.01}, 0)
 			atts := checkAttempts(t, dir, 4)
 			run, err := runrecord.ReadRun(dir)
 			if err != nil {

@@ -4,7 +4,10 @@
 // traces, and the resolved Plan that the load engine (package bench) runs.
 package workloads
 
-import "github.com/tcobench/tcobench/modelapi"
+import (
+	"github.com/tcobench/tcobench/modelapi"
+	"github.com/tcobench/tcobench/runrecord"
+)
 
 // Plan is a workload resolved for one run: concrete task instances, each with
 // rendered messages and sampled delays, and how they arrive. The load engine
@@ -35,9 +38,8 @@ type Plan struct {
 
 // Arrival is how task instances arrive.
 type Arrival struct {
-	// Process is one of ArrivalClosed, ArrivalConstant, ArrivalPoisson,
-	// ArrivalGamma or ArrivalTrace.
-	Process string
+	// Process is the arrival mode.
+	Process runrecord.ArrivalMode
 	// RatePerS is the open-loop arrival rate in tasks per second.
 	RatePerS float64
 	// GammaShape is the shape of the gamma process (1 is Poisson; below 1 burstier).
@@ -49,15 +51,6 @@ type Arrival struct {
 	// Seed makes the schedule and the task mix reproducible.
 	Seed uint64
 }
-
-// Arrival processes.
-const (
-	ArrivalClosed   = "closed"
-	ArrivalConstant = "constant"
-	ArrivalPoisson  = "poisson"
-	ArrivalGamma    = "gamma"
-	ArrivalTrace    = "trace"
-)
 
 // Replay modes.
 const (

@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"github.com/tcobench/tcobench/modelapi"
 
 	"bytes"
@@ -71,7 +73,7 @@ type resolver struct {
 // Resolve turns a decoded workload into a Plan. read opens content and trace
 // files named relative to the workload; source names it in the plan.
 func Resolve(f *File, source string, read func(name string) ([]byte, error), opts ResolveOptions) (*Plan, error) {
-	if f.Arrival.Process == ArrivalTrace {
+	if f.Arrival.Process == runrecord.ArrivalTrace {
 		return resolveTraceRef(f, source, read, opts)
 	}
 	r := &resolver{f: f, tpc: opts.tokensPerChar(), content: map[string][]map[string]any{}, tmpl: map[string]*template.Template{}}

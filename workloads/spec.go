@@ -25,11 +25,11 @@ type File struct {
 
 // ArrivalSpec says how task instances arrive.
 type ArrivalSpec struct {
-	Process    string             `yaml:"process"`
-	RatePerS   float64            `yaml:"rate_per_s"`
-	GammaShape float64            `yaml:"gamma_shape"`
-	Users      int                `yaml:"users"`
-	ThinkTime  runrecord.Duration `yaml:"think_time"`
+	Process    runrecord.ArrivalMode `yaml:"process"`
+	RatePerS   float64               `yaml:"rate_per_s"`
+	GammaShape float64               `yaml:"gamma_shape"`
+	Users      int                   `yaml:"users"`
+	ThinkTime  runrecord.Duration    `yaml:"think_time"`
 	// Trace is a JSONL trace (relative to the workload file) replayed when
 	// Process is "trace".
 	Trace string `yaml:"trace"`

@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"github.com/tcobench/tcobench/modelapi"
 
 	"bufio"
@@ -37,11 +39,11 @@ type TraceHeader struct {
 
 // TraceArrival is the arrival process of a trace.
 type TraceArrival struct {
-	Process     string  `json:"process"`
-	RatePerS    float64 `json:"rate_per_s,omitempty"`
-	GammaShape  float64 `json:"gamma_shape,omitempty"`
-	Users       int     `json:"users,omitempty"`
-	ThinkTimeNS int64   `json:"think_time_ns,omitempty"`
+	Process     runrecord.ArrivalMode `json:"process"`
+	RatePerS    float64               `json:"rate_per_s,omitempty"`
+	GammaShape  float64               `json:"gamma_shape,omitempty"`
+	Users       int                   `json:"users,omitempty"`
+	ThinkTimeNS int64                 `json:"think_time_ns,omitempty"`
 }
 
 // Call is one recorded LLM call, one line of a trace after the header.
@@ -200,12 +202,12 @@ func checkHeader(h TraceHeader) error {
 		return fmt.Errorf("field replay: want %q or %q, got %q", ReplayRecorded, ReplayLive, h.Replay)
 	}
 	switch h.Arrival.Process {
-	case ArrivalTrace:
-	case ArrivalConstant, ArrivalPoisson, ArrivalGamma:
+	case runrecord.ArrivalTrace:
+	case runrecord.ArrivalConstant, runrecord.ArrivalPoisson, runrecord.ArrivalGamma:
 		if !(h.Arrival.RatePerS > 0) {
 			return fmt.Errorf("field arrival.rate_per_s: want a rate above 0 tasks/s")
 		}
-	case ArrivalClosed:
+	case runrecord.ArrivalClosed:
 		if h.Arrival.Users < 1 {
 			return fmt.Errorf("field arrival.users: want at least 1")
 		}

@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"github.com/tcobench/tcobench/modelapi"
 
 	"bytes"
@@ -11,7 +13,7 @@ import (
 
 func TestTraceRoundTrip(t *testing.T) {
 	cost, ok := 0.5, true
-	in := &Trace{Header: TraceHeader{Name: "r", Source: "test", Replay: ReplayLive, Arrival: TraceArrival{Process: ArrivalTrace}, Notes: []string{"n"}},
+	in := &Trace{Header: TraceHeader{Name: "r", Source: "test", Replay: ReplayLive, Arrival: TraceArrival{Process: runrecord.ArrivalTrace}, Notes: []string{"n"}},
 		Calls: []Call{
 			{AtNS: 0, Task: "t1", Step: "s1", Model: "m", Messages: []modelapi.Message{{Role: "user", Content: "hi <b>"}}, Output: "hello", PromptTokens: 3, CompletionTokens: 2, LatencyNS: 10, Status: 200, TaskCostUSD: &cost, Success: &ok},
 			{AtNS: 5, HashIDs: []int64{1, 2}, PromptTokens: 700, CompletionTokens: 9},
@@ -41,7 +43,7 @@ func TestTracePlanCarry(t *testing.T) {
 	sys := modelapi.Message{Role: "system", Content: "be brief"}
 	u1 := modelapi.Message{Role: "user", Content: "first"}
 	u2 := modelapi.Message{Role: "user", Content: "second"}
-	tr := &Trace{Header: TraceHeader{Name: "c", Arrival: TraceArrival{Process: ArrivalTrace}}, Calls: []Call{
+	tr := &Trace{Header: TraceHeader{Name: "c", Arrival: TraceArrival{Process: runrecord.ArrivalTrace}}, Calls: []Call{
 		{AtNS: 1e9, Task: "a", Messages: []modelapi.Message{sys, u1}, Output: "one", LatencyNS: 2e9, CompletionTokens: 5},
 		{AtNS: 2e9, Task: "b", Messages: []modelapi.Message{u1}, Output: "x", MaxTokens: 7},
 		{AtNS: 4e9, Task: "a", Messages: []modelapi.Message{sys, u1, {Role: "assistant", Content: "one"}, u2}, Output: "two"},
@@ -67,7 +69,7 @@ func TestTracePlanCarry(t *testing.T) {
 
 func TestTracePlanRedacted(t *testing.T) {
 	d := Digest{Role: "user", Chars: 400, SHA256: strings.Repeat("a", 64)}
-	tr := &Trace{Header: TraceHeader{Name: "r", Arrival: TraceArrival{Process: ArrivalTrace}, Redacted: true}, Calls: []Call{
+	tr := &Trace{Header: TraceHeader{Name: "r", Arrival: TraceArrival{Process: runrecord.ArrivalTrace}, Redacted: true}, Calls: []Call{
 		{AtNS: 0, Digests: []Digest{d}, PromptTokens: 100, CompletionTokens: 4},
 		{AtNS: 1, Digests: []Digest{d, {Role: "user", Chars: 400, SHA256: "b"}}, PromptTokens: 200},
 	}}

@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"github.com/tcobench/tcobench/modelapi"
 
 	"fmt"
@@ -35,7 +37,7 @@ func TracePlan(t *Trace, source string, opts ResolveOptions) *Plan {
 		p.PromptLengths = opts.lengthsLabel()
 	}
 	tpc := opts.tokensPerChar()
-	timed := p.Arrival.Process == ArrivalTrace
+	timed := p.Arrival.Process == runrecord.ArrivalTrace
 	p.Instance = func(i int) (Instance, bool) {
 		if i < 0 || i >= len(groups) {
 			return Instance{}, false

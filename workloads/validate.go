@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"fmt"
 	"path"
 	"text/template"
@@ -55,7 +57,7 @@ func Validate(name string, f *File, root *yaml.Node) []Problem {
 			v.add(at(p, "pick"), "must not be negative")
 		}
 	}
-	if len(f.Tasks) == 0 && f.Arrival.Process != ArrivalTrace {
+	if len(f.Tasks) == 0 && f.Arrival.Process != runrecord.ArrivalTrace {
 		v.add([]any{"tasks"}, "want at least one task")
 	}
 	names := map[string]bool{}
@@ -75,18 +77,18 @@ func Validate(name string, f *File, root *yaml.Node) []Problem {
 func (v *validator) arrival(a ArrivalSpec) {
 	p := []any{"arrival"}
 	switch a.Process {
-	case ArrivalConstant, ArrivalPoisson, ArrivalGamma:
+	case runrecord.ArrivalConstant, runrecord.ArrivalPoisson, runrecord.ArrivalGamma:
 		if !(a.RatePerS > 0) {
 			v.add(at(p, "rate_per_s"), "want a rate above 0 tasks/s for %s arrivals", a.Process)
 		}
-		if a.Process == ArrivalGamma && !(a.GammaShape > 0) {
+		if a.Process == runrecord.ArrivalGamma && !(a.GammaShape > 0) {
 			v.add(at(p, "gamma_shape"), "want a shape above 0 for gamma arrivals")
 		}
-	case ArrivalClosed:
+	case runrecord.ArrivalClosed:
 		if a.Users < 1 {
 			v.add(at(p, "users"), "want at least 1 user for closed-loop arrivals")
 		}
-	case ArrivalTrace:
+	case runrecord.ArrivalTrace:
 		if a.Trace == "" {
 			v.add(at(p, "trace"), "want a JSONL trace file for trace arrivals")
 		}

@@ -14,15 +14,21 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"github.com/tcobench/tcobench/badinput"
 )
 
-// app carries what every command needs: the configuration and the output streams.
+// app carries what every command needs: the config file and environment
+// (through viper), and the output streams.
 type app struct {
 	v      *viper.Viper
 	out    io.Writer
 	errOut io.Writer
 	// known holds every flag name of every command, to reject unknown config keys.
 	known map[string]bool
+	// given lists the flags given on the command line (before the
+	// environment and the config file filled the others).
+	given map[string]bool
 }
 
 func newApp(out, errOut io.Writer) *app {
@@ -30,7 +36,7 @@ func newApp(out, errOut io.Writer) *app {
 	v.SetEnvPrefix("TCOBENCH")
 	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_", ".", "_"))
 	v.AutomaticEnv()
-	return &app{v: v, out: out, errOut: errOut, known: map[string]bool{}}
+	return &app{v: v, out: out, errOut: errOut, known: map[string]bool{}, given: map[string]bool{}}
 }
 
 // register records a command's flag names, so that config keys naming a flag
@@ -38,20 +44,6 @@ func newApp(out, errOut io.Writer) *app {
 func (a *app) register(cmd *cobra.Command) {
 	for _, fs := range []*pflag.FlagSet{cmd.Flags(), cmd.PersistentFlags()} {
 		fs.VisitAll(func(f *pflag.Flag) { a.known[f.Name] = true })
-	}
-}
-
-// bind makes the flags of the command being run (its own and inherited ones)
-// readable through a.v, so that each value comes from the flag, else
-// TCOBENCH_<FLAG> in the environment, else the config file, else the flag's
-// default. It binds only the running command: several commands may define
-// flags of the same name (--out, --size), and viper keeps one flag per key.
-func (a *app) bind(cmd *cobra.Command) {
-	for _, fs := range []*pflag.FlagSet{cmd.Flags(), cmd.InheritedFlags()} {
-		fs.VisitAll(func(f *pflag.Flag) {
-			a.known[f.Name] = true
-			_ = a.v.BindPFlag(f.Name, f)
-		})
 	}
 }
 
@@ -83,57 +75,75 @@ func (a *app) loadConfig(path string) error {
 	return nil
 }
 
-// checkMerged rejects a value from the environment or the config file that
-// the flag of that name could not take (TCOBENCH_CONCURRENCY=abc,
-// "duration: 300" without a unit), which viper would otherwise read as zero.
-func (a *app) checkMerged(cmd *cobra.Command, configPath string) error {
+// merge fills every flag of cmd that the command line left unset from the
+// environment (TCOBENCH_<FLAG>), else the config file, so that the options
+// structs bound to the flags hold flag > environment > file > default. A
+// value the flag cannot take is refused, naming where it came from.
+func (a *app) merge(cmd *cobra.Command, configPath string) error {
 	var bad error
-	check := func(f *pflag.Flag) {
+	set := func(f *pflag.Flag) {
 		if bad != nil || f.Changed || !a.v.IsSet(f.Name) {
 			return
 		}
-		raw := fmt.Sprint(a.v.Get(f.Name))
-		if err := parsesAs(f.Value.Type(), raw); err != nil {
-			env := "TCOBENCH_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-			where := "config file " + configPath + ": " + f.Name
-			if _, ok := os.LookupEnv(env); ok {
-				where = "environment " + env
-			}
+		raw := configValue(a.v.Get(f.Name))
+		env := "TCOBENCH_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		where := "config file " + configPath + ": " + f.Name
+		if _, ok := os.LookupEnv(env); ok {
+			where = "environment " + env
+		}
+		err := parsesAs(f.Value.Type(), raw)
+		if err == nil {
+			err = f.Value.Set(raw)
+		}
+		if err != nil {
 			bad = usageErrorf("%s=%q: %v (as --%s)", where, raw, err, f.Name)
 		}
 	}
-	cmd.Flags().VisitAll(check)
-	cmd.InheritedFlags().VisitAll(check)
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Changed {
+			a.given[f.Name] = true
+		}
+	})
+	cmd.Flags().VisitAll(set)
 	return bad
 }
 
-// parsesAs checks that raw is a valid value of a flag of pflag type typ.
+// configValue is a config or environment value as flag text (a YAML list
+// becomes a comma-separated one).
+func configValue(v any) string {
+	if xs, ok := v.([]any); ok {
+		parts := make([]string, len(xs))
+		for i, x := range xs {
+			parts[i] = fmt.Sprint(x)
+		}
+		return strings.Join(parts, ",")
+	}
+	return fmt.Sprint(v)
+}
+
+// parsesAs checks that raw is a valid value of a flag of pflag type typ,
+// with a message people read better than strconv's.
 func parsesAs(typ, raw string) error {
 	var err error
 	switch typ {
 	case "int", "int64", "int32":
-		_, err = strconv.ParseInt(raw, 10, 64)
-		if err != nil {
+		if _, err = strconv.ParseInt(raw, 10, 64); err != nil {
 			return errors.New("want a whole number")
 		}
 	case "uint", "uint64", "uint32":
-		_, err = strconv.ParseUint(raw, 10, 64)
-		if err != nil {
+		if _, err = strconv.ParseUint(raw, 10, 64); err != nil {
 			return errors.New("want a whole number, 0 or more")
 		}
 	case "float64", "float32":
-		_, err = strconv.ParseFloat(raw, 64)
-		if err != nil {
+		if _, err = strconv.ParseFloat(raw, 64); err != nil {
 			return errors.New("want a number")
 		}
 	case "bool":
-		_, err = strconv.ParseBool(raw)
-		if err != nil {
+		if _, err = strconv.ParseBool(raw); err != nil {
 			return errors.New("want true or false")
 		}
 	case "duration":
-		_, err = time.ParseDuration(raw)
-		if err != nil {
+		if _, err = time.ParseDuration(raw); err != nil {
 			return errors.New("want a duration with its unit, e.g. 500ms, 30s or 5m")
 		}
 	}
@@ -161,34 +171,27 @@ func dedupe(s []string) []string {
 	return out
 }
 
-// exitError carries a process exit status with an error.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
-
-// withExit wraps err so that tcobench exits with code.
-func withExit(code int, err error) error {
-	if err == nil {
-		return nil
-	}
-	return &exitError{code: code, err: err}
-}
-
 // usageErrorf reports bad usage: exit status 2.
-func usageErrorf(format string, args ...any) error {
-	return withExit(2, fmt.Errorf(format, args...))
-}
+func usageErrorf(format string, args ...any) error { return badinput.Errorf(format, args...) }
 
+// exitCode is the exit status an error stands for: 2 for unusable input
+// (nothing was run), 1 for every failure of the work itself.
 func exitCode(err error) int {
-	var e *exitError
-	if errors.As(err, &e) {
-		return e.code
+	if badinput.Is(err) {
+		return 2
 	}
 	return 1
+}
+
+// message is the error as one line, with a setting the library names
+// written as the flag that gives it ("--rate -2: ...").
+func message(err error) string {
+	msg := err.Error()
+	var fe *badinput.FieldError
+	if errors.As(err, &fe) {
+		msg = strings.Replace(msg, fe.Error(), "--"+fe.Error(), 1)
+	}
+	return oneLine(msg)
 }
 
 // oneLine folds a multi-line error message onto one line, its lines (one
@@ -201,4 +204,17 @@ func oneLine(s string) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// writeOut writes b to the file out (saying so), else to standard output.
+func (a *app) writeOut(b []byte, out, what string) error {
+	if out == "" {
+		_, err := a.out.Write(b)
+		return err
+	}
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", what, err)
+	}
+	fmt.Fprintf(a.out, "wrote %s\n", out)
+	return nil
 }

@@ -3,18 +3,17 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tcobench/tcobench/harness"
 	"github.com/tcobench/tcobench/internal/localserver"
 	"github.com/tcobench/tcobench/internal/localserver/localservertest"
 	"github.com/tcobench/tcobench/load"
 	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/workloads"
 )
 
 // realRun runs a short real benchmark against the local Ollama (tiny model).
@@ -25,10 +24,10 @@ func realRun(t *testing.T) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	_, err := load.Run(ctx, load.Config{
-		OutDir: dir, Target: srv.URL(), Backend: modelapi.KindOllama, Model: srv.Model(),
-		Plan:           load.SimplePlan(64, 16),
-		Load:           runrecord.LoadConfig{Mode: workloads.ArrivalClosed, Concurrency: 2, Count: 8},
-		RequestTimeout: time.Minute, Grace: time.Second, Version: "test",
+		OutDir: dir, Target: modelapi.Target{URL: srv.URL(), API: modelapi.KindOllama, Model: srv.Model()},
+		Plan:     load.SimplePlan(64, 16),
+		Schedule: load.Closed{Users: 2},
+		Limits:   load.Limits{Count: 8, RequestTimeout: time.Minute, Grace: time.Second}, Version: "test",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -50,12 +49,16 @@ func TestCostPricesARealRun(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
+	// The pricing is written beside run.json (cost.json); run.json stays as the run wrote it.
 	run, err := runrecord.ReadRun(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.Cost == nil {
-		t.Fatal("run.json has no cost")
+	if run.Cost != nil {
+		t.Error("cost rewrote run.json")
+	}
+	if err := runrecord.LatestCost(dir, run); err != nil || run.Cost == nil {
+		t.Fatalf("cost.json: %v", err)
 	}
 	c := *run.Cost
 	if len(c.API) < 6 {
@@ -79,22 +82,23 @@ func TestCostPricesARealRun(t *testing.T) {
 		t.Errorf("re-priced at 90%%: %+v vs %+v", again.OnPrem.Fleet.USDPerTask, c.OnPrem.Fleet.USDPerTask)
 	}
 
-	// The run hook prices the record in memory, as tcobench run does at its end.
-	a := newApp(os.Stdout, os.Stderr)
-	cmd := newCostCmd(a)
-	for k, v := range map[string]string{"hardware": "cpu-server", "site": "office"} {
-		if err := cmd.Flags().Set(k, v); err != nil {
-			t.Fatal(err)
-		}
+	// Without profiles, cost re-prices with those the run was last priced with.
+	code, stdout, stderr = runTcobench(t, "cost", dir, "--format", "json")
+	var same runrecord.Cost
+	if code != 0 || json.Unmarshal([]byte(stdout), &same) != nil || same.Hardware.Name != "cpu-server" || same.Site.Name != "office" {
+		t.Errorf("re-priced from the record: exit %d, %s %s: %s", code, same.Hardware.Name, same.Site.Name, stderr)
 	}
-	a.bind(cmd)
-	h, ok, err := a.costHook()
-	if err != nil || !ok {
-		t.Fatalf("costHook: ok %v err %v", ok, err)
+
+	// The pricing request prices the record in memory, as tcobench run does at its end.
+	ps := harness.Defaults().Pricing
+	ps.Hardware, ps.Site = "cpu-server", "office"
+	req, err := ps.Request()
+	if err != nil || req == nil {
+		t.Fatalf("pricing request %v: %v", req, err)
 	}
 	run.Cost = nil
-	if err := h.Finish(context.Background(), dir, run); err != nil || run.Cost == nil || len(run.Cost.API) == 0 {
-		t.Errorf("hook: err %v, cost %+v", err, run.Cost)
+	if _, err := req.Price(dir, run); err != nil || run.Cost == nil || len(run.Cost.API) == 0 {
+		t.Errorf("price: err %v, cost %+v", err, run.Cost)
 	}
 }
 
@@ -135,7 +139,7 @@ func TestProfilesAndPricesCommands(t *testing.T) {
 		{[]string{"profiles", "show", "us-colo"}, []string{"colocation_usd_per_kw_month", "184.06", "configured", "CBRE"}},
 		{[]string{"profiles", "validate"}, []string{"ok  8xh100-sxm (hardware)", "ok  office (site)"}},
 		{[]string{"prices", "list"}, []string{"api-2026"}},
-		{[]string{"prices", "show"}, []string{"anthropic/claude-sonnet-4-5", ">200k: 6/22.5", "2026-07-29"}},
+		{[]string{"prices", "show"}, []string{"anthropic/claude-sonnet-4-5", ">200k: 6/22.5", "2026-09-23"}},
 		{[]string{"prices", "validate"}, []string{"ok  api-2026 (prices)"}},
 	} {
 		code, stdout, stderr := runTcobench(t, c.args...)

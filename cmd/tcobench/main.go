@@ -32,9 +32,6 @@ func execute(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(errOut, "tcobench: %s\n", oneLine(err.Error()))
-	if isUsageError(err.Error()) {
-		return 2
-	}
+	fmt.Fprintf(errOut, "tcobench: %s\n", message(err))
 	return exitCode(err)
 }

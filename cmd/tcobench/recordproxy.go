@@ -17,38 +17,36 @@ import (
 	"github.com/tcobench/tcobench/recorder"
 )
 
+// recordOptions are `tcobench record`'s flags.
+type recordOptions struct {
+	Listen, Upstream, Out, Name string
+	Redact                      bool
+}
+
 func newRecordCmd(a *app) *cobra.Command {
+	var o recordOptions
 	cmd := &cobra.Command{
 		Use:   "record --upstream URL --out FILE",
 		Short: "Capture real traffic through an OpenAI-compatible proxy as a workload",
-		Long: `record runs an OpenAI-compatible reverse proxy: point your application at
---listen instead of the model server. Requests and streamed responses pass
-through unchanged (each chunk is flushed as it arrives); every chat call is
-appended to --out as a tcobench JSONL trace: arrival time, task id (request
-header X-Tcobench-Task; X-Tcobench-Step names the step), model, messages,
-usage, latency, status. Upstream errors are passed through and recorded.
---redact keeps only lengths and SHA-256 hashes of messages and outputs.
-Credentials (Authorization, API-key headers, api_key fields) are never
-written. Stop with Ctrl-C; replay with: tcobench run --workload FILE.`,
+		Long:  helpText("record"),
 		Example: `  tcobench record --upstream http://127.0.0.1:11434 --out traces/support.jsonl
   # point the application at http://127.0.0.1:8088/v1 instead of :11434/v1, then
   tcobench run --workload traces/support.jsonl --model llama3`,
-		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runRecord(cmd.Context(), a)
+			return a.record(cmd.Context(), o)
 		},
 	}
 	f := cmd.Flags()
-	f.String("listen", "127.0.0.1:8088", "address to listen on (loopback by default)")
-	f.String("upstream", "", "model server base URL, e.g. http://127.0.0.1:11434")
-	f.String("out", "", "trace file to append to (JSONL)")
-	f.Bool("redact", false, "record only lengths and content hashes, no message text")
-	f.String("name", "", "workload name in the trace header (default: the file's base name)")
+	f.StringVar(&o.Listen, "listen", "127.0.0.1:8088", "address to listen on (loopback by default)")
+	f.StringVar(&o.Upstream, "upstream", "", "model server base URL, e.g. http://127.0.0.1:11434")
+	f.StringVar(&o.Out, "out", "", "trace file to append to (JSONL)")
+	f.BoolVar(&o.Redact, "redact", false, "record only lengths and content hashes, no message text")
+	f.StringVar(&o.Name, "name", "", "workload name in the trace header (default: the file's base name)")
 	return cmd
 }
 
-func runRecord(ctx context.Context, a *app) error {
-	up, out := a.v.GetString("upstream"), a.v.GetString("out")
+func (a *app) record(ctx context.Context, o recordOptions) error {
+	up, out := o.Upstream, o.Out
 	if up == "" || out == "" {
 		return usageErrorf("record: --upstream and --out are required")
 	}
@@ -56,25 +54,25 @@ func runRecord(ctx context.Context, a *app) error {
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return usageErrorf("record: --upstream %q: want http://HOST:PORT", up)
 	}
-	name := a.v.GetString("name")
+	name := o.Name
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(out), filepath.Ext(out))
 	}
 	f, err := os.OpenFile(out, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
 	if err != nil {
-		return withExit(2, fmt.Errorf("record: %w (a trace is never overwritten)", err))
+		return usageErrorf("record: %v (a trace is never overwritten)", err)
 	}
 	defer f.Close()
-	rec, err := recorder.New(recorder.Options{Upstream: u, Out: f, Redact: a.v.GetBool("redact"), Name: name})
+	rec, err := recorder.New(recorder.Options{Upstream: u, Out: f, Redact: o.Redact, Name: name})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", a.v.GetString("listen"))
+	ln, err := net.Listen("tcp", o.Listen)
 	if err != nil {
-		return withExit(2, fmt.Errorf("record: %w", err))
+		return usageErrorf("record: %v", err)
 	}
 	srv := &http.Server{Handler: rec, ReadHeaderTimeout: 30 * time.Second}
-	fmt.Fprintf(a.errOut, "recording http://%s -> %s into %s (redact %v); Ctrl-C stops\n", ln.Addr(), u.Redacted(), out, a.v.GetBool("redact"))
+	fmt.Fprintf(a.errOut, "recording http://%s -> %s into %s (redact %v); Ctrl-C stops\n", ln.Addr(), u.Redacted(), out, o.Redact)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

@@ -74,7 +74,7 @@ func TestSweepFindsHighestPassingPoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res sweepResult
+	var res runrecord.Sweep
 	if err := json.Unmarshal(b, &res); err != nil {
 		t.Fatal(err)
 	}

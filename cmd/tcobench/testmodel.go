@@ -12,6 +12,7 @@ import (
 
 // newTestModelCmd writes a deterministic GGUF model with seeded random weights.
 func newTestModelCmd(a *app) *cobra.Command {
+	var size, out string
 	cmd := &cobra.Command{
 		Use:   "testmodel --size tiny|small --out FILE",
 		Short: "Write a deterministic GGUF test model (no download)",
@@ -19,9 +20,7 @@ func newTestModelCmd(a *app) *cobra.Command {
 weights. The same size always gives the same bytes. Import it into Ollama with
 a Modelfile "FROM ./FILE". Sizes: ` + strings.Join(gguf.Sizes(), ", ") + `.`,
 		Hidden: true,
-		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			size, out := a.v.GetString("size"), a.v.GetString("out")
 			if out == "" {
 				return usageErrorf("testmodel: --out FILE is required")
 			}
@@ -41,7 +40,7 @@ a Modelfile "FROM ./FILE". Sizes: ` + strings.Join(gguf.Sizes(), ", ") + `.`,
 			return nil
 		},
 	}
-	cmd.Flags().String("size", "tiny", "model size: "+strings.Join(gguf.Sizes(), " or "))
-	cmd.Flags().String("out", "", "GGUF file to write")
+	cmd.Flags().StringVar(&size, "size", "tiny", "model size: "+strings.Join(gguf.Sizes(), " or "))
+	cmd.Flags().StringVar(&out, "out", "", "GGUF file to write")
 	return cmd
 }

@@ -1,7 +1,11 @@
 // Package server scrapes the model server's own Prometheus /metrics (vLLM,
 // llama.cpp server, TGI, SGLang) about once a second: running and waiting
 // requests, KV-cache usage, prefix-cache hits and token counters. Which
-// series to keep is configurable per server kind.
+// series to keep is configurable per server kind. Each series knows how
+// its label sets combine (Aggregation): counters and request gauges add
+// up over data-parallel engines and ranks, ratios are averaged. A series
+// the running server does not publish is reported unsupported, with the
+// versions that publish it (Absent).
 package server
 
 import (
@@ -42,6 +46,7 @@ type Collector struct {
 	spec   map[string][]string
 	health collectors.Health
 	labels map[string]string
+	noted  bool // the absent series were reported
 }
 
 // New returns a server collector for o.URL.
@@ -134,14 +139,22 @@ func (c *Collector) scrape(ctx context.Context, sink collectors.Sink, now time.T
 		c.setKind(k)
 	}
 	vals := Extract(fams, c.spec)
+	var absent []string
 	for _, std := range sortedKeys(c.spec) {
 		v, ok := vals[std]
 		if !ok {
 			c.health.Unsupported(std)
+			if hint := Absent(c.kind, std); hint != "" {
+				absent = append(absent, hint)
+			}
 			continue
 		}
 		sink.Add(collectors.Reading{At: now, Metric: std, Labels: c.labels, Value: v})
 		c.health.Sample(1)
+	}
+	if !c.noted && len(absent) > 0 {
+		c.noted = true
+		c.health.Note(fmt.Sprintf("%s: series absent, not zero: %s", c.opts.URL, strings.Join(absent, "; ")))
 	}
 	return nil
 }
@@ -165,7 +178,7 @@ func ParseSeries(s string) (map[string][]string, error) {
 		}
 		k, v, ok := strings.Cut(item, "=")
 		if !ok || strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
-			return nil, fmt.Errorf("--server-series %q: want standard=metric[|metric...]", item)
+			return nil, fmt.Errorf("server series %q: want standard=metric[|metric...]", item)
 		}
 		out[strings.TrimSpace(k)] = strings.Split(strings.TrimSpace(v), "|")
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -25,11 +26,15 @@ func TestFixtures(t *testing.T) {
 		want        map[string]float64
 		unsupported []string
 	}{
-		{"vllm.txt", "vllm", map[string]float64{RunningRequests: 12, WaitingRequests: 3, KVCacheUsageRatio: 0.42, PrefixCacheHits: 150000, PrefixCacheQueries: 200000, PromptTokens: 250000, GenerationTokens: 64000, Preemptions: 2}, []string{PrefixCacheHitRate}},
+		// Two data-parallel engines at 0.36 KV-cache usage each read as 0.36.
+		{"vllm-005a810/metrics.txt", "vllm", map[string]float64{RunningRequests: 5, WaitingRequests: 1, KVCacheUsageRatio: 0.36, PrefixCacheHits: 150000, PrefixCacheQueries: 200000, PromptTokens: 250000, GenerationTokens: 64000, Preemptions: 2}, []string{PrefixCacheHitRate}},
 		{"vllm_legacy.txt", "vllm", map[string]float64{RunningRequests: 8, WaitingRequests: 0, KVCacheUsageRatio: 0.25, PrefixCacheHitRate: 0.6, PromptTokens: 1000, GenerationTokens: 500}, []string{PrefixCacheHits}},
-		{"llamacpp.txt", "llama.cpp", map[string]float64{RunningRequests: 4, WaitingRequests: 1, KVCacheUsageRatio: 0.3, PromptTokens: 48000, GenerationTokens: 9600}, nil},
+		// Two ranks: KV-cache usage weighted by each rank's pool (0.6 of
+		// 300k, 0.4 of 150k), hit ratio averaged, requests summed.
+		{"sglang-00ae9c1/metrics.txt", "sglang", map[string]float64{RunningRequests: 24, WaitingRequests: 7, KVCacheUsageRatio: 240000.0 / 450000, PrefixCacheHitRate: 0.7, PromptTokens: 880000, GenerationTokens: 210000}, nil},
+		{"llamacpp-03d4bcc/metrics.txt", "llama.cpp", map[string]float64{RunningRequests: 4, WaitingRequests: 1, KVCacheUsageRatio: 0.3, PromptTokens: 48000, GenerationTokens: 9600}, nil},
+		{"llamacpp-fb40266/metrics.txt", "llama.cpp", map[string]float64{RunningRequests: 4, WaitingRequests: 1, PromptTokens: 1.23457e+06, GenerationTokens: 9600}, []string{KVCacheUsageRatio}},
 		{"tgi.txt", "tgi", map[string]float64{RunningRequests: 16, WaitingRequests: 5, PromptTokens: 595000, GenerationTokens: 152320}, nil},
-		{"sglang.txt", "sglang", map[string]float64{RunningRequests: 24, WaitingRequests: 7, KVCacheUsageRatio: 0.55, PrefixCacheHitRate: 0.71, PromptTokens: 880000, GenerationTokens: 210000}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -47,7 +52,7 @@ func TestFixtures(t *testing.T) {
 			}
 			got := Extract(fams, SeriesFor(tc.kind, nil))
 			for k, v := range tc.want {
-				if got[k] != v {
+				if math.Abs(got[k]-v) > 1e-12 {
 					t.Errorf("%s = %v, want %v", k, got[k], v)
 				}
 			}
@@ -60,20 +65,99 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-func TestSeriesOverride(t *testing.T) {
-	ov, err := ParseSeries("kv_cache_tokens=llamacpp:kv_cache_tokens, running_requests=nope|llamacpp:requests_processing")
+// Counters and request gauges add up over label sets; ratios are averaged,
+// weighted when the weight series covers every label set; NaNs are left out.
+func TestAggregation(t *testing.T) {
+	text := `# TYPE sglang:token_usage gauge
+sglang:token_usage{dp_rank="0"} 0.5
+sglang:token_usage{dp_rank="1"} 0.5
+sglang:token_usage{dp_rank="2"} NaN
+# TYPE sglang:max_total_num_tokens gauge
+sglang:max_total_num_tokens{dp_rank="0"} 100
+# TYPE sglang:cache_hit_rate gauge
+sglang:cache_hit_rate{dp_rank="0"} 0.2
+sglang:cache_hit_rate{dp_rank="1"} 0.6
+# TYPE sglang:num_running_reqs gauge
+sglang:num_running_reqs{dp_rank="0"} 3
+sglang:num_running_reqs{dp_rank="1"} NaN
+# TYPE sglang:num_queue_reqs gauge
+sglang:num_queue_reqs{dp_rank="0"} NaN
+# TYPE my_cache_perc gauge
+my_cache_perc{a="1"} 0.2
+my_cache_perc{a="2"} 0.4
+`
+	fams, err := Parse(strings.NewReader(text))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.Open("testdata/llamacpp.txt")
-	defer f.Close()
-	fams, _ := Parse(f)
-	got := Extract(fams, SeriesFor("llama.cpp", ov))
-	if got["kv_cache_tokens"] != 4915 || got[RunningRequests] != 4 {
-		t.Errorf("got %v", got)
+	got := Extract(fams, SeriesFor("sglang", map[string][]string{"my_cache_perc": {"my_cache_perc"}}))
+	want := map[string]float64{KVCacheUsageRatio: 0.5, PrefixCacheHitRate: 0.4, RunningRequests: 3, "my_cache_perc": 0.3}
+	for k, v := range want {
+		if math.Abs(got[k]-v) > 1e-12 {
+			t.Errorf("%s = %v, want %v (got %v)", k, got[k], v, got)
+		}
 	}
-	if _, err := ParseSeries("bad"); err == nil {
-		t.Error("ParseSeries(bad) succeeded")
+	if _, ok := got[WaitingRequests]; ok {
+		t.Errorf("waiting requests %v from NaN only: want absent", got[WaitingRequests])
+	}
+	for std, agg := range map[string]Aggregation{KVCacheUsageRatio: Ratio, RunningRequests: Gauge, PromptTokens: Counter, "x_usage": Ratio, "x_total": Counter, "x": Gauge} {
+		if AggregationOf(std) != agg {
+			t.Errorf("AggregationOf(%s) = %v, want %v", std, AggregationOf(std), agg)
+		}
+	}
+	if h := Help(KVCacheUsageRatio); !strings.Contains(h, "0..1") || !strings.Contains(h, "averaged") {
+		t.Errorf("help %q: want the unit and the averaging", h)
+	}
+	if h := Help(RunningRequests); !strings.Contains(h, "summed") {
+		t.Errorf("help %q: want summed", h)
+	}
+}
+
+// The collector scraping vLLM with two data-parallel engines, each at 0.36
+// KV-cache usage, records 0.36.
+func TestCollectorReadsDataParallelVLLM(t *testing.T) {
+	s, c := scrapeFile(t, "testdata/vllm-005a810/metrics.txt")
+	if r, ok := s.Last(KVCacheUsageRatio); !ok || r.Value != 0.36 || c.Kind() != "vllm" {
+		t.Fatalf("kv-cache usage %+v (kind %q), want 0.36", r, c.Kind())
+	}
+	if r, _ := s.Last(RunningRequests); r.Value != 5 {
+		t.Fatalf("running requests %v, want 3+2", r.Value)
+	}
+}
+
+// scrapeFile serves a fixture on loopback and scrapes it once.
+func scrapeFile(t *testing.T, path string) (*sinktest.Sink, *Collector) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		w.Write(b)
+	}))
+	t.Cleanup(ts.Close)
+	c := New(Options{URL: ts.URL})
+	s := &sinktest.Sink{}
+	if err := c.scrape(context.Background(), s, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return s, c
+}
+
+// A current llama.cpp has no KV-cache ratio: the collector reports it
+// unsupported, with the hint that builds before PR #13660 published it.
+func TestAbsentSeriesNamesTheVersions(t *testing.T) {
+	s, c := scrapeFile(t, "testdata/llamacpp-fb40266/metrics.txt")
+	h := c.Health()
+	if !h.OK || !slices.Contains(h.Unsupported, KVCacheUsageRatio) || !strings.Contains(h.Message, "#13660") || !strings.Contains(h.Message, "llamacpp:kv_cache_usage_ratio") {
+		t.Fatalf("health %+v: want kv_cache_usage_ratio absent with the PR #13660 hint", h)
+	}
+	if _, ok := s.Last(KVCacheUsageRatio); ok {
+		t.Fatal("a KV-cache reading from a server that publishes none")
+	}
+	if r, ok := s.Last(PromptTokens); !ok || r.Value != 1.23457e+06 {
+		t.Fatalf("prompt tokens %+v", r)
 	}
 }
 

@@ -168,8 +168,12 @@ func (c *Accumulator) tokenTotals(a *runrecord.Attempt) {
 	t.FromUsage++
 	if d := a.Tokens.Output - a.Tokens.StreamOutput; d != 0 {
 		c.itlOne = false
-		t.Disagreements++
-		t.MaxDisagreement = max(t.MaxDisagreement, abs(d))
+		// A tool-call turn's chunks are the server's parsed deltas, not
+		// tokens: usage counting more is expected, not a disagreement.
+		if a.FirstToolCallNS == 0 {
+			t.Disagreements++
+			t.MaxDisagreement = max(t.MaxDisagreement, abs(d))
+		}
 	}
 }
 

@@ -234,3 +234,30 @@ func TestTrendWarningIgnoresGrowingContext(t *testing.T) {
 		t.Errorf("first steps slowing down not flagged: %v", w)
 	}
 }
+
+// A tool-call-only turn (the tool-call deltas are its chunks, usage counts
+// the tokens the server's parser held back) has TTFT, TPOT and ITL like
+// any other, meets a TTFT SLO and raises no usage disagreement; its ITL is
+// per chunk.
+func TestToolCallTurnIsTimed(t *testing.T) {
+	a := attempt("t", 0, 0, 40, 5, 14) // first tool-call delta at 40 ms, 14 deltas
+	a.FirstToolCallNS = a.FirstTokenNS
+	a.FirstContentNS = 0
+	a.Tokens.Output = 27
+	a.ToolCalls = []runrecord.ToolCall{{Name: "get_weather", ArgumentBytes: 36}}
+	run := &runrecord.Run{Config: runrecord.RunConfig{SLOs: []runrecord.SLO{{Metric: "ttft", Max: runrecord.Duration(100 * time.Millisecond)}}}}
+	s, warns := Summarize(run, []runrecord.Attempt{a})
+	l := s.LatencyMS
+	if l[runrecord.MetricTTFT].Max != 40 || l[runrecord.MetricTPOT].Count != 1 || l[runrecord.MetricITL].Count != 13 {
+		t.Fatalf("ttft %+v tpot %+v itl %+v: want a TTFT of 40 ms, one TPOT, 13 gaps", l[runrecord.MetricTTFT], l[runrecord.MetricTPOT], l[runrecord.MetricITL])
+	}
+	if _, ok := l[runrecord.MetricTTFC]; ok {
+		t.Errorf("ttfc %+v for a turn without content", l[runrecord.MetricTTFC])
+	}
+	if s.Goodput.Fraction != 1 || s.TokenTotals.Disagreements != 0 || contains(warns, "disagreed") {
+		t.Fatalf("goodput %v totals %+v warnings %q: want the SLO met and no disagreement", s.Goodput.Fraction, s.TokenTotals, warns)
+	}
+	if s.ITLBasis != "per_chunk" {
+		t.Fatalf("itl basis %q, want per_chunk", s.ITLBasis)
+	}
+}

@@ -29,6 +29,14 @@ type Cost struct {
 	BreakEven []BreakEven
 	// Sensitivity is the tornado.
 	Sensitivity Tornado
+	// Headline is the cost model's one-line answer (owned, rented, cheapest
+	// API per task, and the age of that API price); empty for older records.
+	Headline string
+	// Options sets owned, rented and API side by side; Pairs is the
+	// break-even between each pair; PriceAge dates the prices (nil for older records).
+	Options  []runrecord.OptionCost
+	Pairs    []runrecord.PairBreakEven
+	PriceAge *runrecord.PriceAge
 }
 
 // APICost is one API model's price for the run's tasks.
@@ -37,6 +45,10 @@ type APICost struct {
 	PerTaskUSD float64
 	Provenance runrecord.Provenance
 	Checked    string
+	// AgeDays is the price's age when the run was priced; Stale says it was
+	// past the comparison's threshold.
+	AgeDays int
+	Stale   bool
 }
 
 // CurvePoint is on-prem cost per task at one utilisation (0..1).
@@ -79,13 +91,14 @@ func CostView(c *runrecord.Cost) *Cost {
 	if c == nil {
 		return nil
 	}
-	v := &Cost{C: c, Utilisation: c.Scenario.Utilization}
+	v := &Cost{C: c, Utilisation: c.Scenario.Utilization, Headline: c.Headline, Options: c.Options, Pairs: c.Pairs, PriceAge: c.PriceAge}
 	if f := c.OnPrem.Fleet.USDPerTask; f.Provenance != "" || f.Value != 0 {
 		v.OnPremPerTaskUSD, v.HasOnPrem, v.OnPremProvenance = f.Value, true, orDerived(f.Provenance)
 		v.OnPremPerMTokUSD = c.OnPrem.Fleet.USDPerMillionOutputTokens.Value
 	}
 	for _, a := range c.API {
-		v.APIs = append(v.APIs, APICost{Model: a.Key, PerTaskUSD: a.USDPerTask.Value, Provenance: a.USDPerTask.Provenance, Checked: a.Checked})
+		v.APIs = append(v.APIs, APICost{Model: a.Key, PerTaskUSD: a.USDPerTask.Value, Provenance: a.USDPerTask.Provenance, Checked: a.Checked,
+			AgeDays: a.PriceAgeDays, Stale: a.Stale})
 	}
 	for _, p := range c.UtilizationCurve {
 		v.Curve = append(v.Curve, CurvePoint{Utilisation: p.UtilizationFraction, PerTaskUSD: p.USDPerTask})

@@ -38,6 +38,9 @@ func Load(dir string) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := runrecord.LatestCost(dir, run); err != nil {
+		return nil, err
+	}
 	atts, err := runrecord.LoadAttempts(dir)
 	if err != nil {
 		return nil, err

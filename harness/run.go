@@ -1,0 +1,68 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/tcobench/tcobench/load"
+	"github.com/tcobench/tcobench/runrecord"
+	"github.com/tcobench/tcobench/store"
+)
+
+// Run applies the spec's load, with its collectors, and writes the run
+// directory: requests.jsonl as attempts finish, telemetry.jsonl, run.json
+// with the summary, the energy accounting and, when asked, the cost. It
+// saves the run in the results store and pushes its summary when asked.
+//
+// Nothing is sent when the spec is unusable (a *badinput error). When the
+// run was cut short (*PartialError) or no request succeeded
+// (*NoSuccessError) the record is still written and returned.
+func Run(ctx context.Context, spec Spec) (*Result, error) {
+	log := spec.Log
+	if log == nil {
+		log = io.Discard
+	}
+	cfg := spec.Load
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	t, err := newTelemetry(ctx, spec.Telemetry, cfg.Target.URL, log)
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	cfg.Hooks = append(append([]load.Hooks(nil), cfg.Hooks...), t.hooks())
+	if spec.Pricing != nil {
+		req := spec.Pricing
+		cfg.Hooks = append(cfg.Hooks, load.Hooks{Finish: func(_ context.Context, dir string, run *runrecord.Run) error {
+			_, err := req.Price(dir, run)
+			return err
+		}})
+	}
+	run, err := load.Run(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Run: run, Dir: cfg.OutDir}
+	if spec.Save != nil {
+		if err := save(ctx, spec.Save, res, log); err != nil {
+			return res, err
+		}
+	}
+	return res, outcome(run, cfg.OutDir)
+}
+
+// save stores the run in the results store.
+func save(ctx context.Context, s *SaveSpec, res *Result, log io.Writer) error {
+	st, err := store.Open(ctx, s.DSN)
+	if err != nil {
+		return fmt.Errorf("results store: %w", err)
+	}
+	defer st.Close()
+	if err := st.SaveRun(ctx, res.Dir, res.Run); err != nil {
+		return fmt.Errorf("results store: %w", err)
+	}
+	fmt.Fprintf(log, "saved run %s in the results store\n", res.Run.ID)
+	return nil
+}
