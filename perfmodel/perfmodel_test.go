@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/tcobench/tcobench/modelarch"
@@ -311,5 +313,50 @@ func TestPassRateFromRun(t *testing.T) {
 	}
 	if _, err := PassRateFromRun(&runrecord.Run{ID: "empty", Summary: &runrecord.Summary{}}); err == nil {
 		t.Error("a run without tasks gave a pass rate")
+	}
+}
+
+// TestProjectIfElsewhere: a CPU run priced on 8×H100 through tco.Request
+// gets a projected throughput and the note; priced on matching hardware,
+// nothing changes.
+func TestProjectIfElsewhere(t *testing.T) {
+	a := arch(t, "llama-3.1-8b")
+	dir := t.TempDir()
+	res, err := Simulate(NewReplica(a, PublishedGPUs["h100"], 1, gpuDefaults), DefaultEngine(), fixedPlanWorkload(300, 100), Load{Mode: runrecord.ArrivalClosed, Users: 4}, SimOptions{Tasks: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := runrecord.CreateJSONL(filepath.Join(dir, runrecord.RequestsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range res.Attempts {
+		if err := w.Write(&res.Attempts[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	run := &runrecord.Run{ID: "cpu", Config: runrecord.RunConfig{Model: "llama3.1:8b"}, Summary: res.Summary,
+		Environment: runrecord.Environment{Host: runrecord.HostInfo{CPUModel: "AMD EPYC", CPUCores: 2}}}
+	hw, _ := tco.LoadHardware("8xh100-sxm")
+	site, _ := tco.LoadSite("us-colo")
+	cat, _ := tco.LoadCatalog("api-2026")
+	req := &tco.Request{Hardware: hw, Site: site, Catalog: cat, Options: tco.DefaultOptions()}
+	projected, err := ProjectIfElsewhere(context.Background(), req, dir, run, "")
+	if err != nil || !projected || req.Options.Projected == nil {
+		t.Fatalf("projected %v, %v", projected, err)
+	}
+	c, err := req.Price(dir, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Run.TasksPerS.Provenance != runrecord.Projected || !strings.Contains(strings.Join(c.Notes, " "), "measured elsewhere") {
+		t.Errorf("tasks/s %+v, notes %q", c.Run.TasksPerS, c.Notes)
+	}
+	run.Config.Model = "no-such-model"
+	if _, err := ProjectIfElsewhere(context.Background(), &tco.Request{Hardware: hw}, dir, run, ""); err == nil || !strings.Contains(err.Error(), "cannot be projected there") {
+		t.Errorf("unknown model: %v", err)
 	}
 }

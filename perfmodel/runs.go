@@ -189,3 +189,27 @@ func PassRateFromRun(run *runrecord.Run) (runrecord.Figure, error) {
 	return runrecord.Figure{Value: float64(t.Succeeded) / float64(t.Started), Provenance: runrecord.Measured,
 		Source: fmt.Sprintf("run %s: %d of %d measured tasks succeeded (every request OK; answers not checked)", run.ID, t.Succeeded, t.Started)}, nil
 }
+
+// ProjectIfElsewhere prepares req to price run (in dir) on req.Hardware:
+// when MeasuredOn says the run was measured on other hardware, it projects
+// the run's throughput for req.Hardware (ProjectRun) into
+// req.Options.Projected, so that tco prices the projection, not the copied
+// measurement, and says so. It reports whether it projected. modelRef names
+// the model's architecture ("": the run's model name); a run whose model
+// cannot be resolved is an error, never a silent copy.
+func ProjectIfElsewhere(ctx context.Context, req *tco.Request, dir string, run *runrecord.Run, modelRef string) (bool, error) {
+	if same, _ := MeasuredOn(run, req.Hardware); same {
+		return false, nil
+	}
+	atts, err := runrecord.LoadAttempts(dir)
+	if err != nil {
+		return false, err
+	}
+	_, why := MeasuredOn(run, req.Hardware)
+	pt, err := ProjectRun(ctx, run, atts, req.Hardware, modelRef)
+	if err != nil {
+		return false, fmt.Errorf("the run was measured on other hardware than %s (%s) and cannot be projected there: %w", req.Hardware.Name, why, err)
+	}
+	req.Options.Projected = pt
+	return true, nil
+}
