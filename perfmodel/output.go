@@ -94,7 +94,11 @@ func (res *PlanResult) Headline() string {
 		}
 		fmt.Fprintf(&b, " cheapest on %s, %s node(s) at %s per task (%s, %s–%s)", h.Hardware, whole(h.Nodes.Value), usd(h.USDPerTask.Value), label(h.USDPerTask), usd(h.USDPerTask.Low), usd(h.USDPerTask.High))
 		if a := h.refAPI(res.Reference); a != nil {
-			fmt.Fprintf(&b, "; the API (%s) costs %s per task", res.Reference, usd(a.USDPerTask.Value))
+			cmp := "more than"
+			if a.USDPerTask.Value < h.USDPerTask.Value {
+				cmp = "less than"
+			}
+			fmt.Fprintf(&b, "; the API (%s) costs %s per task, %s on-prem at this volume", res.Reference, usd(a.USDPerTask.Value), cmp)
 		}
 		b.WriteString(".")
 	}
