@@ -88,3 +88,20 @@ func TestPlanBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanHTML: --format html --out writes one self-contained page with both charts.
+func TestPlanHTML(t *testing.T) {
+	out := t.TempDir() + "/plan.html"
+	code, stdout, stderr := runTcobench(t, "plan", "--model", "llama-3.1-8b@fp8", "--prompt-tokens", "500", "--max-tokens", "100",
+		"--volume", "1e6", "--hardware", "8xh200,8xl40s", "--slo", "ttft=1s", "--format", "html", "--out", out, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil || !strings.Contains(stdout, "wrote "+out) {
+		t.Fatalf("%v; stdout %q", err, stdout)
+	}
+	if h := string(b); strings.Count(h, "<svg") != 2 || !strings.Contains(h, "8xl40s") || strings.Contains(h, "<script") {
+		t.Errorf("page: %d charts", strings.Count(h, "<svg"))
+	}
+}
