@@ -217,13 +217,14 @@ func runReport(d *rundata.Data) RunReport {
 func errorsAndTasks(d *rundata.Data) (map[string]int, []string, map[string]int) {
 	errs, tasks := map[string]int{}, map[string]int{}
 	var ex []string
-	seen := map[string]bool{}
+	seen, seenTask := map[string]bool{}, map[string]bool{}
 	for i := range d.Attempts {
 		a := &d.Attempts[i]
 		if !rundata.Measured(a) {
 			continue
 		}
-		if a.TaskName != "" {
+		if a.TaskName != "" && !seenTask[a.TaskID] { // tasks, not their attempts
+			seenTask[a.TaskID] = true
 			tasks[a.TaskName]++
 		}
 		if a.OK {
