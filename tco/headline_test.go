@@ -11,7 +11,9 @@ import (
 // provenance, for a break-even within the hardware's life, one beyond it,
 // and an API owning never beats.
 func TestHeadline(t *testing.T) {
-	f := func(v float64, p runrecord.Provenance) *runrecord.Figure { return &runrecord.Figure{Value: v, Provenance: p} }
+	f := func(v float64, p runrecord.Provenance) *runrecord.Figure {
+		return &runrecord.Figure{Value: v, Provenance: p}
+	}
 	base := func(be runrecord.BreakEven, vol runrecord.Provenance) *runrecord.Cost {
 		return &runrecord.Cost{
 			Hardware: runrecord.ProfileRef{Name: "cpu-server"},
