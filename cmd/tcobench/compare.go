@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/compare"
+	"github.com/tcobench/tcobench/fleet"
 	"github.com/tcobench/tcobench/harness"
 )
 
@@ -21,9 +23,23 @@ func newCompareCmd(a *app) *cobra.Command {
 		Long:  helpText("compare"),
 		Example: `  tcobench compare runs/last-night runs/tonight
   tcobench compare runs/main runs/pr-123 --markdown compare.md --junit compare.xml
-  tcobench compare last-good runs/nightly-2026-03-01 --store postgres://tcobench@db/tcobench --save`,
+  tcobench compare last-good runs/nightly-2026-03-01 --store postgres://tcobench@db/tcobench --save
+  tcobench compare fleet:nightly-1041 fleet:nightly-1042 --store "$TCOBENCH_STORE"`,
 		Args: wantArgs(2, 2, "BASELINE and CANDIDATE directories"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			for i, arg := range args {
+				if id, ok := strings.CutPrefix(arg, "fleet:"); ok {
+					if g.Save {
+						return usageErrorf("--save with %s: merge the fleet into a directory first (tcobench fleet merge %s) and compare that", arg, id)
+					}
+					dir, cleanup, err := fleet.TempMerge(cmd.Context(), g.Store, id, nil)
+					if err != nil {
+						return err
+					}
+					defer cleanup()
+					args[i] = dir
+				}
+			}
 			g.Baseline, g.Candidate, g.Text, g.Log, g.Config = args[0], args[1], a.out, a.errOut, compare.DefaultConfig()
 			if thresholds != "" {
 				c, err := compare.LoadConfig(thresholds)

@@ -47,6 +47,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newReportCmd(a),
 		newCompareCmd(a),
 		newHistoryCmd(a),
+		newFleetCmd(a),
 		newFakeServerCmd(a),
 		newDemoCmd(a),
 	)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tcobench/tcobench/fleet"
 	"github.com/tcobench/tcobench/harness"
 	"github.com/tcobench/tcobench/load"
 )
@@ -16,12 +17,13 @@ import (
 // command's own.
 type runOptions struct {
 	harness.RunSettings
+	Fleet fleet.Settings
 	Suite string
 	Quiet bool
 }
 
 func newRunCmd(a *app) *cobra.Command {
-	o := runOptions{RunSettings: harness.Defaults()}
+	o := runOptions{RunSettings: harness.Defaults(), Fleet: fleet.DefaultSettings()}
 	cmd := &cobra.Command{
 		Use:   "run [--workload W] --target URL --model M [load flags]",
 		Short: "Run a workload against a model server and write a run record",
@@ -40,7 +42,11 @@ func newRunCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := a.runSpec(cmd.Context(), spec, o.Quiet)
+			run := a.runSpec
+			if o.Fleet.ID != "" {
+				run = o.shard(a)
+			}
+			res, err := run(cmd.Context(), spec, o.Quiet)
 			if res != nil {
 				printSummary(a.out, res.Run, res.Dir)
 			}
@@ -48,9 +54,19 @@ func newRunCmd(a *app) *cobra.Command {
 		},
 	}
 	o.Bind(cmd.Flags())
+	o.Fleet.Bind(cmd.Flags())
 	cmd.Flags().StringVar(&o.Suite, "suite", "", "run every run of a suite file into one suite directory (--out) with one combined report; the file sets each run, so only --out, --quiet, --save and --store go with it")
 	cmd.Flags().BoolVar(&o.Quiet, "quiet", false, "no progress output")
 	return cmd
+}
+
+// shard runs the spec as one shard of the fleet --fleet names.
+func (o *runOptions) shard(a *app) func(context.Context, harness.Spec, bool) (*harness.Result, error) {
+	return func(ctx context.Context, spec harness.Spec, quiet bool) (*harness.Result, error) {
+		a.prepare(&spec, quiet)
+		defer load.RaiseGC()()
+		return fleet.Run(ctx, fleet.Spec{Run: spec, Settings: o.Fleet, Store: o.Store})
+	}
 }
 
 // runSpec runs one spec with the command's progress, notes and GC setting.
