@@ -51,6 +51,9 @@ func Start(t *testing.T) *Cluster {
 		}
 	}
 	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("Slurm: the test cluster runs its daemons as root (CI=true, not root)")
+		}
 		t.Skip("Slurm: the test cluster runs its daemons as root (as CI does)")
 	}
 	dir, err := os.MkdirTemp("/tmp", "tcobench-slurm-") // short: the munge socket's path is limited
@@ -226,13 +229,14 @@ func JobState(job string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// WaitJob waits until no task of the job is listed any more.
-func WaitJob(t *testing.T, c *Cluster, job string, limit time.Duration) {
+// WaitJob waits until no task of the job is listed any more; on a
+// timeout it fails the test with the daemons' logs and what more says.
+func WaitJob(t *testing.T, c *Cluster, job string, limit time.Duration, more func() string) {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for JobState(job) != "" {
 		if time.Now().After(deadline) {
-			t.Fatalf("Slurm job %s still %s after %s\n%s", job, JobState(job), limit, c.Logs())
+			t.Fatalf("Slurm job %s still %s after %s\n%s\n%s", job, JobState(job), limit, more(), c.Logs())
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
