@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -147,4 +148,19 @@ func planText(c load.Config) string {
 		p = append(p, "slo "+s.String())
 	}
 	return strings.Join(p, ", ")
+}
+
+// RunSuite runs a suite as one shard of a fleet: each run of the suite is
+// its own fleet run, <fleet ID>.<run name>, of the same shards, merged into
+// <suite directory>/merged/<run name> when its last shard finishes.
+func RunSuite(ctx context.Context, ss harness.SuiteSpec, sp Spec) (*harness.SuiteResult, error) {
+	if err := sp.Settings.check(); err != nil {
+		return nil, err
+	}
+	ss.Run = func(ctx context.Context, name string, spec harness.Spec) (*harness.Result, error) {
+		s := sp
+		s.Run, s.Settings.ID, s.Merged = spec, sp.Settings.ID+"."+name, filepath.Join(ss.Dir, "merged", name)
+		return Run(ctx, s)
+	}
+	return harness.RunSuite(ctx, ss)
 }

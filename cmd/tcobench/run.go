@@ -55,7 +55,7 @@ func newRunCmd(a *app) *cobra.Command {
 	}
 	o.Bind(cmd.Flags())
 	o.Fleet.Bind(cmd.Flags())
-	cmd.Flags().StringVar(&o.Suite, "suite", "", "run every run of a suite file into one suite directory (--out) with one combined report; the file sets each run, so only --out, --quiet, --save and --store go with it")
+	cmd.Flags().StringVar(&o.Suite, "suite", "", "run every run of a suite file into one suite directory (--out) with one combined report; the file sets each run, so only --out, --quiet, --save, --store and the fleet flags go with it")
 	cmd.Flags().BoolVar(&o.Quiet, "quiet", false, "no progress output")
 	return cmd
 }
@@ -103,8 +103,14 @@ func (a *app) runSuite(ctx context.Context, o runOptions) error {
 	base := harness.Defaults()
 	base.Save, base.Store = o.Save, o.Store
 	defer load.RaiseGC()()
-	res, err := harness.RunSuite(ctx, harness.SuiteSpec{Suite: s, Dir: harness.SuiteDir(s, o.Out), Base: &base, Log: a.errOut,
-		Prepare: func(sp *harness.Spec) { a.prepare(sp, o.Quiet) }})
+	ss := harness.SuiteSpec{Suite: s, Dir: harness.SuiteDir(s, o.Out), Base: &base, Log: a.errOut,
+		Prepare: func(sp *harness.Spec) { a.prepare(sp, o.Quiet) }}
+	var res *harness.SuiteResult
+	if o.Fleet.ID != "" {
+		res, err = fleet.RunSuite(ctx, ss, fleet.Spec{Settings: o.Fleet, Store: o.Store})
+	} else {
+		res, err = harness.RunSuite(ctx, ss)
+	}
 	if res != nil && res.Report != "" {
 		fmt.Fprintf(a.out, "report: %s\n", res.Report)
 	}
@@ -117,7 +123,7 @@ func (a *app) suiteOnlyFlags() error {
 	var ignored []string
 	for name := range a.given {
 		switch name {
-		case "suite", "out", "quiet", "save", "store", "config":
+		case "suite", "out", "quiet", "save", "store", "config", "fleet", "shard", "fleet-split", "fleet-nodes", "fleet-wait":
 		default:
 			ignored = append(ignored, "--"+name)
 		}
