@@ -13,8 +13,9 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 TEST_TIMEOUT ?= 60m
+SOAK_DURATION ?= 1h
 
-.PHONY: help build setup ollama demo test check bench fuzz clean prices
+.PHONY: help build setup ollama demo test check bench soak fuzz gpu-check clean prices
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,8 +49,14 @@ bench: ollama $(PRIVATE_TMP) ## self-benchmarks: the harness's own figures again
 	$(GO) run ./perf/cmd/perfbench $(BENCH_FLAGS)
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
 
+soak: $(PRIVATE_TMP) ## soak benchmark: an hour of moderate load against the fake server, memory/files/goroutines over time (SOAK_DURATION=10m for less; docs/reliability.md)
+	$(GO) run ./perf/cmd/soak -duration $(SOAK_DURATION) $(SOAK_FLAGS)
+
 fuzz: $(PRIVATE_TMP) ## run each fuzz target briefly
 	@bash scripts/fuzz.sh
+
+gpu-check: $(PRIVATE_TMP) ## on an NVIDIA GPU node: tcobench's energy beside nvidia-smi's (docs/energy.md)
+	@bash scripts/gpu-check.sh
 
 clean: ## remove build outputs (the Ollama cache stays)
 	rm -rf bin .tmp

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/tcobench/tcobench/badinput"
@@ -193,4 +194,34 @@ func Cost(ctx context.Context, dsn, id string, req *tco.Request) (*runrecord.Run
 	}
 	defer cleanup()
 	return runrecord.ReadRun(dir)
+}
+
+// MergeArgs replaces each fleet:ID of args (a comparison's baseline and
+// candidate) with a temporary directory of that fleet merged from the store
+// dsn; cleanup removes them. A fleet merged only for the comparison cannot
+// be saved (save): merge it into a directory first.
+func MergeArgs(ctx context.Context, dsn string, args []string, save bool) (cleanup func(), err error) {
+	var dirs []func()
+	cleanup = func() {
+		for _, c := range dirs {
+			c()
+		}
+	}
+	for i, a := range args {
+		id, ok := strings.CutPrefix(a, "fleet:")
+		if !ok {
+			continue
+		}
+		if save {
+			cleanup()
+			return nil, badinput.Errorf("%s with save: merge the fleet into a directory first (tcobench fleet merge %s) and compare that", a, id)
+		}
+		dir, c, err := TempMerge(ctx, dsn, id, nil)
+		if err != nil {
+			cleanup()
+			return nil, err
+		}
+		dirs, args[i] = append(dirs, c), dir
+	}
+	return cleanup, nil
 }

@@ -45,6 +45,28 @@ func (p *PricingSettings) Bind(fs *pflag.FlagSet) {
 	fs.DurationVar(&p.StaleAfter, "stale-after", p.StaleAfter, "flag API and rental prices older than this (0: 90 days)")
 }
 
+// FromRecord fills the profiles not stated from the ones a run was priced
+// with (its recorded cost), so that re-pricing an old run takes the same
+// hardware, site and prices unless told otherwise. Without either, pricing
+// needs both stated.
+func (p *PricingSettings) FromRecord(c *runrecord.Cost) error {
+	if c != nil {
+		if p.Hardware == "" {
+			p.Hardware = profileRef(c.Hardware)
+		}
+		if p.Site == "" {
+			p.Site = profileRef(c.Site)
+		}
+		if p.Prices == Defaults().Pricing.Prices {
+			p.Prices = profileRef(c.Prices)
+		}
+	}
+	if !p.Asked() {
+		return badinput.Field("hardware", nil, "the run was never priced: name a hardware and a site profile (tcobench profiles list)")
+	}
+	return nil
+}
+
 // Asked reports whether pricing was asked for (a hardware or site profile named).
 func (p PricingSettings) Asked() bool { return p.Hardware != "" || p.Site != "" }
 
@@ -136,4 +158,13 @@ func loadRentals(names []string) ([]*tco.Rental, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// profileRef names a recorded profile as a setting takes it: the built-in
+// name, or the file path.
+func profileRef(r runrecord.ProfileRef) string {
+	if r.Path == "" || strings.HasPrefix(r.Path, tco.EmbeddedPrefix) {
+		return r.Name
+	}
+	return r.Path
 }

@@ -1,14 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/fleet"
 	"github.com/tcobench/tcobench/harness"
+	"github.com/tcobench/tcobench/load/metrics"
+	"github.com/tcobench/tcobench/report"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
 )
@@ -16,16 +18,17 @@ import (
 func newCostCmd(a *app) *cobra.Command {
 	var o struct {
 		harness.PricingSettings
+		output
 		JSON            bool
 		Fleet, FleetDSN string
 	}
 	o.PricingSettings = harness.Defaults().Pricing
 	cmd := &cobra.Command{
-		Use:   "cost RUN_DIR --hardware P --site S [--prices F] [--utilization U] [--volume N/day] [--json]",
+		Use:   "cost RUN_DIR [--hardware P --site S] [--prices F] [--utilization U] [--volume N/day] [--format text|md|json]",
 		Short: "Price a run: on-prem cost per task against API models, break-even",
 		Long:  helpText("cost"),
 		Example: `  tcobench cost runs/ticket-c8 --hardware 8xh100-sxm --site us-colo
-  tcobench cost runs/demo --hardware cpu-server --site office --utilization 0.3 --json
+  tcobench cost runs/demo --utilization 0.3 --format json     # the profiles the run was priced with
   tcobench cost runs/demo --hardware my-server.yaml --site my-site.yaml --prices my-prices.yaml`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -36,51 +39,73 @@ func newCostCmd(a *app) *cobra.Command {
 			if err := wantArgs(want, want, what)(cmd, args); err != nil {
 				return err
 			}
-			if !o.Asked() {
-				return usageErrorf("cost needs --hardware and --site (tcobench profiles list)")
+			if o.JSON {
+				o.Format = "json"
 			}
-			req, err := o.Request()
-			if err != nil {
+			if err := o.check(); err != nil {
 				return err
 			}
-			var c *runrecord.Cost
+			ps := o.PricingSettings
+			var req *tco.Request
+			var err error
+			if ps.Asked() { // the profiles are checked before the run is read
+				if req, err = ps.Request(); err != nil {
+					return err
+				}
+			}
 			if o.Fleet != "" {
+				if req == nil {
+					return usageErrorf("cost --fleet needs --hardware and --site (tcobench profiles list)")
+				}
 				run, err := fleet.Cost(cmd.Context(), o.FleetDSN, o.Fleet, req)
 				if err != nil {
 					return err
 				}
-				return a.printCost(run.Cost, o.JSON)
+				return a.write(o.output, "", "cost", func(b *bytes.Buffer, f string) error { return writeCost(b, run.Cost, f) })
 			}
 			dir := args[0]
-			if _, err := os.Stat(filepath.Join(dir, runrecord.RunFile)); err != nil {
-				return usageErrorf("%s: not a run directory (no run.json; tcobench run writes one)", dir)
+			run, err := metrics.LoadRun(dir) // a killed run's directory is recovered
+			if err != nil {
+				return badinput.Wrap(err)
 			}
-			run, err := runrecord.ReadRun(dir)
+			if req == nil {
+				if err := runrecord.LatestCost(dir, run); err != nil {
+					return err
+				}
+				if err := ps.FromRecord(run.Cost); err != nil {
+					return err
+				}
+				if req, err = ps.Request(); err != nil {
+					return err
+				}
+			}
+			c, err := req.Price(dir, run)
 			if err != nil {
 				return err
 			}
-			if c, err = req.Price(dir, run); err != nil {
+			if err := runrecord.WriteCost(dir, c); err != nil {
 				return err
 			}
-			if err := runrecord.WriteRun(dir, run); err != nil {
-				return err
-			}
-			return a.printCost(c, o.JSON)
+			return a.write(o.output, "", "cost", func(b *bytes.Buffer, f string) error { return writeCost(b, c, f) })
 		},
 	}
 	o.Bind(cmd.Flags())
-	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the comparison as JSON instead of a table")
+	o.bind(cmd.Flags(), "text", "text", "md", "json")
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "same as --format json")
+	_ = cmd.Flags().MarkHidden("json")
 	cmd.Flags().StringVar(&o.Fleet, "fleet", "", "price the fleet run of this ID, merged from the results store: its nodes × the hardware profile")
 	cmd.Flags().StringVar(&o.FleetDSN, "store", "", "results store DSN of --fleet (default: SQLite in the user's data directory)")
 	return cmd
 }
 
-// printCost prints a comparison as a table, or as JSON.
-func (a *app) printCost(c *runrecord.Cost, asJSON bool) error {
-	if asJSON {
-		enc := json.NewEncoder(a.out)
+func writeCost(b *bytes.Buffer, c *runrecord.Cost, format string) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(b)
 		enc.SetIndent("", "  ")
 		return enc.Encode(c)
+	case "md":
+		return report.CostMarkdown(b, c)
 	}
-	return tco.WriteTable(a.out, c)
+	return tco.WriteTable(b, c)
 }

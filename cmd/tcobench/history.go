@@ -16,16 +16,20 @@ import (
 func newHistoryCmd(a *app) *cobra.Command {
 	var f store.Filter
 	var metrics []string
-	var dsn, format, out string
+	var dsn string
+	var o output
 	cmd := &cobra.Command{
-		Use:   "history [--store DSN] [--workload W] [--target T] [--metric M...] [--format table|html]",
+		Use:   "history [--store DSN] [--workload W] [--target T] [--metric M...] [--format text|html|json|csv] [--out FILE]",
 		Short: "Show trends of stored runs",
 		Long:  helpText("history"),
 		Example: `  tcobench history --workload tier1-support-ticket --metric ttft_p99,output_tok_s
   tcobench history --store postgres://tcobench@db/tcobench --format html --out trends.html`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "table" && format != "html" {
-				return usageErrorf("--format %q: want table or html", format)
+			if o.Format == "table" {
+				o.Format = "text"
+			}
+			if err := o.check(); err != nil {
+				return err
 			}
 			f.Figures = splitMetrics(metrics)
 			for _, m := range f.Figures {
@@ -42,16 +46,9 @@ func newHistoryCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var b bytes.Buffer
-			if format == "html" {
-				err = report.HistoryHTML(&b, st.Where, historyPoints(pts))
-			} else {
-				err = report.HistoryText(&b, st.Where, historyPoints(pts))
-			}
-			if err != nil {
-				return err
-			}
-			return a.writeOut(b.Bytes(), out, "history")
+			return a.write(o, "", "history", func(b *bytes.Buffer, format string) error {
+				return report.WriteHistory(b, format, st.Where, historyPoints(pts))
+			})
 		},
 	}
 	fl := cmd.Flags()
@@ -60,8 +57,7 @@ func newHistoryCmd(a *app) *cobra.Command {
 	fl.StringVar(&f.Target, "target", "", "only runs against this target URL")
 	fl.StringSliceVar(&metrics, "metric", []string{rundata.FigTTFTP99, rundata.FigE2EP99, rundata.FigOutputTokS, rundata.FigJPerToken, rundata.FigCostPerTask}, "figures to show")
 	fl.IntVar(&f.Limit, "limit", 0, "only the latest N runs (0: all)")
-	fl.StringVar(&format, "format", "table", "table or html")
-	fl.StringVar(&out, "out", "", "write to this file instead of standard output")
+	o.bind(fl, "text", "text", "html", "json", "csv", "table")
 	return cmd
 }
 

@@ -45,6 +45,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newProfilesCmd(a),
 		newPricesCmd(a),
 		newReportCmd(a),
+		newRecoverCmd(a),
 		newCompareCmd(a),
 		newHistoryCmd(a),
 		newFleetCmd(a),

@@ -26,7 +26,7 @@ var floors = [][]string{
 	{"report", "store", "compare", "suite"},
 	{"harness", "perf"},
 	{"fleet"},
-	{"cmd/tcobench", "perf/cmd/perfbench"},
+	{"cmd/tcobench", "perf/cmd/perfbench", "perf/cmd/soak", "scripts/gpucheck"},
 }
 
 func TestImportsRunDownward(t *testing.T) {
