@@ -15,7 +15,7 @@ LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 TEST_TIMEOUT ?= 60m
 SOAK_DURATION ?= 1h
 
-.PHONY: help build setup ollama demo test check bench soak fuzz gpu-check clean prices
+.PHONY: help build setup ollama demo test check bench soak projection fuzz gpu-check clean prices
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -51,6 +51,9 @@ bench: ollama $(PRIVATE_TMP) ## self-benchmarks: the harness's own figures again
 
 soak: $(PRIVATE_TMP) ## soak benchmark: an hour of moderate load against the fake server, memory/files/goroutines over time (SOAK_DURATION=10m for less; docs/reliability.md)
 	$(GO) run ./perf/cmd/soak -duration $(SOAK_DURATION) $(SOAK_FLAGS)
+
+projection: $(PRIVATE_TMP) ## validate the performance model on the published measurements and regenerate docs/projection.md's table
+	$(GO) run ./perfmodel/cmd/projection -doc docs/projection.md
 
 fuzz: $(PRIVATE_TMP) ## run each fuzz target briefly
 	@bash scripts/fuzz.sh

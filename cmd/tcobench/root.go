@@ -42,6 +42,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newWorkloadsCmd(a),
 		newRecordCmd(a),
 		newCostCmd(a),
+		newPlanCmd(a),
 		newProfilesCmd(a),
 		newPricesCmd(a),
 		newReportCmd(a),
