@@ -152,8 +152,12 @@ func planText(c load.Config) string {
 
 // RunSuite runs a suite as one shard of a fleet: each run of the suite is
 // its own fleet run, <fleet ID>.<run name>, of the same shards, merged into
-// <suite directory>/merged/<run name> when its last shard finishes.
+// <suite directory>/merged/<run name> when its last shard finishes. With no
+// fleet ID it is harness.RunSuite.
 func RunSuite(ctx context.Context, ss harness.SuiteSpec, sp Spec) (*harness.SuiteResult, error) {
+	if sp.Settings.ID == "" {
+		return harness.RunSuite(ctx, ss)
+	}
 	if err := sp.Settings.check(); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 
@@ -28,6 +29,9 @@ type SlurmOptions struct {
 	Output string
 	// Tcobench is the tcobench program each task runs (default "tcobench").
 	Tcobench string
+	// Script is the file Submit writes the script to (default
+	// tcobench-<fleet>.sbatch).
+	Script string
 }
 
 // DefaultSlurm are the defaults of a Slurm job array.
@@ -45,6 +49,7 @@ func (o *SlurmOptions) Bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.Exclusive, "exclusive", o.Exclusive, "a whole node per shard (split by node)")
 	fs.StringVar(&o.Output, "output", o.Output, "job output file pattern (%x job name, %A array job ID, %a task)")
 	fs.StringVar(&o.Tcobench, "tcobench", o.Tcobench, "the tcobench program each task runs")
+	fs.StringVar(&o.Script, "script", o.Script, "with --submit, the file the script is written to (default tcobench-NAME.sbatch)")
 }
 
 // WriteSlurm writes the job-array script: one task per shard, each task a
@@ -90,9 +95,34 @@ func WriteSlurm(w io.Writer, o SlurmOptions) error {
 	p(`fleet=%s-"$SLURM_ARRAY_JOB_ID"`, shellQuote(o.Fleet))
 	p(`shard="$SLURM_ARRAY_TASK_ID"`)
 	p(`exec %s run --fleet "$fleet" --shard "$shard/%d" --fleet-split %s \`, shellQuote(o.Tcobench), o.Shards, o.Split)
-	p(`    --out %s/"$fleet/shard-$shard" \`, shellQuote(o.Runs))
-	p("    %s", quoteAll(o.RunArgs))
+	if len(o.RunArgs) == 0 {
+		p(`    --out %s/"$fleet/shard-$shard"`, shellQuote(o.Runs))
+	} else {
+		p(`    --out %s/"$fleet/shard-$shard" \`, shellQuote(o.Runs))
+		p("    %s", quoteAll(o.RunArgs))
+	}
 	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Submit writes the job-array script to o.Script and submits it with
+// sbatch, saying on w the job and the fleet's ID, <fleet>-<job ID>.
+func Submit(ctx context.Context, o SlurmOptions, w io.Writer) error {
+	var b bytes.Buffer
+	if err := WriteSlurm(&b, o); err != nil {
+		return err
+	}
+	if o.Script == "" {
+		o.Script = "tcobench-" + o.Fleet + ".sbatch"
+	}
+	if err := os.WriteFile(o.Script, b.Bytes(), 0o755); err != nil {
+		return fmt.Errorf("write job script: %w", err)
+	}
+	id, err := SubmitSlurm(ctx, "", o.Script)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "submitted %s as job %s: fleet %s-%s (tcobench report --fleet %s-%s)\n", o.Script, id, o.Fleet, id, o.Fleet, id)
 	return err
 }
 

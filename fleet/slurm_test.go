@@ -47,7 +47,7 @@ func TestSlurmJobArray(t *testing.T) {
 
 	args := append([]string{"fleet", "slurm", "--fleet", "e2e", "--shards", "3", "--gpus", "1", "--fleet-split", "schedule",
 		"--tcobench", bin, "--runs", filepath.Join(dir, "runs"), "--output", filepath.Join(dir, "%x-%A_%a.out"),
-		"--out", filepath.Join(dir, "e2e.sbatch"), "--submit", "--", "--fleet-wait", "1m"}, schedFlags(url)...)
+		"--script", filepath.Join(dir, "e2e.sbatch"), "--submit", "--", "--fleet-wait", "1m"}, schedFlags(url)...)
 	cmd := exec.Command(bin, args...)
 	cmd.Dir, cmd.Env = dir, append(os.Environ(), "TCOBENCH_STORE="+dsn, cluster.Env())
 	out, err := cmd.CombinedOutput()

@@ -49,7 +49,7 @@ func (m *Merged) Write(dir string) error {
 type MergeSpec struct {
 	// Store is the results store's DSN; ID the fleet's.
 	Store, ID string
-	// Dir is the run directory to write.
+	// Dir is the run directory to write ("": runs/fleet-<ID>).
 	Dir string
 	// Save stores the merged run among the store's runs, where history and
 	// compare's last-good see the fleet as one run.
@@ -57,11 +57,16 @@ type MergeSpec struct {
 	// Pricing, when set, prices the fleet (see Price).
 	Pricing *tco.Request
 	Options MergeOptions
+	// Log, when set, receives where the merge went and the per-shard table.
+	Log io.Writer
 }
 
 // MergeInto merges a fleet (see Merge) into a run directory, pricing and
-// saving it when asked.
+// saving it when asked, and says on Log where it went, with the per-shard table.
 func MergeInto(ctx context.Context, ms MergeSpec) (*Merged, error) {
+	if ms.Dir == "" {
+		ms.Dir = filepath.Join("runs", "fleet-"+ms.ID)
+	}
 	st, err := store.Open(ctx, ms.Store)
 	if err != nil {
 		return nil, badinput.Wrap(err)
@@ -90,6 +95,10 @@ func mergeWith(ctx context.Context, st *store.Store, ms MergeSpec) (*Merged, err
 		if err := st.SaveRun(ctx, ms.Dir, m.Run); err != nil {
 			return m, fmt.Errorf("results store: %w", err)
 		}
+	}
+	if ms.Log != nil {
+		fmt.Fprintf(ms.Log, "merged fleet %s into %s\n", ms.ID, ms.Dir)
+		return m, WriteShards(ms.Log, m.Run)
 	}
 	return m, nil
 }

@@ -30,14 +30,10 @@ func newCostCmd(a *app) *cobra.Command {
 		Example: `  tcobench cost runs/ticket-c8 --hardware 8xh100-sxm --site us-colo
   tcobench cost runs/demo --utilization 0.3 --format json     # the profiles the run was priced with
   tcobench cost runs/demo --hardware my-server.yaml --site my-site.yaml --prices my-prices.yaml`,
-		Args: cobra.ArbitraryArgs,
+		Args: wantArgs(0, 1, "one RUN_DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			want, what := 1, "one RUN_DIR"
-			if o.Fleet != "" {
-				want, what = 0, "no RUN_DIR with --fleet"
-			}
-			if err := wantArgs(want, want, what)(cmd, args); err != nil {
-				return err
+			if o.Fleet == "" && len(args) == 0 {
+				return wantArgs(1, 1, "one RUN_DIR")(cmd, args)
 			}
 			if o.JSON {
 				o.Format = "json"

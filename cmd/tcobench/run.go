@@ -42,11 +42,11 @@ func newRunCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			run := a.runSpec
+			var shard []fleet.Spec
 			if o.Fleet.ID != "" {
-				run = o.shard(a)
+				shard = append(shard, fleet.Spec{Settings: o.Fleet, Store: o.Store})
 			}
-			res, err := run(cmd.Context(), spec, o.Quiet)
+			res, err := a.runSpec(cmd.Context(), spec, o.Quiet, shard...)
 			if res != nil {
 				printSummary(a.out, res.Run, res.Dir)
 			}
@@ -60,23 +60,19 @@ func newRunCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// shard runs the spec as one shard of the fleet --fleet names.
-func (o *runOptions) shard(a *app) func(context.Context, harness.Spec, bool) (*harness.Result, error) {
-	return func(ctx context.Context, spec harness.Spec, quiet bool) (*harness.Result, error) {
-		a.prepare(&spec, quiet)
-		defer load.RaiseGC()()
-		return fleet.Run(ctx, fleet.Spec{Run: spec, Settings: o.Fleet, Store: o.Store})
-	}
-}
-
-// runSpec runs one spec with the command's progress, notes and GC setting.
-func (a *app) runSpec(ctx context.Context, spec harness.Spec, quiet bool) (*harness.Result, error) {
+// runSpec runs one spec (as a shard of a fleet, when given one) with the
+// command's progress, notes and GC setting.
+func (a *app) runSpec(ctx context.Context, spec harness.Spec, quiet bool, shard ...fleet.Spec) (*harness.Result, error) {
 	a.prepare(&spec, quiet)
 	if !quiet {
 		c := spec.Load
 		fmt.Fprintf(a.errOut, "run: %s → %s (%s, model %s), writing %s\n", c.Plan.Name, c.Target.URL, c.Target.API, c.Target.Model, c.OutDir)
 	}
 	defer load.RaiseGC()()
+	if len(shard) > 0 {
+		shard[0].Run = spec
+		return fleet.Run(ctx, shard[0])
+	}
 	return harness.Run(ctx, spec)
 }
 
@@ -103,14 +99,8 @@ func (a *app) runSuite(ctx context.Context, o runOptions) error {
 	base := harness.Defaults()
 	base.Save, base.Store = o.Save, o.Store
 	defer load.RaiseGC()()
-	ss := harness.SuiteSpec{Suite: s, Dir: harness.SuiteDir(s, o.Out), Base: &base, Log: a.errOut,
-		Prepare: func(sp *harness.Spec) { a.prepare(sp, o.Quiet) }}
-	var res *harness.SuiteResult
-	if o.Fleet.ID != "" {
-		res, err = fleet.RunSuite(ctx, ss, fleet.Spec{Settings: o.Fleet, Store: o.Store})
-	} else {
-		res, err = harness.RunSuite(ctx, ss)
-	}
+	res, err := fleet.RunSuite(ctx, harness.SuiteSpec{Suite: s, Dir: harness.SuiteDir(s, o.Out), Base: &base, Log: a.errOut,
+		Prepare: func(sp *harness.Spec) { a.prepare(sp, o.Quiet) }}, fleet.Spec{Settings: o.Fleet, Store: o.Store})
 	if res != nil && res.Report != "" {
 		fmt.Fprintf(a.out, "report: %s\n", res.Report)
 	}
