@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -70,7 +71,9 @@ func sumEnergy(es []*runrecord.Energy, w runrecord.Window) *runrecord.Energy {
 	var sources []string
 	var idle *runrecord.IdleBaseline
 	for i, e := range es {
-		sources = appendNew(sources, e.Source)
+		if !slices.Contains(sources, e.Source) {
+			sources = append(sources, e.Source)
+		}
 		out.Reliable = out.Reliable && e.Reliable
 		out.GPUEnergyJ += e.GPUEnergyJ
 		out.AvgGPUPowerW += e.AvgGPUPowerW

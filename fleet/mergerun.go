@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tcobench/tcobench/load/metrics"
@@ -25,7 +26,9 @@ func mergeRun(f store.FleetRow, base *runrecord.Run, shards []*shardData, atts [
 		if d.row == nil {
 			continue
 		}
-		hosts = appendNew(hosts, d.row.Host)
+		if !slices.Contains(hosts, d.row.Host) {
+			hosts = append(hosts, d.row.Host)
+		}
 		if d.row.Seen.After(r.EndedAt) {
 			r.EndedAt = d.row.Seen
 		}
@@ -108,13 +111,4 @@ func partialReasons(members []runrecord.FleetShard) []string {
 		why = append(why, s)
 	}
 	return why
-}
-
-func appendNew(xs []string, x string) []string {
-	for _, y := range xs {
-		if y == x {
-			return xs
-		}
-	}
-	return append(xs, x)
 }
