@@ -26,14 +26,14 @@ $(PRIVATE_TMP):
 build: $(PRIVATE_TMP) ## build bin/tcobench
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/tcobench ./cmd/tcobench
 
-setup: ## install the Debian packages the build, tests and demo need
-	@bash scripts/setup.sh
+setup: ## install the Debian packages the tests need (scripts/setup.sh says what each is for)
+	@bash scripts/setup.sh test
 
-ollama: setup $(PRIVATE_TMP) ## build the pinned Ollama (v0.17.4) into the cache (skipped when cached)
+ollama: $(PRIVATE_TMP) ## build the pinned Ollama (v0.17.4) into the cache (skipped when cached)
 	@OLLAMA_VERSION=$(OLLAMA_VERSION) TCOBENCH_CACHE=$(CACHE) bash scripts/build-ollama.sh >/dev/null
 
-demo: ollama build ## set up, start a local model server, run a real benchmark, write the report
-	@bash scripts/demo.sh
+demo: $(PRIVATE_TMP) ## set up, start a local model server, run a real benchmark, write the report
+	@OLLAMA_VERSION=$(OLLAMA_VERSION) TCOBENCH_CACHE=$(CACHE) GO=$(GO) LDFLAGS="$(LDFLAGS)" bash scripts/demo.sh
 
 prices: $(PRIVATE_TMP) ## regenerate the built-in price catalog from the committed genai-prices data
 	$(GO) generate ./tco/prices
@@ -42,7 +42,7 @@ check: $(PRIVATE_TMP) ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-test: ollama check ## all tests, with the race detector, against the real local server
+test: setup ollama check ## all tests, with the race detector, against the real local server
 	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 
 bench: ollama $(PRIVATE_TMP) ## self-benchmarks: the harness's own figures against a minimal client (docs/performance.md)

@@ -44,9 +44,9 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 	defer t.close()
 	cfg.Hooks = append(append([]load.Hooks(nil), cfg.Hooks...), t.hooks())
 	if spec.Pricing != nil {
-		req := spec.Pricing
-		cfg.Hooks = append(cfg.Hooks, load.Hooks{Finish: func(_ context.Context, dir string, run *runrecord.Run) error {
-			if _, err := req.Price(dir, run); err != nil {
+		req, proj := spec.Pricing, spec.Projection
+		cfg.Hooks = append(cfg.Hooks, load.Hooks{Finish: func(ctx context.Context, dir string, run *runrecord.Run) error {
+			if _, err := Price(ctx, req, proj, dir, run); err != nil {
 				return fmt.Errorf("not priced: %w", err)
 			}
 			return nil

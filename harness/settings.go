@@ -157,6 +157,7 @@ func (s RunSettings) Spec() (Spec, error) {
 	if sp.Pricing, err = s.Pricing.Request(); err != nil {
 		return sp, err
 	}
+	sp.Projection = s.Pricing.Projection()
 	if s.Save {
 		sp.Save = &SaveSpec{DSN: s.Store}
 	}

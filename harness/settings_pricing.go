@@ -28,6 +28,14 @@ type PricingSettings struct {
 	Rent []string
 	// StaleAfter is the price age past which a price is flagged (0: 90 days).
 	StaleAfter time.Duration
+	// ModelArch and AsMeasured: see Projection.
+	ModelArch  string
+	AsMeasured bool
+}
+
+// Projection returns the settings' projection choices.
+func (p PricingSettings) Projection() Projection {
+	return Projection{ModelArch: p.ModelArch, AsMeasured: p.AsMeasured}
 }
 
 // Bind registers the pricing settings on fs.
@@ -43,6 +51,8 @@ func (p *PricingSettings) Bind(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&p.Models, "models", p.Models, "API models to price: provider/model, a model name, or a pattern like *llama-3.3-70b* (default: the catalog's compare list)")
 	fs.StringSliceVar(&p.Rent, "rent", p.Rent, "rental profiles to price the same throughput on (default: the built-in ones with the same hardware; none for none)")
 	fs.DurationVar(&p.StaleAfter, "stale-after", p.StaleAfter, "flag API and rental prices older than this (0: 90 days)")
+	fs.StringVar(&p.ModelArch, "model-arch", p.ModelArch, "architecture of the run's model, to project a run measured on other hardware onto the profile's: built-in name, GGUF file or config.json (default: the run's model name)")
+	fs.BoolVar(&p.AsMeasured, "as-measured", p.AsMeasured, "price the measured throughput even when the run was measured on other hardware than the profile's (labelled so)")
 }
 
 // FromRecord fills the profiles not stated from the ones a run was priced

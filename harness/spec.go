@@ -37,6 +37,9 @@ type Spec struct {
 	Telemetry Telemetry
 	// Pricing, when set, prices the run at its end into run.json.
 	Pricing *tco.Request
+	// Projection says how a run measured on other hardware than Pricing's is
+	// priced there.
+	Projection Projection
 	// Save, when set, stores the run in a results store.
 	Save *SaveSpec
 	// Log receives notes for people ("measuring idle GPU power for 30s");

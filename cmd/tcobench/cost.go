@@ -75,7 +75,7 @@ func newCostCmd(a *app) *cobra.Command {
 					return err
 				}
 			}
-			c, err := req.Price(dir, run)
+			c, err := harness.Price(cmd.Context(), req, ps.Projection(), dir, run)
 			if err != nil {
 				return err
 			}

@@ -89,6 +89,25 @@ func TestCostPricesARealRun(t *testing.T) {
 		t.Errorf("re-priced from the record: exit %d, %s %s: %s", code, same.Hardware.Name, same.Site.Name, stderr)
 	}
 
+	// A CPU run priced on GPU hardware is projected there by the performance
+	// model and says so; --as-measured keeps the measured throughput, noted.
+	code, stdout, stderr = runTcobench(t, "cost", dir, "--hardware", "8xh100-sxm", "--site", "us-colo", "--format", "json")
+	var proj runrecord.Cost
+	if code != 0 || json.Unmarshal([]byte(stdout), &proj) != nil {
+		t.Fatalf("projected: exit %d: %s", code, stderr)
+	}
+	if tp := proj.Run.TasksPerS; tp.Provenance != runrecord.Projected || !(tp.Value > run.Summary.Throughput.TasksPerS) || !strings.Contains(strings.Join(proj.Notes, " "), "projected for 8xh100-sxm") {
+		t.Errorf("on 8xh100-sxm: tasks/s %+v (measured %v), notes %q", tp, run.Summary.Throughput.TasksPerS, proj.Notes)
+	}
+	code, stdout, stderr = runTcobench(t, "cost", dir, "--hardware", "8xh100-sxm", "--site", "us-colo", "--as-measured", "--format", "json")
+	var asm runrecord.Cost
+	if code != 0 || json.Unmarshal([]byte(stdout), &asm) != nil {
+		t.Fatalf("as measured: exit %d: %s", code, stderr)
+	}
+	if tp := asm.Run.TasksPerS; tp.Provenance != runrecord.Measured || tp.Value != run.Summary.Throughput.TasksPerS || !strings.Contains(strings.Join(asm.Notes, " "), "as measured, not projected") {
+		t.Errorf("--as-measured: tasks/s %+v, notes %q", tp, asm.Notes)
+	}
+
 	// The pricing request prices the record in memory, as tcobench run does at its end.
 	ps := harness.Defaults().Pricing
 	ps.Hardware, ps.Site = "cpu-server", "office"
