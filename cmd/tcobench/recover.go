@@ -8,6 +8,7 @@ import (
 
 	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/load/metrics"
+	"github.com/tcobench/tcobench/report"
 	"github.com/tcobench/tcobench/runrecord"
 )
 
@@ -31,7 +32,7 @@ func newRecoverCmd(a *app) *cobra.Command {
 			if err := runrecord.WriteRun(dir, run); err != nil {
 				return err
 			}
-			printSummary(a.out, run, dir)
+			report.WriteSummary(a.out, run, dir)
 			return nil
 		},
 	}

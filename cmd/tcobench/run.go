@@ -11,6 +11,7 @@ import (
 	"github.com/tcobench/tcobench/fleet"
 	"github.com/tcobench/tcobench/harness"
 	"github.com/tcobench/tcobench/load"
+	"github.com/tcobench/tcobench/report"
 )
 
 // runOptions are `tcobench run`'s flags: the run's settings, and the
@@ -48,7 +49,7 @@ func newRunCmd(a *app) *cobra.Command {
 			}
 			res, err := a.runSpec(cmd.Context(), spec, o.Quiet, shard...)
 			if res != nil {
-				printSummary(a.out, res.Run, res.Dir)
+				report.WriteSummary(a.out, res.Run, res.Dir)
 			}
 			return err
 		},

@@ -25,7 +25,7 @@ var floors = [][]string{
 	{"load", "recorder", "doctor", "report/rundata", "report/rundata/rundatatest", "tco/internal/genprices"},
 	{"report", "store", "compare", "suite", "perfmodel"},
 	{"harness", "perf"},
-	{"fleet"},
+	{"fleet", "internal/demo"},
 	{"cmd/tcobench", "perf/cmd/perfbench", "perf/cmd/soak", "perfmodel/cmd/projection", "scripts/gpucheck"},
 }
 

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"fmt"
@@ -8,9 +8,10 @@ import (
 	"github.com/tcobench/tcobench/runrecord"
 )
 
-// printSummary prints a run's headline figures: counts, latencies from the
-// send and from the schedule, throughput, goodput and warnings.
-func printSummary(w io.Writer, run *runrecord.Run, dir string) {
+// WriteSummary prints a run's figures for a terminal: counts, latencies
+// from the send and from the schedule, throughput, goodput and warnings,
+// then, when the run was priced, the cost headline and where to look next.
+func WriteSummary(w io.Writer, run *runrecord.Run, dir string) {
 	s := run.Summary
 	fmt.Fprintf(w, "run %s: %s\n", run.ID, dir)
 	if s == nil {
@@ -54,5 +55,8 @@ func printSummary(w io.Writer, run *runrecord.Run, dir string) {
 	}
 	for _, warn := range run.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+	if c := run.Cost; c != nil && c.Headline != "" {
+		fmt.Fprintf(w, "\n%s\nnext: tcobench report %s (the report), tcobench cost %s (every figure of the comparison)\n", c.Headline, dir, dir)
 	}
 }
