@@ -36,6 +36,7 @@ func send(ctx context.Context, client *http.Client, o *Options, clk Clock, a *ru
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/event-stream, application/x-ndjson")
+	setJoinKeys(req.Header, a)
 	a.SentNS = clk.Now()
 	resp, err = client.Do(req)
 	now := clk.Now()
@@ -51,6 +52,7 @@ func send(ctx context.Context, client *http.Client, o *Options, clk Clock, a *ru
 	}
 	a.HeadersNS = now
 	a.HTTPStatus = resp.StatusCode
+	a.ServerRequestID = serverRequestID(resp.Header)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
 		resp.Body.Close()
