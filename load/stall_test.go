@@ -2,7 +2,7 @@ package load
 
 import (
 	"context"
-		"testing"
+	"testing"
 	"time"
 
 	"github.com/tcobench/tcobench/fakeserver"
