@@ -13,8 +13,8 @@ import (
 
 // Options choose what Suite measures and for how long.
 type Options struct {
-	// Only lists the parts to run (ingest, lag, ttft, memory, collectors,
-	// report); empty runs all.
+	// Only lists the parts to run (ingest, lag, ttft, memory, runmem,
+	// collectors, report); empty runs all.
 	Only []string
 	// Step is the length of each load measurement (default 3 s).
 	Step time.Duration
@@ -22,6 +22,8 @@ type Options struct {
 	Streams int
 	// Attempts is the synthetic run length of the report benchmark (default 1,000,000).
 	Attempts int
+	// Requests is the length of the long-run memory benchmark (default 1,000,000).
+	Requests int
 }
 
 func (o *Options) defaults() {
@@ -33,6 +35,9 @@ func (o *Options) defaults() {
 	}
 	if o.Attempts <= 0 {
 		o.Attempts = 1_000_000
+	}
+	if o.Requests <= 0 {
+		o.Requests = 1_000_000
 	}
 }
 
@@ -102,7 +107,7 @@ func Suite(ctx context.Context, w, progress io.Writer, o Options) error {
 	parts := []struct {
 		name string
 		run  func(context.Context, *table, Options) error
-	}{{"ingest", ingestRows}, {"lag", lagRows}, {"ttft", ttftRows}, {"memory", memRows},
+	}{{"ingest", ingestRows}, {"lag", lagRows}, {"ttft", ttftRows}, {"memory", memRows}, {"runmem", runMemRows},
 		{"collectors", collectorRows}, {"report", reportRows}}
 	var errs []string
 	for _, p := range parts {
@@ -192,6 +197,25 @@ func memRows(ctx context.Context, t *table, o Options) error {
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+func runMemRows(ctx context.Context, t *table, o Options) error {
+	r, err := RunMemory(ctx, o.Requests)
+	if err != nil {
+		return err
+	}
+	for _, p := range r.MemTable(10) {
+		t.row(fmt.Sprintf("  after %d requests, %.0f s: RSS / heap live / heap (MiB)", p.Done, p.Seconds),
+			fmt.Sprintf("%.0f / %.0f / %.0f", mib(p.RSS), mib(p.Live), mib(p.Heap)), "", "", "", "")
+	}
+	exact := "exact percentiles"
+	if !r.Exact {
+		exact = "some percentiles approximate"
+	}
+	t.row(fmt.Sprintf("long run, %d requests (%.0f s, %s): heap retained per request (bytes)", r.Requests, r.Seconds, exact),
+		fmt.Sprintf("%.0f", r.PerRequest), "", "", "< 256", yes(r.PerRequest < 256))
+	t.row("  peak RSS of the run (MiB)", fmt.Sprintf("%.0f", mib(r.PeakRSS)), "", "", "< 1024 MiB", yes(r.PeakRSS < 1<<30))
+	return nil
+}
 
 func collectorRows(ctx context.Context, t *table, o Options) error {
 	d := o.Step

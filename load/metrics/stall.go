@@ -7,15 +7,6 @@ import (
 	"github.com/tcobench/tcobench/runrecord"
 )
 
-// Thresholds of a detected TCP stall: at least stallMinStreams streams on
-// reused connections with the signature, making up at least
-// stallMinShare of them, and fresh connections showing it at most half
-// as often.
-const (
-	stallMinStreams = 3
-	stallMinShare   = 0.2
-)
-
 // stallCounts counts streams by connection and TCP-stall signature.
 type stallCounts struct {
 	st    runrecord.TCPStall
@@ -55,9 +46,7 @@ func (s *stallCounts) record() *runrecord.TCPStall {
 	}
 	st := s.st
 	st.MedianStallMS = s.waits.dist().P50
-	reused := float64(st.ReusedStalled) / float64(max(st.Reused, 1))
-	fresh := float64(st.FreshStalled) / float64(max(st.Fresh, 1))
-	st.Detected = st.ReusedStalled >= stallMinStreams && reused >= stallMinShare && (st.Fresh == 0 || fresh <= reused/2)
+	st.Detected = modelapi.StallDetected(st.Reused, st.ReusedStalled, st.Fresh, st.FreshStalled)
 	return &st
 }
 

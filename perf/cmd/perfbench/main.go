@@ -23,10 +23,11 @@ func main() {
 		return
 	}
 	var o perf.Options
-	only := flag.String("only", "", "comma-separated parts: ingest, lag, ttft, memory, collectors, report (default all)")
+	only := flag.String("only", "", "comma-separated parts: ingest, lag, ttft, memory, runmem, collectors, report (default all)")
 	flag.DurationVar(&o.Step, "step", 0, "length of each load measurement (default 3s)")
 	flag.IntVar(&o.Streams, "streams", 0, "streams of the memory benchmark (default 10000)")
 	flag.IntVar(&o.Attempts, "attempts", 0, "attempts per synthetic run of the report benchmark (default 1000000)")
+	flag.IntVar(&o.Requests, "requests", 0, "requests of the long-run memory benchmark (default 1000000)")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of this process (the harness side) to this file")
 	flag.Parse()
 	if *only != "" {

@@ -1,0 +1,180 @@
+package perf
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+
+	"runtime/metrics"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/tcobench/tcobench/fakeserver"
+	"github.com/tcobench/tcobench/harness"
+	"github.com/tcobench/tcobench/load"
+	"github.com/tcobench/tcobench/modelapi"
+	"github.com/tcobench/tcobench/runrecord"
+)
+
+// runMemEnv carries a long-run memory job to a child process.
+const runMemEnv = "TCOBENCH_PERF_RUNMEM"
+
+// Long-run memory benchmark shape: short zero-work streams from a closed
+// loop, as fast as the two processes go.
+const (
+	runMemTokens = 8
+	runMemUsers  = 32
+)
+
+type runMemJob struct {
+	URL      string `json:"url"`
+	Requests int    `json:"requests"`
+	Dir      string `json:"dir"`
+}
+
+// MemPoint is the client's memory after Done requests had finished.
+type MemPoint struct {
+	Seconds float64 `json:"s"`
+	Done    int64   `json:"done"`
+	// RSS is the resident set (bytes); Live the heap live after the last
+	// garbage collection; Heap the heap's objects now, garbage included.
+	RSS  int64 `json:"rss"`
+	Live int64 `json:"live"`
+	Heap int64 `json:"heap"`
+}
+
+// RunMemResult is the memory of one long run through harness.Run (the
+// engine, the telemetry hooks with the host collector, the live exporter).
+type RunMemResult struct {
+	Requests int        `json:"requests"`
+	Seconds  float64    `json:"seconds"`
+	Points   []MemPoint `json:"points"`
+	// PerRequest is the live heap's growth per finished request (bytes),
+	// from the first sample to the last.
+	PerRequest float64 `json:"per_request"`
+	PeakRSS    int64   `json:"peak_rss"`
+	// Exact says whether every latency figure of the run's summary kept
+	// exact percentiles (no metric past its cap).
+	Exact bool   `json:"exact"`
+	Err   string `json:"err,omitempty"`
+}
+
+// RunMemory runs n requests against the zero-work fake server (a child
+// process) from a client child process, sampling the client's memory once
+// a second.
+func RunMemory(ctx context.Context, n int) (RunMemResult, error) {
+	srv, err := StartServer(ctx, fakeserver.Options{Tokens: runMemTokens})
+	if err != nil {
+		return RunMemResult{}, err
+	}
+	defer srv.Close()
+	dir, err := os.MkdirTemp("", "tcobench-perf-runmem-")
+	if err != nil {
+		return RunMemResult{}, err
+	}
+	defer os.RemoveAll(dir)
+	spec, _ := json.Marshal(runMemJob{URL: srv.URL, Requests: n, Dir: dir + "/run"})
+	exe, err := os.Executable()
+	if err != nil {
+		return RunMemResult{}, err
+	}
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Env = append(os.Environ(), runMemEnv+"="+string(spec))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	var r RunMemResult
+	if jerr := json.Unmarshal(out, &r); jerr != nil {
+		return r, fmt.Errorf("run memory client: %v (%s)", err, strings.TrimSpace(string(out)))
+	}
+	if r.Err != "" {
+		return r, fmt.Errorf("run memory client: %s", r.Err)
+	}
+	return r, err
+}
+
+// runMemChild runs the long run in this process and prints its result.
+func runMemChild(spec string) error {
+	var job runMemJob
+	if err := json.Unmarshal([]byte(spec), &job); err != nil {
+		return err
+	}
+	var done atomic.Int64
+	r := RunMemResult{Requests: job.Requests}
+	start := time.Now()
+	stop := make(chan struct{})
+	sampled := make(chan []MemPoint)
+	go func() { sampled <- sampleMemory(start, &done, stop) }()
+	run, err := runMemLoad(job, &done)
+	close(stop)
+	r.Points = <-sampled
+	r.Seconds = time.Since(start).Seconds()
+	r.PeakRSS = rss("VmHWM")
+	r.PerRequest = growth(r.Points)
+	if err != nil {
+		r.Err = err.Error()
+	} else {
+		r.Exact = run.Summary.ITLApprox == nil && len(run.Summary.Approx) == 0
+	}
+	return json.NewEncoder(os.Stdout).Encode(r)
+}
+
+func runMemLoad(job runMemJob, done *atomic.Int64) (*runrecord.Run, error) {
+	defer load.RaiseGC()() // as the tcobench command runs the engine
+	res, err := harness.Run(context.Background(), harness.Spec{
+		Load: load.Config{Name: "perf-runmem", OutDir: job.Dir,
+			Target: modelapi.Target{URL: job.URL, API: modelapi.KindOpenAIChat, Model: "fake"}, Plan: plan(runMemTokens),
+			Schedule: load.Closed{Users: runMemUsers}, Limits: load.Limits{Count: job.Requests}, Seed: 1,
+			Hooks: []load.Hooks{{Observe: func(*runrecord.Attempt) { done.Add(1) }}}},
+		Telemetry: harness.Telemetry{Collectors: []string{"host"}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res.Run, nil
+}
+
+// sampleMemory reads the memory figures once a second until stop closes.
+func sampleMemory(start time.Time, done *atomic.Int64, stop <-chan struct{}) []MemPoint {
+	ms := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}}
+	var pts []MemPoint
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return pts
+		case <-t.C:
+		}
+		metrics.Read(ms)
+		pts = append(pts, MemPoint{Seconds: time.Since(start).Seconds(), Done: done.Load(), RSS: rss("VmRSS"),
+			Live: int64(ms[0].Value.Uint64()), Heap: int64(ms[1].Value.Uint64())})
+	}
+}
+
+// growth is the live heap's growth per finished request over the run:
+// from the first sample to the last (bytes).
+func growth(pts []MemPoint) float64 {
+	if len(pts) < 2 {
+		return 0
+	}
+	a, b := pts[0], pts[len(pts)-1]
+	if b.Done <= a.Done {
+		return 0
+	}
+	return float64(b.Live-a.Live) / float64(b.Done-a.Done)
+}
+
+// MemTable picks about rows points spread over the run, the last included.
+func (r RunMemResult) MemTable(rows int) []MemPoint {
+	if len(r.Points) <= rows {
+		return r.Points
+	}
+	var out []MemPoint
+	for i := 1; i <= rows; i++ {
+		out = append(out, r.Points[i*(len(r.Points)-1)/rows])
+	}
+	return out
+}
