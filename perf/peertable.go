@@ -28,7 +28,7 @@ func WritePeers(w io.Writer, pts []PeerPoint) error {
 				for _, r := range runs {
 					xs = append(xs, f[i](r))
 				}
-				m[i], cells[i] = medianRange(xs, i < 3 && (i != 0 || p.Rate > 0) && (i != 1 || c == "tcobench"))
+				m[i], cells[i] = medianRange(xs, (i != 0 || p.Rate > 0) && (i != 1 || c == "tcobench"))
 			}
 			med[c] = m
 			var rss []float64

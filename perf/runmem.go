@@ -53,7 +53,7 @@ type RunMemResult struct {
 	Seconds  float64    `json:"seconds"`
 	Points   []MemPoint `json:"points"`
 	// PerRequest is the live heap's growth per finished request (bytes),
-	// from the first sample to the last.
+	// from the first sample to the highest.
 	PerRequest float64 `json:"per_request"`
 	PeakRSS    int64   `json:"peak_rss"`
 	// Exact says whether every latency figure of the run's summary kept
@@ -155,16 +155,21 @@ func sampleMemory(start time.Time, done *atomic.Int64, stop <-chan struct{}) []M
 }
 
 // growth is the live heap's growth per finished request over the run:
-// from the first sample to the last (bytes).
+// from the first sample to the highest live heap seen (bytes), so that a
+// collection just before the end does not flatter it.
 func growth(pts []MemPoint) float64 {
 	if len(pts) < 2 {
 		return 0
 	}
-	a, b := pts[0], pts[len(pts)-1]
-	if b.Done <= a.Done {
+	top := pts[0].Live
+	for _, p := range pts {
+		top = max(top, p.Live)
+	}
+	n := pts[len(pts)-1].Done - pts[0].Done
+	if n <= 0 {
 		return 0
 	}
-	return float64(b.Live-a.Live) / float64(b.Done-a.Done)
+	return float64(top-pts[0].Live) / float64(n)
 }
 
 // MemTable picks about rows points spread over the run, the last included.
