@@ -35,25 +35,13 @@ func Requests(attempts []runrecord.Attempt) []Request {
 func (r *Request) inFlight() bool { return r.EndNS > r.SentNS && r.Sent }
 
 // window is the run's measurement window, else the span of the measured
-// requests that reached the server (as runrecord.SentSpan over attempts).
+// requests that reached the server (runrecord.SpanOf, as for attempts).
 func window(run *runrecord.Run, reqs []Request) runrecord.Window {
 	if w := runrecord.MeasurementWindow(run, nil); w.EndNS > w.StartNS {
 		return w
 	}
-	var w runrecord.Window
-	first := true
-	for i := range reqs {
+	return runrecord.SpanOf(len(reqs), func(i int) (int64, int64, bool) {
 		r := &reqs[i]
-		if !r.Measured && !r.NoPhase || !r.inFlight() {
-			continue
-		}
-		if first || r.SentNS < w.StartNS {
-			w.StartNS = r.SentNS
-		}
-		if first || r.EndNS > w.EndNS {
-			w.EndNS = r.EndNS
-		}
-		first = false
-	}
-	return w
+		return r.SentNS, r.EndNS, (r.Measured || r.NoPhase) && r.Sent
+	})
 }

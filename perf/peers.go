@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/tcobench/tcobench/fakeserver"
@@ -133,9 +132,9 @@ func peerRun(ctx context.Context, o PeerOptions, p *PeerPoint, c, dir string) (P
 	var sent []peerRequest
 	var ps *os.ProcessState
 	if c == "tcobench" {
-		sent, ps, err = tcobenchPeer(ctx, o, p, srv.URL, dir)
+		sent, ps, r.MaxRSS, err = tcobenchPeer(ctx, o, p, srv.URL, dir)
 	} else {
-		sent, ps, err = vegetaPeer(ctx, o, p, srv.URL, dir)
+		sent, ps, r.MaxRSS, err = vegetaPeer(ctx, o, p, srv.URL, dir)
 	}
 	if err != nil {
 		return r, err
@@ -147,11 +146,34 @@ func peerRun(ctx context.Context, o PeerOptions, p *PeerPoint, c, dir string) (P
 	judge(&r, sent, st, p.Rate > 0)
 	if ps != nil && len(sent) > 0 {
 		r.CPUPerRequest = ms(int64(ps.UserTime()+ps.SystemTime())) / float64(len(sent))
-		if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-			r.MaxRSS = ru.Maxrss << 10
-		}
 	}
 	return r, nil
+}
+
+// runWatched runs cmd and returns its combined output and its peak
+// resident memory, read from /proc/PID/status (VmHWM) while it runs: the
+// rusage of a child started from a large parent counts the parent's pages
+// at the fork.
+func runWatched(cmd *exec.Cmd) ([]byte, int64, error) {
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return nil, 0, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	status := "/proc/" + strconv.Itoa(cmd.Process.Pid) + "/status"
+	var peak int64
+	t := time.NewTicker(50 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case err := <-done:
+			return []byte(out.String()), peak, err
+		case <-t.C:
+			peak = max(peak, statusField(status, "VmHWM"))
+		}
+	}
 }
 
 // peerRequest is one request as a client recorded it (Unix ns; 0: not
@@ -189,7 +211,7 @@ func judge(r *PeerRun, sent []peerRequest, st []fakeserver.Stamp, open bool) {
 }
 
 // tcobenchPeer runs `tcobench run` at the point and reads its record.
-func tcobenchPeer(ctx context.Context, o PeerOptions, p *PeerPoint, url, dir string) ([]peerRequest, *os.ProcessState, error) {
+func tcobenchPeer(ctx context.Context, o PeerOptions, p *PeerPoint, url, dir string) ([]peerRequest, *os.ProcessState, int64, error) {
 	out := filepath.Join(dir, "run")
 	args := []string{"run", "--target", url, "--model", "fake", "--max-tokens", strconv.Itoa(peerTokens),
 		"--prompt-tokens", strconv.Itoa(peerPromptTokens), "--duration", o.Duration.String(), "--collectors", "none",
@@ -200,13 +222,13 @@ func tcobenchPeer(ctx context.Context, o PeerOptions, p *PeerPoint, url, dir str
 		args = append(args, "--arrival", "closed", "--concurrency", strconv.Itoa(o.Streams))
 	}
 	cmd := exec.CommandContext(ctx, o.Tcobench, args...)
-	cmd.Stdout, cmd.Stderr = nil, nil
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return nil, nil, fmt.Errorf("tcobench run: %v: %s", err, lastLines(string(b), 3))
+	b, peak, err := runWatched(cmd)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("tcobench run: %v: %s", err, lastLines(string(b), 3))
 	}
 	run, err := runrecord.ReadRun(out)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	zero := run.StartedAt.UnixNano()
 	var sent []peerRequest
@@ -221,7 +243,7 @@ func tcobenchPeer(ctx context.Context, o PeerOptions, p *PeerPoint, url, dir str
 		sent = append(sent, q)
 		return nil
 	})
-	return sent, cmd.ProcessState, err
+	return sent, cmd.ProcessState, peak, err
 }
 
 // vegetaTarget is one line of vegeta's JSON targets format.
@@ -243,14 +265,14 @@ type vegetaResult struct {
 
 // vegetaPeer runs `vegeta attack` at the point with one target per request
 // (each its own X-Request-Id, the server echoes it) and reads its results.
-func vegetaPeer(ctx context.Context, o PeerOptions, p *PeerPoint, url, dir string) ([]peerRequest, *os.ProcessState, error) {
+func vegetaPeer(ctx context.Context, o PeerOptions, p *PeerPoint, url, dir string) ([]peerRequest, *os.ProcessState, int64, error) {
 	n := int(p.Rate*o.Duration.Seconds()) + 1
 	if p.Rate == 0 {
 		n = 200000 // closed loop: more than the duration can use
 	}
 	tf := filepath.Join(dir, "targets.jsonl")
 	if err := writeVegetaTargets(tf, url, n); err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	res := filepath.Join(dir, "results.bin")
 	args := []string{"attack", "-format", "json", "-targets", tf, "-duration", o.Duration.String(), "-timeout", "60s",
@@ -261,17 +283,18 @@ func vegetaPeer(ctx context.Context, o PeerOptions, p *PeerPoint, url, dir strin
 		args = append(args, "-rate", "0", "-workers", strconv.Itoa(o.Streams), "-max-workers", strconv.Itoa(o.Streams))
 	}
 	cmd := exec.CommandContext(ctx, o.Vegeta, args...)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return nil, nil, fmt.Errorf("vegeta attack: %v: %s", err, lastLines(string(b), 3))
+	b, peak, err := runWatched(cmd)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("vegeta attack: %v: %s", err, lastLines(string(b), 3))
 	}
 	ps := cmd.ProcessState
 	enc := exec.CommandContext(ctx, o.Vegeta, "encode", "-to", "json", res)
 	out, err := enc.StdoutPipe()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	if err := enc.Start(); err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	var results []vegetaResult
 	sc := bufio.NewScanner(out)
@@ -283,18 +306,24 @@ func vegetaPeer(ctx context.Context, o PeerOptions, p *PeerPoint, url, dir strin
 		}
 	}
 	if err := enc.Wait(); err != nil {
-		return nil, nil, fmt.Errorf("vegeta encode: %w", err)
+		return nil, nil, 0, fmt.Errorf("vegeta encode: %w", err)
 	}
-	return vegetaRequests(results, p.Rate), ps, nil
+	return vegetaRequests(results, p.Rate), ps, peak, nil
 }
 
-// vegetaRequests turns results into requests; the intended send of hit
-// seq is the attack's start (the first hit's send) plus seq/rate, as
-// vegeta's constant pacer schedules it.
+// vegetaRequests turns results into requests. Vegeta's constant pacer
+// sends hit seq at the attack's start plus seq/rate, never earlier, so the
+// start is the earliest of timestamp − seq/rate over the hits, and hit
+// seq was due at that start plus seq/rate.
 func vegetaRequests(results []vegetaResult, rate float64) []peerRequest {
+	due := func(v vegetaResult) int64 { return int64(float64(v.Seq) * 1e9 / rate) }
 	var began int64
 	for i, v := range results {
-		if t := v.Timestamp.UnixNano(); i == 0 || t < began {
+		t := v.Timestamp.UnixNano()
+		if rate > 0 {
+			t -= due(v)
+		}
+		if i == 0 || t < began {
 			began = t
 		}
 	}
@@ -305,7 +334,7 @@ func vegetaRequests(results []vegetaResult, rate float64) []peerRequest {
 			q.id = ids[0]
 		}
 		if rate > 0 {
-			q.scheduled = began + int64(float64(v.Seq)*1e9/rate)
+			q.scheduled = began + due(v)
 		}
 		out = append(out, q)
 	}

@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 
 	"runtime/metrics"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -76,21 +74,10 @@ func RunMemory(ctx context.Context, n int) (RunMemResult, error) {
 		return RunMemResult{}, err
 	}
 	defer os.RemoveAll(dir)
-	spec, _ := json.Marshal(runMemJob{URL: srv.URL, Requests: n, Dir: dir + "/run"})
-	exe, err := os.Executable()
-	if err != nil {
-		return RunMemResult{}, err
-	}
-	cmd := exec.CommandContext(ctx, exe)
-	cmd.Env = append(os.Environ(), runMemEnv+"="+string(spec))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
 	var r RunMemResult
-	if jerr := json.Unmarshal(out, &r); jerr != nil {
-		return r, fmt.Errorf("run memory client: %v (%s)", err, strings.TrimSpace(string(out)))
-	}
-	if r.Err != "" {
-		return r, fmt.Errorf("run memory client: %s", r.Err)
+	err = childResult(ctx, runMemEnv, "run memory client", runMemJob{URL: srv.URL, Requests: n, Dir: dir + "/run"}, &r)
+	if err == nil && r.Err != "" {
+		err = fmt.Errorf("run memory client: %s", r.Err)
 	}
 	return r, err
 }

@@ -17,7 +17,9 @@ const doctorLong = `Shows what this node offers for a benchmark, in plain lines:
   GPU      the NVIDIA driver and GPUs, through NVML (or why there are none)
   host     OS, kernel, CPU and memory, as the OS reports them
   target   with --target URL: whether a model server answers there, which API
-           it speaks (Ollama native, OpenAI-compatible), its version and models
+           it speaks (Ollama native, OpenAI-compatible), its version and models,
+           and whether six small streamed requests show a TCP stall (Nagle's
+           algorithm on the server meeting the client's delayed ACK)
 
 EXIT STATUS
   0  all probes ran and, with --target, the server answers
