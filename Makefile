@@ -14,8 +14,9 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 TEST_TIMEOUT ?= 60m
+SOAK_DURATION ?= 1h
 
-.PHONY: help build setup ollama demo test check bench bench-peers fuzz clean prices
+.PHONY: help build setup ollama demo test check bench bench-peers soak projection fuzz gpu-check clean prices
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -59,8 +60,17 @@ $(VEGETA):
 bench-peers: build $(VEGETA) ## tcobench beside vegeta against the fake server at the same points, order alternating (not part of test)
 	$(GO) run ./perf/cmd/peerbench -tcobench bin/tcobench -vegeta $(VEGETA) $(PEER_FLAGS)
 
+soak: $(PRIVATE_TMP) ## soak benchmark: an hour of moderate load against the fake server, memory/files/goroutines over time (SOAK_DURATION=10m for less; docs/reliability.md)
+	$(GO) run ./perf/cmd/soak -duration $(SOAK_DURATION) $(SOAK_FLAGS)
+
+projection: $(PRIVATE_TMP) ## validate the performance model on the published measurements and regenerate docs/projection.md's table
+	$(GO) run ./perfmodel/cmd/projection -doc docs/projection.md
+
 fuzz: $(PRIVATE_TMP) ## run each fuzz target briefly
 	@bash scripts/fuzz.sh
+
+gpu-check: $(PRIVATE_TMP) ## on an NVIDIA GPU node: tcobench's energy beside nvidia-smi's (docs/energy.md)
+	@bash scripts/gpu-check.sh
 
 clean: ## remove build outputs (the Ollama cache stays)
 	rm -rf bin .tmp

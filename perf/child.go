@@ -28,9 +28,6 @@ func RunChildIfAsked() (bool, error) {
 	if spec := os.Getenv(memEnv); spec != "" {
 		return true, memChild(spec)
 	}
-	if spec := os.Getenv(runMemEnv); spec != "" {
-		return true, runMemChild(spec)
-	}
 	spec := os.Getenv(childEnv)
 	if spec == "" {
 		return false, nil

@@ -11,10 +11,9 @@ import (
 	"time"
 
 	"github.com/tcobench/tcobench/fakeserver"
-	"github.com/tcobench/tcobench/harness"
 	"github.com/tcobench/tcobench/load"
-	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/runrecord"
+	"github.com/tcobench/tcobench/workloads"
 )
 
 // runMemEnv carries a long-run memory job to a child process.
@@ -61,8 +60,8 @@ type RunMemResult struct {
 }
 
 // RunMemory runs n requests against the zero-work fake server (a child
-// process) from a client child process, sampling the client's memory once
-// a second.
+// process) from a client child process (this executable, which must call
+// RunMemChildIfAsked), sampling the client's memory once a second.
 func RunMemory(ctx context.Context, n int) (RunMemResult, error) {
 	srv, err := StartServer(ctx, fakeserver.Options{Tokens: runMemTokens})
 	if err != nil {
@@ -82,11 +81,28 @@ func RunMemory(ctx context.Context, n int) (RunMemResult, error) {
 	return r, err
 }
 
-// runMemChild runs the long run in this process and prints its result.
-func runMemChild(spec string) error {
+// LongRun runs n requests of the benchmark's plan (Plan) against the
+// server at url into the run directory dir through the whole harness,
+// calling observe with each finished attempt. perfbench supplies it: the
+// harness sits on perf's own floor.
+type LongRun func(ctx context.Context, url string, n int, dir string, observe func(*runrecord.Attempt)) (*runrecord.Run, error)
+
+// LongRunShape is the long-run benchmark's load: its plan, closed-loop
+// users and seed, for a LongRun to apply.
+func LongRunShape() (workloads.Plan, load.Closed, uint64) {
+	return plan(runMemTokens), load.Closed{Users: runMemUsers}, 1
+}
+
+// RunMemChildIfAsked does the long run's client work with run and returns
+// true when this process was started as that child; main calls it first.
+func RunMemChildIfAsked(run LongRun) (bool, error) {
+	spec := os.Getenv(runMemEnv)
+	if spec == "" {
+		return false, nil
+	}
 	var job runMemJob
 	if err := json.Unmarshal([]byte(spec), &job); err != nil {
-		return err
+		return true, err
 	}
 	var done atomic.Int64
 	r := RunMemResult{Requests: job.Requests}
@@ -94,7 +110,9 @@ func runMemChild(spec string) error {
 	stop := make(chan struct{})
 	sampled := make(chan []MemPoint)
 	go func() { sampled <- sampleMemory(start, &done, stop) }()
-	run, err := runMemLoad(job, &done)
+	restore := load.RaiseGC() // as the tcobench command runs the engine
+	res, err := run(context.Background(), job.URL, job.Requests, job.Dir, func(*runrecord.Attempt) { done.Add(1) })
+	restore()
 	close(stop)
 	r.Points = <-sampled
 	r.Seconds = time.Since(start).Seconds()
@@ -103,24 +121,9 @@ func runMemChild(spec string) error {
 	if err != nil {
 		r.Err = err.Error()
 	} else {
-		r.Exact = run.Summary.ITLApprox == nil && len(run.Summary.Approx) == 0
+		r.Exact = res.Summary.ITLApprox == nil && len(res.Summary.Approx) == 0
 	}
-	return json.NewEncoder(os.Stdout).Encode(r)
-}
-
-func runMemLoad(job runMemJob, done *atomic.Int64) (*runrecord.Run, error) {
-	defer load.RaiseGC()() // as the tcobench command runs the engine
-	res, err := harness.Run(context.Background(), harness.Spec{
-		Load: load.Config{Name: "perf-runmem", OutDir: job.Dir,
-			Target: modelapi.Target{URL: job.URL, API: modelapi.KindOpenAIChat, Model: "fake"}, Plan: plan(runMemTokens),
-			Schedule: load.Closed{Users: runMemUsers}, Limits: load.Limits{Count: job.Requests}, Seed: 1,
-			Hooks: []load.Hooks{{Observe: func(*runrecord.Attempt) { done.Add(1) }}}},
-		Telemetry: harness.Telemetry{Collectors: []string{"host"}},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return res.Run, nil
+	return true, json.NewEncoder(os.Stdout).Encode(r)
 }
 
 // sampleMemory reads the memory figures once a second until stop closes.

@@ -24,6 +24,9 @@ type Options struct {
 	Attempts int
 	// Requests is the length of the long-run memory benchmark (default 1,000,000).
 	Requests int
+	// LongRun applies the long-run benchmark's load through the harness
+	// (nil: that part is not measured).
+	LongRun LongRun
 }
 
 func (o *Options) defaults() {
@@ -206,6 +209,9 @@ func memRows(ctx context.Context, t *table, o Options) error {
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
 func runMemRows(ctx context.Context, t *table, o Options) error {
+	if o.LongRun == nil {
+		return fmt.Errorf("no harness to run (perfbench supplies it)")
+	}
 	r, err := RunMemory(ctx, o.Requests)
 	if err != nil {
 		return err

@@ -148,22 +148,43 @@ func tornadoChart(rr *RunReport) template.HTML {
 	return t.SVG()
 }
 
-// sweepChart draws throughput against p99 latency, one series per sweep.
-func sweepChart(sw []Sweep) template.HTML {
-	title := "Throughput against latency across load points (measured)"
-	l := chart.Line{Title: title, XLabel: "output throughput (tokens/s)", YLabel: "p99 TTFT (ms)"}
+// operatingCurves draws, per sweep, the operating curve (MLPerf
+// Endpoints' view): total output tokens/s against the tokens/s one user
+// sees (1000 / TPOT p90), each point labelled with its load, cost per
+// million tokens and joules per token, the highest load meeting the SLOs
+// ringed; and beside it TTFT p90 against the same total throughput.
+func operatingCurves(sw []Sweep) []template.HTML {
+	title := "Operating curve: total against per-user output throughput (measured)"
+	curve := chart.Line{Title: title, XLabel: "output tokens/s per user (1000 / TPOT p90)", YLabel: "total output tokens/s"}
+	ttft := chart.Line{Title: "TTFT p90 against total output throughput (measured)", XLabel: "total output tokens/s", YLabel: "TTFT p90 (ms)"}
 	for _, s := range sw {
 		if len(s.Points) < 2 {
 			continue
 		}
-		se := chart.Series{Name: s.Workload + " @ " + s.Target, Points: true}
+		name := s.Workload + " @ " + s.Target
+		c := chart.Series{Name: name, Points: true, Ring: s.Best() + 1}
+		t := chart.Series{Name: name, Points: true, Ring: s.Best() + 1}
 		for _, p := range s.Points {
-			se.X, se.Y = append(se.X, p.OutputTokS), append(se.Y, p.TTFTP99MS)
+			c.X, c.Y, c.Labels = append(c.X, p.UserTokS), append(c.Y, p.OutputTokS), append(c.Labels, pointLabel(p))
+			t.X, t.Y, t.Labels = append(t.X, p.OutputTokS), append(t.Y, p.TTFTP90MS), append(t.Labels, p.Tag)
 		}
-		l.Series = append(l.Series, se)
+		curve.Series, ttft.Series = append(curve.Series, c), append(ttft.Series, t)
 	}
-	if len(l.Series) == 0 {
-		return chart.NotMeasured(title, "not measured on this run: no workload ran at two or more load points")
+	if len(curve.Series) == 0 {
+		return []template.HTML{chart.NotMeasured(title, "not measured on this run: no workload ran at two or more load points")}
 	}
-	return l.SVG()
+	return []template.HTML{curve.SVG(), ttft.SVG()}
+}
+
+// pointLabel is a point's load with its cost per million tokens and energy
+// per token, when they were priced and measured.
+func pointLabel(p SweepPoint) string {
+	l := p.Tag
+	if p.USDPerMTok > 0 {
+		l += fmt.Sprintf(" $%.3g/Mtok", p.USDPerMTok)
+	}
+	if p.JPerToken > 0 {
+		l += fmt.Sprintf(" %.3g J/tok", p.JPerToken)
+	}
+	return l
 }

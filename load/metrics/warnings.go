@@ -33,6 +33,9 @@ func (c *Accumulator) Warnings(s *runrecord.Summary) []string {
 	if len(s.Approx) > 0 {
 		w = append(w, approxWarning(s.Approx))
 	}
+	if n := s.ErrorsByClass[runrecord.ErrHarness]; n > 0 {
+		w = append(w, fmt.Sprintf("%d measured requests failed on tcobench's own limits (class harness: open files, local ports or memory), not on the server: the load applied was less than the load configured; their errors say which limit to raise", n))
+	}
 	if t := c.trend.warning(); t != "" {
 		w = append(w, t)
 	}

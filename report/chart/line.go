@@ -46,6 +46,7 @@ func (c Line) SVG() template.HTML {
 				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>`, xs.at(s.X[j]), ys.at(s.Y[j]), col)
 			}
 		}
+		pointLabels(&b, s, xs, ys, col)
 	}
 	for i, m := range c.Markers {
 		x := xs.at(m.X)
@@ -116,4 +117,26 @@ func CDF(name string, sorted []float64) Series {
 		s.X, s.Y = append(s.X, sorted[n-1]), append(s.Y, 1)
 	}
 	return s
+}
+
+// labelCharW is the width of a point label's character at the labels' 10 px
+// font, generously: labels are kept inside the chart by it.
+const labelCharW = 6.2
+
+// pointLabels writes each labelled point's name beside it, moved inside the
+// chart when it would run past an edge, and rings point s.Ring-1.
+func pointLabels(b *strings.Builder, s Series, xs, ys scale, col string) {
+	for j := range s.X {
+		if j >= len(s.Labels) || s.Labels[j] == "" {
+			continue
+		}
+		x, y := xs.at(s.X[j]), ys.at(s.Y[j])
+		if j == s.Ring-1 {
+			fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="7" fill="none" stroke="%s" stroke-width="2"/>`, x, y, col)
+		}
+		w := labelCharW * float64(len([]rune(s.Labels[j])))
+		lx := min(x+7, float64(Width)-4-w)
+		ly := max(y-6, float64(padT)+10)
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" class="plabel">%s</text>`, lx, ly, esc(s.Labels[j]))
+	}
 }
