@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -71,15 +72,22 @@ func TestNagleStallDetectedAndQuickAckMeasuresServer(t *testing.T) {
 		t.Fatalf("tcp_stall %+v with quickack: want none", st)
 	}
 	t.Logf("Nagle on, quickack: ttft p50 %.2f ms, itl p50 %.3f ms", run.Summary.LatencyMS[runrecord.MetricTTFT].P50, run.Summary.LatencyMS[runrecord.MetricITL].P50)
+	// The client's first token against the server's stamp, taken just
+	// after its flush returned: a server descheduled after the flush
+	// stamps late, so single samples may come out early; the median must
+	// be within 2 ms (the stall would put it near 20 ms).
 	zero := run.StartedAt.UnixNano()
+	var d []time.Duration
 	for _, a := range atts {
 		s, ok := stamps[a.RequestID]
 		if !ok || !a.OK {
 			t.Fatalf("attempt %d: ok %v, stamp found %v", a.Seq, a.OK, ok)
 		}
-		if d := time.Duration(zero + a.FirstTokenNS - s.FirstTokenNS); d < -time.Millisecond || d > 2*time.Millisecond {
-			t.Errorf("attempt %d: first token recorded %v after the server's stamp, want within 2 ms", a.Seq, d)
-		}
+		d = append(d, time.Duration(zero+a.FirstTokenNS-s.FirstTokenNS))
+	}
+	slices.Sort(d)
+	if med := d[len(d)/2]; med < -2*time.Millisecond || med > 2*time.Millisecond {
+		t.Errorf("first token recorded %v after the server's stamp at the median (range %v to %v), want within 2 ms", med, d[0], d[len(d)-1])
 	}
 }
 
