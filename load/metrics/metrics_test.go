@@ -338,3 +338,33 @@ func TestTrendBoundedInLongRun(t *testing.T) {
 		t.Fatalf("warning %q", w)
 	}
 }
+
+// A stall shown by reused connections and not by fresh ones is detected
+// and warned of; one that fresh connections show as often (a server whose
+// first token simply takes 41 ms, streamed in a burst) is not.
+func TestTCPStallNeedsReusedConnections(t *testing.T) {
+	stream := func(fresh bool) runrecord.Attempt {
+		a := attempt("t", 0, 0, 42, 0, 4) // first token 42 ms after the send, then a burst
+		a.HeadersNS = 1 * ms
+		if fresh {
+			a.ConnectNS = ms
+		}
+		return a
+	}
+	var reusedOnly, both []runrecord.Attempt
+	for i := 0; i < 10; i++ {
+		reusedOnly = append(reusedOnly, stream(false))
+		both = append(both, stream(false), stream(true))
+	}
+	plain := attempt("t", 0, 0, 5, 0, 4)
+	plain.HeadersNS, plain.ConnectNS = 1*ms, ms
+	reusedOnly = append(reusedOnly, plain)
+	s, warns := Summarize(&runrecord.Run{}, reusedOnly)
+	if st := s.TCPStall; st == nil || !st.Detected || st.ReusedStalled != 10 || st.Fresh != 1 || !contains(warns, "TCP stall") {
+		t.Fatalf("reused only: tcp_stall %+v, warnings %q", s.TCPStall, warns)
+	}
+	s, warns = Summarize(&runrecord.Run{}, both)
+	if st := s.TCPStall; st == nil || st.Detected || contains(warns, "TCP stall") {
+		t.Fatalf("fresh as well: tcp_stall %+v, warnings %q; want counted, not detected", s.TCPStall, warns)
+	}
+}

@@ -52,11 +52,15 @@ func (s *stallCounts) record() *runrecord.TCPStall {
 
 // stallWarning names the likely cause of a detected stall and what to check.
 func stallWarning(st *runrecord.TCPStall) string {
-	return fmt.Sprintf("TTFT and inter-token latency include a TCP stall: %d of %d streams on reused connections "+
-		"(and %d of %d on fresh ones) waited about %.0f ms, a multiple of the client's %.0f ms delayed-ACK timeout, "+
+	fresh := ""
+	if st.Fresh > 0 {
+		fresh = fmt.Sprintf(" (and %d of %d on fresh ones)", st.FreshStalled, st.Fresh)
+	}
+	return fmt.Sprintf("TTFT and inter-token latency include a TCP stall: %d of %d streams on reused connections"+
+		"%s waited about %.0f ms, a multiple of the client's %.0f ms delayed-ACK timeout, "+
 		"for a chunk that then arrived in one burst with the next. The likely cause is Nagle's algorithm on the server "+
 		"or a proxy in front of it (TCP_NODELAY not set) meeting the client's delayed ACK: every pooled client sees it, "+
 		"but the server is faster than these figures. Check that the server and any proxy set TCP_NODELAY; "+
 		"to measure the server without the client's delayed ACK, run again with quickack (--quickack, Linux)",
-		st.ReusedStalled, st.Reused, st.FreshStalled, st.Fresh, st.MedianStallMS, float64(modelapi.DelayedACK.Milliseconds()))
+		st.ReusedStalled, st.Reused, fresh, st.MedianStallMS, float64(modelapi.DelayedACK.Milliseconds()))
 }
