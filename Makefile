@@ -1,6 +1,7 @@
 # tcobench: build, demo, tests and benchmarks. `make help` lists the targets.
 GO        ?= go
 OLLAMA_VERSION ?= v0.17.4
+VEGETA_VERSION ?= v12.13.0
 CACHE     ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/tcobench
 # cgo (go-nvml, the Ollama build) writes temporary files to TMPDIR: a private one
 # keeps stray headers elsewhere on the machine out of the build.
@@ -15,7 +16,7 @@ LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 TEST_TIMEOUT ?= 60m
 SOAK_DURATION ?= 1h
 
-.PHONY: help build setup ollama demo test check bench soak projection fuzz gpu-check clean prices
+.PHONY: help build setup ollama demo test check bench bench-peers soak projection fuzz gpu-check clean prices
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,6 +49,16 @@ test: setup ollama check ## all tests, with the race detector, against the real 
 bench: ollama $(PRIVATE_TMP) ## self-benchmarks: the harness's own figures against a minimal client (docs/performance.md)
 	$(GO) run ./perf/cmd/perfbench $(BENCH_FLAGS)
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+
+# vegeta is built from the Go module proxy into the cache, outside the
+# checkout, once per version.
+VEGETA := $(CACHE)/peers/vegeta-$(VEGETA_VERSION)/vegeta
+
+$(VEGETA):
+	GOBIN=$(dir $@) $(GO) install github.com/tsenart/vegeta/v12@$(VEGETA_VERSION)
+
+bench-peers: build $(VEGETA) ## tcobench beside vegeta against the fake server at the same points, order alternating (not part of test)
+	$(GO) run ./perf/cmd/peerbench -tcobench bin/tcobench -vegeta $(VEGETA) $(PEER_FLAGS)
 
 soak: $(PRIVATE_TMP) ## soak benchmark: an hour of moderate load against the fake server, memory/files/goroutines over time (SOAK_DURATION=10m for less; docs/reliability.md)
 	$(GO) run ./perf/cmd/soak -duration $(SOAK_DURATION) $(SOAK_FLAGS)

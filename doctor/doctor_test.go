@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tcobench/tcobench/collectors/nvml"
+	"github.com/tcobench/tcobench/fakeserver"
 	"github.com/tcobench/tcobench/modelapi"
 )
 
@@ -67,5 +69,31 @@ func TestProbeHost(t *testing.T) {
 	h := ProbeHost(context.Background())
 	if h.LogicalCPUs < 1 || h.MemTotalBytes == 0 || h.Arch == "" {
 		t.Errorf("host report %+v", h)
+	}
+}
+
+// Against the fake server with Nagle's algorithm on, doctor's probe reports
+// the stall and what to check; with Go's default TCP_NODELAY, none.
+func TestDoctorStallProbe(t *testing.T) {
+	for _, nagle := range []bool{true, false} {
+		ctx, cancel := context.WithCancel(context.Background())
+		srv := fakeserver.New(fakeserver.Options{Tokens: 8, FirstTokenDelay: 20 * time.Millisecond, TokenDelay: 2 * time.Millisecond, Nagle: nagle})
+		addr, _, err := srv.Listen(ctx, "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Run(ctx, Options{Target: "http://" + addr})
+		cancel()
+		p := r.Target.Stall
+		if p == nil || p.Error != "" || p.Stall != nagle || p.Model != "fake" {
+			t.Fatalf("nagle %v: probe %+v", nagle, p)
+		}
+		var b strings.Builder
+		if err := WriteText(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(b.String(), "STALL") && strings.Contains(b.String(), "TCP_NODELAY"); got != nagle {
+			t.Errorf("nagle %v: text\n%s", nagle, b.String())
+		}
 	}
 }

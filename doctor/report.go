@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/tcobench/tcobench/modelapi"
 
@@ -28,13 +29,25 @@ type GPUReport struct {
 type Options struct {
 	Target string       // model server base URL; "" skips the target check
 	Client *http.Client // for the target; nil means a client with a 5 s timeout
+	// StallTimeout bounds each request of the TCP stall probe (0: 30 s).
+	StallTimeout time.Duration
 }
 
-// Run probes the GPUs, the host and, when asked, the target.
+// Run probes the GPUs, the host and, when asked, the target: which APIs
+// it speaks and, with a model listed, whether its streams show a TCP stall
+// (a few small streamed requests on one connection).
 func Run(ctx context.Context, opts Options) Report {
 	r := Report{GPU: ProbeGPU(), Host: ProbeHost(ctx)}
 	if opts.Target != "" {
 		t := modelapi.ProbeTarget(ctx, opts.Target, opts.Client)
+		if tgt, ok := t.ProbeTarget(); ok && t.Answers {
+			timeout := opts.StallTimeout
+			if timeout <= 0 {
+				timeout = 30 * time.Second
+			}
+			p := modelapi.ProbeStall(ctx, tgt, timeout)
+			t.Stall = &p
+		}
 		r.Target = &t
 	}
 	return r

@@ -100,6 +100,26 @@ func writeTarget(b *strings.Builder, t modelapi.TargetReport) {
 	if o := t.OpenAI; o != nil {
 		fmt.Fprintf(b, "  OpenAI-compatible /v1/models: %s\n", orNone(strings.Join(o.Models, ", ")))
 	}
+	if p := t.Stall; p != nil {
+		writeStall(b, *p)
+	}
+}
+
+// writeStall prints the TCP stall probe's verdict and what to check.
+func writeStall(b *strings.Builder, p modelapi.StallProbe) {
+	fmt.Fprintf(b, "  TCP stall probe (%d streamed requests of model %s, one after another on a pooled client): ", p.Requests, p.Model)
+	switch {
+	case p.Error != "":
+		fmt.Fprintf(b, "could not judge: %s\n", p.Error)
+	case p.Stall:
+		fmt.Fprintf(b, "STALL: %d of %d streams on a reused connection waited about %.0f ms for the first token after the headers, then got the next chunks in one burst (measured).\n"+
+			"    Likely Nagle's algorithm on the server or a proxy in front of it (TCP_NODELAY off) meeting the client's delayed ACK (about %.0f ms):\n"+
+			"    TTFT will read high and inter-token latency near zero. Check that the server and any proxy set TCP_NODELAY; tcobench run --quickack measures the server without the client's part.\n",
+			p.ReusedStalled, p.Reused, p.HeadersToFirstTokenMS, float64(modelapi.DelayedACK.Milliseconds()))
+	default:
+		fmt.Fprintf(b, "no stall (%d of %d reused-connection streams showed it; first token %.1f ms after the headers at the median, measured)\n",
+			p.ReusedStalled, p.Reused, p.HeadersToFirstTokenMS)
+	}
 }
 
 func gib(n uint64) string { return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30)) }

@@ -73,9 +73,14 @@ func (c *Config) defaults() {
 // It never fails: what cannot be measured is reported as not measured, with
 // the reason.
 func Account(run *runrecord.Run, attempts []runrecord.Attempt, samples []runrecord.Sample, cfg Config) *runrecord.Energy {
+	return AccountRequests(run, Requests(attempts), samples, cfg)
+}
+
+// AccountRequests is Account from the requests' accounting parts.
+func AccountRequests(run *runrecord.Run, attempts []Request, samples []runrecord.Sample, cfg Config) *runrecord.Energy {
 	cfg.defaults()
 	e := &runrecord.Energy{MinWindowS: cfg.MinWindow.Seconds(), DriverVersion: cfg.DriverVersion, NVMLVersion: cfg.NVMLVersion}
-	e.Window = runrecord.MeasurementWindow(run, attempts)
+	e.Window = window(run, attempts)
 	e.WindowS = e.Window.Seconds()
 	countWork(e, attempts)
 	cpuEnergy(e, samples, cfg.CPUEnergyNote)
@@ -108,15 +113,15 @@ func Account(run *runrecord.Run, attempts []runrecord.Attempt, samples []runreco
 }
 
 // countWork fills the denominators: measured attempts that completed OK.
-func countWork(e *runrecord.Energy, attempts []runrecord.Attempt) {
+func countWork(e *runrecord.Energy, attempts []Request) {
 	tasks := map[string]bool{}
 	for i := range attempts {
 		a := &attempts[i]
-		if a.Phase != runrecord.PhaseMeasure || !a.OK {
+		if !a.Measured || !a.OK {
 			continue
 		}
 		e.Requests++
-		e.OutputTokens += a.Tokens.Output
+		e.OutputTokens += a.OutputTokens
 		tasks[a.TaskID] = true
 	}
 	e.Tasks = len(tasks)

@@ -11,7 +11,7 @@ import (
 // split evenly across the requests in flight at each moment, with and
 // without the idle power; it fills the share distributions and J per task
 // by task name.
-func shares(e *runrecord.Energy, attempts []runrecord.Attempt, timelines [][]point) {
+func shares(e *runrecord.Energy, attempts []Request, timelines [][]point) {
 	total := sumTimelines(timelines)
 	if len(total) < 2 {
 		return
@@ -27,7 +27,7 @@ func shares(e *runrecord.Energy, attempts []runrecord.Attempt, timelines [][]poi
 	taskName := map[string]string{}
 	for i := range attempts {
 		a := &attempts[i]
-		if a.Phase != runrecord.PhaseMeasure || !a.OK || !inFlight(a) {
+		if !a.Measured || !a.OK || !a.inFlight() {
 			continue
 		}
 		f := valueAt(fleetAcc, a.EndNS) - valueAt(fleetAcc, a.SentNS)
@@ -99,7 +99,7 @@ func sumTimelines(ts [][]point) []point {
 // accumulate builds A(t) = ∫ P(t)/n(t) dt over the moments with n(t) > 0
 // requests in flight (fleet), and the same with P − idle (marginal, not
 // below zero). A request's share is then A(end) − A(start).
-func accumulate(attempts []runrecord.Attempt, total []point, idleW float64) (fleet, marg []point) {
+func accumulate(attempts []Request, total []point, idleW float64) (fleet, marg []point) {
 	type ev struct {
 		t int64
 		d int
@@ -107,7 +107,7 @@ func accumulate(attempts []runrecord.Attempt, total []point, idleW float64) (fle
 	var evs []ev
 	for i := range attempts {
 		a := &attempts[i]
-		if inFlight(a) {
+		if a.inFlight() {
 			evs = append(evs, ev{a.SentNS, +1}, ev{a.EndNS, -1})
 		}
 	}
@@ -165,10 +165,4 @@ func dist(v []float64) *runrecord.Dist {
 	}
 	d.P50, d.P90, d.P95, d.P99, d.P999 = pct(50), pct(90), pct(95), pct(99), pct(99.9)
 	return d
-}
-
-// inFlight says whether a was sent and has a span (SentNS may be 0 for a
-// request sent at the run's clock zero; dropped attempts were never sent).
-func inFlight(a *runrecord.Attempt) bool {
-	return a.EndNS > a.SentNS && a.ErrorClass != runrecord.ErrDropped
 }

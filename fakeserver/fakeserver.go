@@ -8,7 +8,8 @@
 // measured:
 //
 //   - the response header X-Fake-Arrival-Unix-Ns carries the moment the
-//     request arrived (wall clock, Unix nanoseconds);
+//     request arrived (wall clock, Unix nanoseconds), and X-Request-Id
+//     echoes the request's own;
 //   - every streamed chunk carries a field "t": the moment it was written;
 //   - with Options.Log set, the server keeps one Stamp per request (arrival,
 //     first token flushed, end), read with Stamps or GET /fake/stamps.
@@ -27,8 +28,12 @@ import (
 )
 
 // ArrivalHeader is the response header carrying the request's arrival time
-// at the server (Unix nanoseconds, wall clock).
-const ArrivalHeader = "X-Fake-Arrival-Unix-Ns"
+// at the server (Unix nanoseconds, wall clock); RequestIDHeader the
+// request id the server logs and echoes.
+const (
+	ArrivalHeader   = "X-Fake-Arrival-Unix-Ns"
+	RequestIDHeader = "X-Request-Id"
+)
 
 // Options configure the server.
 type Options struct {
@@ -43,6 +48,11 @@ type Options struct {
 	TokenDelay      time.Duration
 	// Log keeps a Stamp per request (see Stamps).
 	Log bool
+	// Nagle leaves Nagle's algorithm on for the connections Listen accepts
+	// (TCP_NODELAY off), as some servers and proxies do: each small chunk
+	// then waits for the client's acknowledgement of the one before, which
+	// a client's delayed ACK holds back (about 40 ms on Linux).
+	Nagle bool `json:",omitempty"`
 }
 
 // DefaultTokens is the response length when neither the options nor the
@@ -56,6 +66,9 @@ type Stamp struct {
 	// (completions), at most 64 bytes, escapes kept,
 	// or "#<n>" (the server's request number) when it had none.
 	ID string `json:"id"`
+	// RequestID is the request's X-Request-Id header, when it had one (the
+	// server answers with the same header, as vLLM does).
+	RequestID string `json:"request_id,omitempty"`
 	// Path is the API path requested.
 	Path string `json:"path"`
 	// ArrivalNS is when the handler started (the request's headers were read).

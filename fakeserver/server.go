@@ -31,6 +31,9 @@ func (s *Server) Listen(ctx context.Context, addr string) (string, <-chan error,
 	if err != nil {
 		return "", nil, err
 	}
+	if s.opts.Nagle {
+		ln = nagleListener{ln}
+	}
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
 	done := make(chan error, 1)
 	go func() {
@@ -49,4 +52,19 @@ func (s *Server) Listen(ctx context.Context, addr string) (string, <-chan error,
 		}
 	}()
 	return ln.Addr().String(), done, nil
+}
+
+// nagleListener turns Nagle's algorithm back on (TCP_NODELAY off, which Go
+// sets by default) on each accepted connection.
+type nagleListener struct{ net.Listener }
+
+func (l nagleListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok && err == nil {
+		if err := tc.SetNoDelay(false); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	return c, err
 }

@@ -118,7 +118,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, which api) {
 	if tokens <= 0 {
 		tokens = DefaultTokens
 	}
-	st := Stamp{ID: q.id, Path: r.URL.Path, ArrivalNS: t0.UnixNano()}
+	st := Stamp{ID: q.id, RequestID: truncate(r.Header.Get(RequestIDHeader), 128), Path: r.URL.Path, ArrivalNS: t0.UnixNano()}
 	if st.ID == "" {
 		st.ID = "#" + strconv.FormatInt(n, 10)
 	}
@@ -126,6 +126,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, which api) {
 	h := w.Header()
 	h["Content-Type"] = []string{f.contentType}
 	h[ArrivalHeader] = []string{strconv.FormatInt(st.ArrivalNS, 10)}
+	if st.RequestID != "" {
+		h[RequestIDHeader] = []string{st.RequestID}
+	}
 	w.WriteHeader(http.StatusOK)
 	out := &writer{w: w, fl: w.(http.Flusher)}
 	if f.role != "" {
@@ -201,6 +204,13 @@ func (s *Server) finish(out *writer, which api, f *format, q request, prompt, n 
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
 
 // readAll reads r into buf, growing it; bodies over 64 MiB are refused.
 func readAll(r io.Reader, buf []byte) ([]byte, error) {

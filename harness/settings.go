@@ -30,6 +30,8 @@ type RunSettings struct {
 
 	Target, Backend, Model string
 	IgnoreEOS              bool
+	// QuickAck sets TCP_QUICKACK on the client's connections (Linux).
+	QuickAck bool
 
 	Load load.LoadSettings
 	// Duration and Requests end the measured phase; Warmup and Cooldown run around it.
@@ -63,6 +65,7 @@ func (s *RunSettings) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&s.Backend, "backend", s.Backend, "API: "+strings.Join(modelapi.Kinds, ", "))
 	fs.StringVar(&s.Model, "model", s.Model, "model name to send")
 	fs.BoolVar(&s.IgnoreEOS, "ignore-eos", s.IgnoreEOS, "ask OpenAI-compatible servers that support it (vLLM, llama.cpp) to generate exactly max tokens")
+	fs.BoolVar(&s.QuickAck, "quickack", s.QuickAck, "acknowledge every TCP segment at once (TCP_QUICKACK, Linux): measures a server with Nagle's algorithm on without the client's delayed ACK (default: as a pooled client)")
 	l := &s.Load
 	fs.StringVar(&l.Arrival, "arrival", l.Arrival, "arrival process: closed, constant, poisson, gamma or trace (default: poisson with --rate, closed with --concurrency alone, else the workload's)")
 	fs.IntVar(&l.Concurrency, "concurrency", l.Concurrency, "closed loop: number of users (default 1); open loop: ceiling on requests in flight (0: none)")
@@ -147,7 +150,7 @@ func (s RunSettings) Spec() (Spec, error) {
 	sp.Load = load.Config{Name: s.Name, OutDir: s.outDir(plan.Name), Replace: s.Replace, Target: tgt, Plan: *plan, Schedule: sched,
 		Limits: load.Limits{Duration: s.Duration, Count: s.Requests, Warmup: s.Warmup, Cooldown: s.Cooldown,
 			RequestTimeout: s.RequestTimeout, Grace: s.Grace},
-		SLOs: slos, Seed: s.Seed, Settings: s.record(sched)}
+		SLOs: slos, Seed: s.Seed, QuickAck: s.QuickAck, Settings: s.record(sched)}
 	if err := sp.Load.Validate(); err != nil {
 		return sp, err
 	}

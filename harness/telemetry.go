@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"sync"
 	"time"
 
@@ -47,7 +48,6 @@ type telemetry struct {
 	mu       sync.Mutex
 	zero     time.Time
 	idle     [2]time.Time
-	attempts []runrecord.Attempt
 	finished bool
 }
 
@@ -182,15 +182,9 @@ func (t *telemetry) start(_ context.Context, start time.Time) error {
 	return nil
 }
 
-// observe feeds the live exporter and keeps what the energy shares need.
-func (t *telemetry) observe(a *runrecord.Attempt) {
-	t.exp.Observe(a)
-	lite := runrecord.Attempt{TaskID: a.TaskID, TaskName: a.TaskName, Phase: a.Phase, SentNS: a.SentNS, EndNS: a.EndNS,
-		OK: a.OK, ErrorClass: a.ErrorClass, Tokens: runrecord.Tokens{Output: a.Tokens.Output}}
-	t.mu.Lock()
-	t.attempts = append(t.attempts, lite)
-	t.mu.Unlock()
-}
+// observe feeds the live exporter. Nothing is kept per request: the
+// energy accounting reads what it needs back from requests.jsonl.
+func (t *telemetry) observe(a *runrecord.Attempt) { t.exp.Observe(a) }
 
 // finish stops the collectors, writes telemetry.jsonl and fills the run's
 // energy, collector health and warnings; then pushes the summary.
@@ -204,7 +198,7 @@ func (t *telemetry) finish(ctx context.Context, dir string, run *runrecord.Run) 
 	}
 	t.sess.Stop(ctx)
 	t.mu.Lock()
-	zero, idle, attempts := t.zero, t.idle, t.attempts
+	zero, idle := t.zero, t.idle
 	t.finished = true
 	t.mu.Unlock()
 	if zero.IsZero() {
@@ -215,12 +209,11 @@ func (t *telemetry) finish(ctx context.Context, dir string, run *runrecord.Run) 
 	if err := collectors.WriteTelemetry(dir, samples); err != nil {
 		errs = append(errs, fmt.Errorf("telemetry not written: %w", err))
 	}
-	if len(attempts) == 0 {
-		if all, err := runrecord.LoadAttempts(dir); err == nil {
-			attempts = all
-		}
+	reqs, err := energyRequests(dir)
+	if err != nil {
+		errs = append(errs, err)
 	}
-	run.Energy = energy.Account(run, attempts, samples, t.energyConfig(zero, idle))
+	run.Energy = energy.AccountRequests(run, reqs, samples, t.energyConfig(zero, idle))
 	run.Collectors = append(append([]runrecord.CollectorHealth(nil), t.down...), t.sess.Health()...)
 	run.Warnings = append(run.Warnings, energyWarnings(run.Energy)...)
 	if t.spec.Pushgateway != "" {
@@ -274,6 +267,27 @@ func (t *telemetry) close() {
 		t.stopHTTP()
 	}
 	t.reg.Close()
+}
+
+// energyRequests reads back from requests.jsonl what the energy accounting
+// needs of each attempt (task names shared).
+func energyRequests(dir string) ([]energy.Request, error) {
+	var out []energy.Request
+	names := map[string]string{}
+	err := runrecord.ReadAttempts(dir, func(a *runrecord.Attempt) error {
+		r := energy.RequestOf(a)
+		if n, ok := names[r.TaskName]; ok {
+			r.TaskName = n
+		} else {
+			names[r.TaskName] = r.TaskName
+		}
+		out = append(out, r)
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return out, fmt.Errorf("energy shares: %w", err)
+	}
+	return out, nil
 }
 
 // preflight checks, before the load, that the cluster's energy series are

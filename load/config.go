@@ -41,6 +41,9 @@ type Config struct {
 	Target modelapi.Target
 	// Client replaces the client built from Target (tests, fakes).
 	Client modelapi.Backend
+	// QuickAck sets TCP_QUICKACK on the client's connections (Linux; see
+	// modelapi.Options.QuickAck); run.json records it.
+	QuickAck bool
 
 	// Plan is the workload to run.
 	Plan workloads.Plan

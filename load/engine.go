@@ -78,6 +78,14 @@ func (e *engine) finish(a *runrecord.Attempt) {
 	e.mu.Unlock()
 }
 
+// taskDone tells the figures that a task recorded its last attempt, so
+// they keep nothing more of it than its latencies.
+func (e *engine) taskDone(id string) {
+	e.mu.Lock()
+	e.acc.TaskDone(id)
+	e.mu.Unlock()
+}
+
 // recordedCost notes a measured task's recorded API cost, when it has one.
 func (e *engine) recordedCost(inst *workloads.Instance, phase string) {
 	if !inst.HasRecordedCost || phase != runrecord.PhaseMeasure {

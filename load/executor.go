@@ -51,6 +51,7 @@ func (e *engine) runTask(inst workloads.Instance, n int, arrival int64, phase st
 	} else {
 		t.runDAG()
 	}
+	e.taskDone(t.id)
 	return t.end()
 }
 

@@ -13,13 +13,21 @@ import (
 // cuts the collections about fourfold for a few MB more heap.
 const runGCPercent = 400
 
+// runMemoryLimit is the soft memory limit while a run applies load (unless
+// the user set GOMEMLIMIT): the figures keep up to about 150 MB of exact
+// samples in a long run (metrics.ExactCap), and a heap goal of five times
+// that would hold several hundred MB of garbage; past the limit the
+// collector runs more often instead.
+const runMemoryLimit = 512 << 20
+
 // gcTuner raises the collector's target for the length of the runs in
 // progress and restores it when the last one ends. The GC target is
 // process-wide, so concurrent runs share one raise (counted under mu).
 type gcTuner struct {
-	mu    sync.Mutex
-	runs  int
-	saved int
+	mu       sync.Mutex
+	runs     int
+	saved    int
+	savedMem int64 // -1: the memory limit was not changed
 }
 
 // gcTune is the process's one tuner: the setting it guards is global too.
@@ -34,6 +42,10 @@ func (g *gcTuner) raise() (restore func()) {
 	g.mu.Lock()
 	if g.runs == 0 {
 		g.saved = debug.SetGCPercent(runGCPercent)
+		g.savedMem = -1
+		if os.Getenv("GOMEMLIMIT") == "" {
+			g.savedMem = debug.SetMemoryLimit(runMemoryLimit)
+		}
 	}
 	g.runs++
 	g.mu.Unlock()
@@ -42,12 +54,16 @@ func (g *gcTuner) raise() (restore func()) {
 		g.runs--
 		if g.runs == 0 {
 			debug.SetGCPercent(g.saved)
+			if g.savedMem >= 0 {
+				debug.SetMemoryLimit(g.savedMem)
+			}
 		}
 		g.mu.Unlock()
 	}
 }
 
-// RaiseGC raises the garbage collector's target to runGCPercent for as long
+// RaiseGC raises the garbage collector's target to runGCPercent, with a soft
+// memory limit of runMemoryLimit (unless the user set GOMEMLIMIT), for as long
 // as the caller's runs go on (unless the user set GOGC); call the returned
 // function when they end. Run never changes the GC target itself: the
 // setting is process-wide, so the program that owns the process asks (the

@@ -7,6 +7,7 @@ import (
 
 func TestGCTunerRestores(t *testing.T) {
 	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
 	before := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(before)
 	var g gcTuner
@@ -19,9 +20,15 @@ func TestGCTunerRestores(t *testing.T) {
 	if got := debug.SetGCPercent(runGCPercent); got != runGCPercent {
 		t.Fatalf("one run still going: GC percent = %d, want %d", got, runGCPercent)
 	}
+	if got := debug.SetMemoryLimit(-1); got != runMemoryLimit {
+		t.Fatalf("one run still going: memory limit %d, want %d", got, runMemoryLimit)
+	}
 	r2()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Fatalf("after the runs GC percent = %d, want 100 restored", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got == runMemoryLimit {
+		t.Fatal("after the runs the memory limit was not restored")
 	}
 }
 

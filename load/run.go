@@ -78,7 +78,7 @@ func (c *Config) backend() (modelapi.Backend, error) {
 	if c.Client != nil {
 		return c.Client, nil
 	}
-	return modelapi.New(c.Target, modelapi.Options{Timeout: c.Limits.RequestTimeout})
+	return modelapi.New(c.Target, modelapi.Options{Timeout: c.Limits.RequestTimeout, QuickAck: c.QuickAck})
 }
 
 // prepareDir creates dir, refusing one that already holds a run or its
@@ -100,7 +100,8 @@ func (c *Config) newRecord(ctx context.Context, be modelapi.Backend) *runrecord.
 	r := &runrecord.Run{
 		Schema: runrecord.SchemaVersion, Name: c.Name,
 		Config: runrecord.RunConfig{Target: c.Target.URL, Backend: kind, Model: c.Target.Model, Workload: c.Plan.Name,
-			Load: c.load, SLOs: c.SLOs, Timeout: runrecord.Duration(c.Limits.RequestTimeout), Seed: c.Seed, Extra: c.Settings},
+			Load: c.load, SLOs: c.SLOs, Timeout: runrecord.Duration(c.Limits.RequestTimeout), Seed: c.Seed,
+			QuickAck: c.QuickAck && c.Client == nil, Extra: c.Settings},
 		Environment: runrecord.Environment{TcobenchVersion: c.Version, TcobenchCommit: c.Commit,
 			GoVersion: runtime.Version(), Host: HostInfo(pctx), Server: be.Probe(pctx, c.Target.Model)},
 		Workload: runrecord.WorkloadInfo{Name: c.Plan.Name, Source: c.Plan.Source, ReplayMode: c.Plan.ReplayMode,

@@ -104,6 +104,12 @@ type Options struct {
 	// IgnoreEOS asks OpenAI-compatible servers that support it (vLLM, llama.cpp)
 	// to generate exactly MaxTokens.
 	IgnoreEOS bool
+	// QuickAck sets TCP_QUICKACK on every connection, re-armed after each
+	// read (Linux only), so that the client acknowledges each segment at
+	// once instead of after its delayed-ACK timeout: a server with Nagle's
+	// algorithm on is then measured without the client's part in the stall.
+	// Off, the client acknowledges as a pooled client does.
+	QuickAck bool
 	// HTTPClient replaces the default client (tests).
 	HTTPClient *http.Client
 }
@@ -116,16 +122,28 @@ func (o *Options) defaults() {
 		o.MaxLineBytes = DefaultMaxLineBytes
 	}
 	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Transport: newTransport(o.MaxConns)}
+		o.HTTPClient = &http.Client{Transport: newTransport(o.MaxConns, o.QuickAck)}
 	}
 }
 
 // newTransport returns a transport for benchmarking: no proxy, no
-// compression (it would delay stream events), many idle connections kept.
-func newTransport(maxConns int) *http.Transport {
+// compression (it would delay stream events), many idle connections kept;
+// with quickAck its connections set TCP_QUICKACK after every read.
+func newTransport(maxConns int, quickAck bool) *http.Transport {
+	dial := (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	if quickAck {
+		plain := dial
+		dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := plain(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return newQuickAckConn(c), nil
+		}
+	}
 	return &http.Transport{
 		Proxy:               nil,
-		DialContext:         (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:         dial,
 		DisableCompression:  true,
 		MaxIdleConns:        0,
 		MaxIdleConnsPerHost: 100000,
@@ -147,6 +165,9 @@ func New(t Target, opts Options) (Backend, error) {
 	}
 	base := strings.TrimRight(u.String(), "/")
 	opts.IgnoreEOS = opts.IgnoreEOS || t.IgnoreEOS
+	if opts.QuickAck && !QuickAckSupported {
+		return nil, badinput.Field("quickack", true, "TCP_QUICKACK is a Linux socket option; this system has none")
+	}
 	opts.defaults()
 	if t.API == KindOllama {
 		return &Ollama{base: base, opts: opts}, nil

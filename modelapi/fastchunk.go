@@ -34,6 +34,8 @@ func fastOpenAIChunk(data []byte, chat bool, c *openAIChunk) bool {
 			var isStr bool
 			if v, isStr, i = scalar(data, i); isStr && string(key) == "object" && string(v) == "error" {
 				return false // an error object: the full parser reports it
+			} else if isStr && string(key) == "id" {
+				out.id = v
 			}
 		}
 		var end bool

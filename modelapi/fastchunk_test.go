@@ -14,7 +14,8 @@ func sameChunk(a, b *openAIChunk) string {
 		name string
 		x, y []byte
 	}{{"content", a.content, b.content}, {"reasoning", a.reasoning, b.reasoning},
-		{"finish", a.finish, b.finish}, {"err", a.err, b.err}, {"tools", a.tools, b.tools}, {"timings", a.timings, b.timings}}
+		{"finish", a.finish, b.finish}, {"err", a.err, b.err}, {"tools", a.tools, b.tools}, {"timings", a.timings, b.timings},
+		{"id", a.id, b.id}}
 	for _, f := range fields {
 		if !bytes.Equal(f.x, f.y) {
 			return fmt.Sprintf("%s: %q vs %q", f.name, f.x, f.y)

@@ -187,6 +187,9 @@ func (s *openAIStream) event(data []byte, now int64, a *runrecord.Attempt) (stri
 		}
 		return "malformed stream event: " + string(truncate(data, 120)), runrecord.ErrMalformed
 	}
+	if a.ResponseID == "" && len(c.id) > 0 {
+		a.ResponseID = truncateID(string(c.id))
+	}
 	tool := c.tools != nil && s.tools.addDeltas(c.tools)
 	chunks := len(a.ChunkNS)
 	if tokenChunk(a, now, c.content, c.reasoning, tool) && s.keep {
@@ -333,6 +336,7 @@ func truncate(b []byte, n int) []byte {
 type openAIChunk struct {
 	content, reasoning, finish, err []byte
 	tools, timings                  []byte
+	id                              []byte // the response's id, raw
 	usage                           usage
 	hasUsage, known                 bool
 }
@@ -357,6 +361,10 @@ func fullOpenAIChunk(data []byte, chat bool, c *openAIChunk) {
 		case "error":
 			if t != jsonparser.Null {
 				c.err = v
+			}
+		case "id":
+			if t == jsonparser.String {
+				c.id = v
 			}
 		case "object":
 			// An error object in place of a chunk (SGLang's, older vLLM's).

@@ -22,6 +22,21 @@ type TargetReport struct {
 	APIs    []string    `json:"apis"`            // "ollama", "openai"
 	Ollama  *OllamaInfo `json:"ollama,omitempty"`
 	OpenAI  *OpenAIInfo `json:"openai,omitempty"`
+	// Stall is the TCP stall probe's result, when one was made.
+	Stall *StallProbe `json:"tcp_stall,omitempty"`
+}
+
+// ProbeTarget returns the API and model a probe of r's server can use:
+// the OpenAI-compatible chat API when it lists a model, else Ollama's
+// native API; false when neither lists one.
+func (r *TargetReport) ProbeTarget() (Target, bool) {
+	if o := r.OpenAI; o != nil && len(o.Models) > 0 {
+		return Target{URL: r.URL, API: KindOpenAIChat, Model: o.Models[0]}, true
+	}
+	if o := r.Ollama; o != nil && len(o.Models) > 0 {
+		return Target{URL: r.URL, API: KindOllama, Model: o.Models[0].Name}, true
+	}
+	return Target{}, false
 }
 
 // OllamaInfo is what Ollama's native API reports (/api/version, /api/tags).

@@ -172,3 +172,22 @@ func (s *Server) Close() error {
 		return err
 	}
 }
+
+// childResult runs this executable as a child with job (JSON) in the
+// environment variable env and decodes the JSON it prints into out; what
+// names the child in errors.
+func childResult(ctx context.Context, env, what string, job, out any) error {
+	spec, _ := json.Marshal(job)
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Env = append(os.Environ(), env+"="+string(spec))
+	cmd.Stderr = os.Stderr
+	b, err := cmd.Output()
+	if jerr := json.Unmarshal(b, out); jerr != nil {
+		return fmt.Errorf("%s: %v (%s)", what, err, strings.TrimSpace(string(b)))
+	}
+	return err
+}

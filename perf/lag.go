@@ -20,6 +20,7 @@ type Stats struct {
 	N                int
 	P50, P99, Max    float64
 	Missing, Dropped int // no server stamp; dropped by the engine
+	Fresh            int // requests sent on a newly opened connection (engine)
 }
 
 func (s Stats) String() string {
@@ -69,7 +70,10 @@ func engineLag(ctx context.Context, srv *Server, rate float64, d time.Duration) 
 	if err != nil {
 		return Stats{}, Stats{}, 0, err
 	}
-	arrival := arrivals(st)
+	arrival := make(map[string]int64, len(st))
+	for _, s := range st {
+		arrival[s.RequestID] = s.ArrivalNS
+	}
 	zero, atts := h.run.StartedAt.UnixNano(), h.atts
 	var lag, self []float64
 	missing, dropped := 0, 0
@@ -80,7 +84,7 @@ func engineLag(ctx context.Context, srv *Server, rate float64, d time.Duration) 
 			continue
 		}
 		self = append(self, ms(a.SentNS-a.ScheduledNS))
-		if t, ok := arrival[a.TaskID]; ok {
+		if t, ok := arrival[a.RequestID]; ok {
 			lag = append(lag, ms(t-zero-a.ScheduledNS))
 		} else {
 			missing++
@@ -140,12 +144,4 @@ func minimalLag(ctx context.Context, srv *Server, rate float64, d time.Duration,
 	out := stats(lag)
 	out.Missing = len(due) - len(lag)
 	return out, cpu, nil
-}
-
-func arrivals(st []fakeserver.Stamp) map[string]int64 {
-	m := make(map[string]int64, len(st))
-	for _, s := range st {
-		m[s.ID] = s.ArrivalNS
-	}
-	return m
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -70,21 +69,10 @@ func Memory(ctx context.Context, streams int) (engine, limit MemResult, err erro
 }
 
 func memClient(ctx context.Context, job memJob) (MemResult, error) {
-	spec, _ := json.Marshal(job)
-	exe, err := os.Executable()
-	if err != nil {
-		return MemResult{}, err
-	}
-	cmd := exec.CommandContext(ctx, exe)
-	cmd.Env = append(os.Environ(), memEnv+"="+string(spec))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
 	var r MemResult
-	if jerr := json.Unmarshal(out, &r); jerr != nil {
-		return r, fmt.Errorf("memory client: %v (%s)", err, strings.TrimSpace(string(out)))
-	}
-	if r.Err != "" {
-		return r, fmt.Errorf("memory client: %s", r.Err)
+	err := childResult(ctx, memEnv, "memory client", job, &r)
+	if err == nil && r.Err != "" {
+		err = fmt.Errorf("memory client: %s", r.Err)
 	}
 	return r, err
 }
@@ -169,8 +157,12 @@ func watch(ctx context.Context, srv *Server, stop <-chan struct{}, r *MemResult)
 }
 
 // rss reads a field of /proc/self/status in bytes (0 when unreadable).
-func rss(field string) int64 {
-	f, err := os.Open("/proc/self/status")
+func rss(field string) int64 { return statusField("/proc/self/status", field) }
+
+// statusField reads a kB field of a /proc/PID/status file in bytes (0 when
+// unreadable).
+func statusField(path, field string) int64 {
+	f, err := os.Open(path)
 	if err != nil {
 		return 0
 	}

@@ -19,10 +19,12 @@ const (
 	ttftTokenDelay = 2 * time.Millisecond
 )
 
-// TTFTError measures timing error under load: the first token's arrival as
-// the client recorded it minus the moment the server flushed it, at streams
-// concurrent closed-loop streams over d, for the engine and the minimal
-// client.
+// TTFTError measures timing error under load at streams concurrent
+// closed-loop streams over d, for the engine and the minimal client: the
+// TTFT the client recorded (first token − send) minus the server's own
+// (first token flushed − request arrived), which is the first token's
+// arrival at the client minus the server's flush of it plus the request's
+// send-to-arrival time.
 func TTFTError(ctx context.Context, streams int, d time.Duration) (engine, limit Stats, err error) {
 	srv, err := StartServer(ctx, fakeserver.Options{Tokens: ttftTokens, FirstTokenDelay: ttftFirstDelay,
 		TokenDelay: ttftTokenDelay, Log: true})
@@ -38,15 +40,24 @@ func TTFTError(ctx context.Context, streams int, d time.Duration) (engine, limit
 	if err != nil {
 		return engine, limit, err
 	}
-	first := firstTokens(st)
-	zero, atts := h.run.StartedAt.UnixNano(), h.atts
+	byID := make(map[string]fakeserver.Stamp, len(st))
+	for _, s := range st {
+		byID[s.RequestID] = s
+	}
+	atts := h.atts
 	var errs []float64
+	fresh := 0
 	for i := range atts {
-		if t, ok := first[atts[i].TaskID]; ok && atts[i].FirstTokenNS > 0 {
-			errs = append(errs, ms(zero+atts[i].FirstTokenNS-t))
+		a := &atts[i]
+		if s, ok := byID[a.RequestID]; ok && a.FirstTokenNS > 0 && s.FirstTokenNS > 0 {
+			errs = append(errs, ms((a.FirstTokenNS-a.SentNS)-(s.FirstTokenNS-s.ArrivalNS)))
+			if a.ConnectNS > 0 {
+				fresh++
+			}
 		}
 	}
 	engine = stats(errs)
+	engine.Fresh = fresh
 	limit, err = minimalTTFT(ctx, srv, streams, d)
 	return engine, limit, err
 }
@@ -55,7 +66,7 @@ func minimalTTFT(ctx context.Context, srv *Server, streams int, d time.Duration)
 	m := newMinimal(srv.URL, ttftTokens)
 	defer m.close()
 	var mu sync.Mutex
-	seen := map[string]int64{}
+	seen := map[string][2]int64{} // send, first token (Unix ns)
 	var seq atomic.Int64
 	var wg sync.WaitGroup
 	deadline := time.Now().Add(d)
@@ -65,12 +76,13 @@ func minimalTTFT(ctx context.Context, srv *Server, streams int, d time.Duration)
 			defer wg.Done()
 			for time.Now().Before(deadline) {
 				id := "m" + strconv.FormatInt(seq.Add(1), 10)
+				sent := time.Now()
 				_, first, err := m.do(ctx, id)
 				if err != nil {
 					return
 				}
 				mu.Lock()
-				seen[id] = first.UnixNano()
+				seen[id] = [2]int64{sent.UnixNano(), first.UnixNano()}
 				mu.Unlock()
 			}
 		}()
@@ -82,17 +94,9 @@ func minimalTTFT(ctx context.Context, srv *Server, streams int, d time.Duration)
 	}
 	var errs []float64
 	for _, s := range st {
-		if t, ok := seen[s.ID]; ok && s.FirstTokenNS > 0 {
-			errs = append(errs, ms(t-s.FirstTokenNS))
+		if t, ok := seen[s.ID]; ok && s.FirstTokenNS > 0 && t[1] > 0 {
+			errs = append(errs, ms((t[1]-t[0])-(s.FirstTokenNS-s.ArrivalNS)))
 		}
 	}
 	return stats(errs), nil
-}
-
-func firstTokens(st []fakeserver.Stamp) map[string]int64 {
-	m := make(map[string]int64, len(st))
-	for _, s := range st {
-		m[s.ID] = s.FirstTokenNS
-	}
-	return m
 }

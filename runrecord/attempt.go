@@ -23,6 +23,18 @@ type Attempt struct {
 	// Model is the model name sent in the request.
 	Model string `json:"model,omitempty"`
 
+	// RequestID is the X-Request-Id header tcobench sent, unique to the
+	// attempt (a UUID); Traceparent the W3C trace context header sent with
+	// it, whose trace id is the same 128 bits. Either joins the attempt to a
+	// server's own logs and traces.
+	RequestID   string `json:"request_id,omitempty"`
+	Traceparent string `json:"traceparent,omitempty"`
+	// ResponseID is the server's own id for the response (the OpenAI
+	// chunk's "id"), when it gave one; ServerRequestID the request id header
+	// the server answered with (X-Request-Id or Request-Id), when it did.
+	ResponseID      string `json:"response_id,omitempty"`
+	ServerRequestID string `json:"server_request_id,omitempty"`
+
 	// ScheduledNS is when the attempt was due to be sent (the schedule, not the send):
 	// the task's arrival for a first step, else when the steps it depends on
 	// ended; plus DelayNS either way.

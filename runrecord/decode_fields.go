@@ -21,6 +21,14 @@ func (s *scanner) attemptField(a *Attempt, k []byte) bool {
 		return s.str(&a.Backend)
 	case "model":
 		return s.str(&a.Model)
+	case "request_id":
+		return s.str(&a.RequestID)
+	case "traceparent":
+		return s.str(&a.Traceparent)
+	case "response_id":
+		return s.str(&a.ResponseID)
+	case "server_request_id":
+		return s.str(&a.ServerRequestID)
 	case "scheduled_ns":
 		return intTo(s, &a.ScheduledNS)
 	case "delay_ns":

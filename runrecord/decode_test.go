@@ -30,7 +30,7 @@ func sameAsJSON(t *testing.T, line []byte) {
 // attemptLines are lines the engine writes, and variants the fast path
 // must hand to encoding/json.
 var attemptLines = []string{
-	`{"seq":3,"task_id":"task-3","step_index":0,"phase":"measure","backend":"openai-chat","model":"m","scheduled_ns":1000,"queued_ns":5,"sent_ns":1200,"connect_ns":10,"headers_ns":1300,"first_token_ns":1400,"first_content_ns":1400,"end_ns":2000,"chunk_ns":[1400,1500,1600],"chunk_tokens":[1,1,1],"ok":true,"tokens":{"input":10,"output":3,"source":"usage","stream_output":3},"finish_reason":"length"}`,
+	`{"seq":3,"task_id":"task-3","step_index":0,"phase":"measure","backend":"openai-chat","model":"m","request_id":"0f8c2b1e-3d4a-4b5c-8d6e-7f8091a2b3c4","traceparent":"00-0f8c2b1e3d4a4b5c8d6e7f8091a2b3c4-1a2b3c4d5e6f7081-01","response_id":"chatcmpl-abc","server_request_id":"0f8c2b1e-3d4a-4b5c-8d6e-7f8091a2b3c4","scheduled_ns":1000,"queued_ns":5,"sent_ns":1200,"connect_ns":10,"headers_ns":1300,"first_token_ns":1400,"first_content_ns":1400,"end_ns":2000,"chunk_ns":[1400,1500,1600],"chunk_tokens":[1,1,1],"ok":true,"tokens":{"input":10,"output":3,"source":"usage","stream_output":3},"finish_reason":"length"}`,
 	`{"seq":4,"task_id":"t","step_id":"s1","step_index":1,"phase":"warmup","backend":"ollama","scheduled_ns":0,"sent_ns":0,"end_ns":5,"ok":false,"error_class":"http_5xx","error":"server said \"no\" \u00e9\n","http_status":503,"tokens":{"input":0,"output":0,"source":"estimate","stream_output":0}}`,
 	`{"seq":5,"task_id":"t","step_index":0,"phase":"measure","backend":"ollama","scheduled_ns":0,"sent_ns":1,"end_ns":9,"ok":true,"tokens":{"input":1,"output":1,"reasoning":2,"cached_input":3,"source":"usage","stream_output":1},"server":{"load_ns":1,"prompt_eval_ns":2,"prompt_eval_count":3,"eval_ns":4,"eval_count":5,"total_ns":6}}`,
 	`{"seq":6,"task_id":"ünïcode","step_index":0,"phase":"measure","backend":"b","scheduled_ns":-1,"sent_ns":0,"end_ns":0,"chunk_ns":[],"ok":true,"tokens":{"input":0,"output":0,"source":"","stream_output":0}}`,
@@ -56,6 +56,10 @@ var attemptLines = []string{
 	`null`,
 	``,
 	`{"tokens":{"input":1,"extra":2}}`,
+	`{"request_id":"a","request_id":"b","response_id":null}`,
+	`{"request_id":7}`,
+	`{"response_id":"chatcmpl-\u00e9","server_request_id":""}`,
+	`{"traceparent":"00-x","Traceparent":"y"}`,
 	`{"tokens":{"input":1},"tokens":{"output":2}}`,
 	`{"seq":8,"task_id":"t","step_index":0,"phase":"measure","backend":"openai-chat","scheduled_ns":0,"sent_ns":10,"headers_ns":20,"first_token_ns":30,"first_tool_call_ns":30,"end_ns":90,"chunk_ns":[30,40,50],"chunk_tokens":[1,1,1],"ok":true,"tokens":{"input":9,"output":20,"source":"usage","stream_output":3},"finish_reason":"tool_calls","tool_calls":[{"index":0,"id":"call_1","name":"get_weather","argument_bytes":17},{"index":1,"name":"f","argument_bytes":0}]}`,
 	`{"tool_calls":[]}`,

@@ -67,7 +67,11 @@ type RunConfig struct {
 	SLOs     []SLO      `json:"slos,omitempty"`
 	Timeout  Duration   `json:"request_timeout"`
 	Seed     uint64     `json:"seed"`
-	Extra    RunExtra   `json:"extra,omitempty"`
+	// QuickAck is true when the client set TCP_QUICKACK on its connections
+	// (acknowledging each segment at once); false: it acknowledged as a
+	// pooled client does, with the kernel's delayed ACK.
+	QuickAck bool     `json:"quickack"`
+	Extra    RunExtra `json:"extra,omitempty"`
 }
 
 // RunExtra holds the settings a run was asked for that the resolved

@@ -15,18 +15,28 @@ func MeasurementWindow(run *Run, attempts []Attempt) Window {
 // no phase counts as measured (records from before phases). Zero when
 // there are none.
 func SentSpan(attempts []Attempt) Window {
+	return SpanOf(len(attempts), func(i int) (int64, int64, bool) {
+		a := &attempts[i]
+		return a.SentNS, a.EndNS, (a.Phase == PhaseMeasure || a.Phase == "") && a.ErrorClass != ErrDropped
+	})
+}
+
+// SpanOf is SentSpan over n records of any form: rec gives record i's send
+// and end, and whether it is a measured one that reached the server.
+// Records that did not end after their send are left out.
+func SpanOf(n int, rec func(i int) (sent, end int64, counts bool)) Window {
 	var w Window
 	first := true
-	for i := range attempts {
-		a := &attempts[i]
-		if a.Phase != PhaseMeasure && a.Phase != "" || a.ErrorClass == ErrDropped || a.EndNS <= a.SentNS {
+	for i := 0; i < n; i++ {
+		sent, end, ok := rec(i)
+		if !ok || end <= sent {
 			continue
 		}
-		if first || a.SentNS < w.StartNS {
-			w.StartNS = a.SentNS
+		if first || sent < w.StartNS {
+			w.StartNS = sent
 		}
-		if first || a.EndNS > w.EndNS {
-			w.EndNS = a.EndNS
+		if first || end > w.EndNS {
+			w.EndNS = end
 		}
 		first = false
 	}

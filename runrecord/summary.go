@@ -24,6 +24,14 @@ type Summary struct {
 	// are kept exactly: the ITL percentiles are then approximate (count,
 	// mean, stddev, min and max stay exact). Nil: every ITL figure is exact.
 	ITLApprox *Approx `json:"itl_approx,omitempty"`
+	// Approx names the other metrics whose percentiles are approximate: a
+	// run with more than ExactCap samples of a metric keeps them beyond it
+	// in a log-bucketed histogram. Absent: every other figure is exact.
+	Approx map[string]Approx `json:"approx,omitempty"`
+	// TCPStall counts the streams whose timing shows a TCP stall (Nagle's
+	// algorithm on the server meeting the client's delayed ACK); nil when
+	// no stream did.
+	TCPStall *TCPStall `json:"tcp_stall,omitempty"`
 
 	Throughput Throughput `json:"throughput"`
 	// Goodput is the rate of measured requests (and tasks) meeting every SLO at once.
@@ -111,6 +119,28 @@ type TokenTotals struct {
 	// own count of output tokens differed; MaxDisagreement is the largest difference.
 	Disagreements   int `json:"usage_stream_disagreements"`
 	MaxDisagreement int `json:"max_usage_stream_disagreement"`
+}
+
+// TCPStall counts measured streams (successful, with at least two chunks)
+// by connection and by whether they show a TCP stall's signature: the first
+// token a multiple of the delayed-ACK timeout (about 40 ms on Linux) after
+// the headers, or gaps of that length inside the stream, each followed by
+// chunks arriving in one burst.
+type TCPStall struct {
+	// Detected is true when the run shows the stall: enough streams on
+	// reused connections have the signature and fresh connections mostly
+	// do not. The run's warnings then name the likely cause, and the
+	// latency figures include the stall.
+	Detected bool `json:"detected"`
+	// Reused and Fresh count the streams on reused and on newly opened
+	// connections; ReusedStalled and FreshStalled those with the signature.
+	Reused        int `json:"reused_streams"`
+	ReusedStalled int `json:"reused_stalled"`
+	Fresh         int `json:"fresh_streams"`
+	FreshStalled  int `json:"fresh_stalled"`
+	// MedianStallMS is the median wait of the stalled streams' first token
+	// after the headers (or of the stalled gap), ms.
+	MedianStallMS float64 `json:"median_stall_ms,omitempty"`
 }
 
 // The sweep's default criterion of a load point meeting its SLOs.

@@ -37,6 +37,7 @@ Ctrl-C (or SIGTERM).`,
 	f.DurationVar(&o.TokenDelay, "token-delay", 0, "pause between tokens (0: as fast as the client reads)")
 	f.DurationVar(&o.FirstTokenDelay, "first-token-delay", 0, "pause from a request's arrival to its first token")
 	f.BoolVar(&o.Log, "log", false, "keep a per-request record of arrival and first-token times (GET /fake/stamps)")
+	f.BoolVar(&o.Nagle, "nagle", false, "leave Nagle's algorithm on (TCP_NODELAY off), as some servers and proxies do, to show a TCP stall")
 	return cmd
 }
 

@@ -26,7 +26,7 @@ var floors = [][]string{
 	{"report", "store", "compare", "suite", "perfmodel"},
 	{"harness", "perf"},
 	{"fleet", "internal/demo"},
-	{"cmd/tcobench", "perf/cmd/perfbench", "perf/cmd/soak", "perfmodel/cmd/projection", "scripts/gpucheck"},
+	{"cmd/tcobench", "perf/cmd/perfbench", "perf/cmd/peerbench", "perf/cmd/soak", "perfmodel/cmd/projection", "scripts/gpucheck"},
 }
 
 func TestImportsRunDownward(t *testing.T) {

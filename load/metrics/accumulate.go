@@ -7,46 +7,45 @@ import (
 )
 
 // Accumulator gathers the samples of a run's attempts one at a time, so a
-// run of any length is summarised without keeping its attempts in memory.
-// It is not safe for concurrent use.
+// run of any length is summarised without keeping its attempts: per
+// finished request it keeps a few numbers (its latencies, for exact
+// percentiles, up to ExactCap per metric; beyond, a histogram of bounded
+// size), per task in flight a small record until the task is done
+// (TaskDone), and counters. It is not safe for concurrent use.
 type Accumulator struct {
-	slos    []runrecord.SLO
-	counts  runrecord.RequestCounts
-	errs    map[string]int
-	samples map[string][]float64
-	// ITL samples beyond itlCap go to itlHist (then the only ITL record).
-	itlCap  int
-	itlHist *logHist
-	itlOne  bool // every chunk so far carried one token, matching usage
+	slos   []runrecord.SLO
+	counts runrecord.RequestCounts
+	errs   map[string]int
+	m      [nMetrics]samples
+	itlOne bool // every chunk so far carried one token, matching usage
 	// itlUnchecked: some ITL samples came from attempts without a usage
 	// report, so one token per chunk could not be checked.
 	itlUnchecked bool
 	tokens       runrecord.TokenTotals
-	tasks        map[string]*taskAcc
-	good         int
-	trend        []trendPoint
+	tasks        map[string]*taskAcc // tasks with an attempt, not yet done
+	taskCounts   runrecord.TaskCounts
+	good         int // measured requests meeting every SLO
+	goodTasks    int // succeeded tasks meeting every SLO
+	trend        trend
+	stall        stallCounts
 	// span of the measured attempts, for a window when the run has none
 	firstSched, lastEnd int64
 }
 
+// taskAcc is what a task in flight needs until it is done.
 type taskAcc struct {
 	sched, sent, end int64
 	ok, good, cut    bool
-	n                int
-}
-
-type trendPoint struct {
-	sched         int64
-	step          int
-	e2eSched, e2e float64
 }
 
 // NewAccumulator returns an empty accumulator judging goodput against slos.
 func NewAccumulator(slos []runrecord.SLO) *Accumulator {
-	return &Accumulator{
-		slos: slos, errs: map[string]int{}, samples: map[string][]float64{},
-		itlOne: true, tasks: map[string]*taskAcc{}, firstSched: -1, itlCap: ITLExactCap,
+	c := &Accumulator{slos: slos, errs: map[string]int{}, itlOne: true, tasks: map[string]*taskAcc{}, firstSched: -1}
+	for i := range c.m {
+		c.m[i].limit = ExactCap
 	}
+	c.m[mITL].limit = ITLExactCap
+	return c
 }
 
 // Add takes one attempt into account. The attempt is not retained.
@@ -69,8 +68,8 @@ func (c *Accumulator) Add(a *runrecord.Attempt) {
 	if sent {
 		// The harness's own delay: connection setup and queueing at the
 		// ceiling are not the harness falling behind.
-		c.add(runrecord.MetricDispatchLag, nsToMS(a.SentNS-a.ScheduledNS-a.QueuedNS-a.ConnectNS))
-		c.add(runrecord.MetricQueue, nsToMS(a.QueuedNS))
+		c.m[mDispatchLag].add(nsToMS(a.SentNS - a.ScheduledNS - a.QueuedNS - a.ConnectNS))
+		c.m[mQueue].add(nsToMS(a.QueuedNS))
 	}
 	good := a.OK && c.latencies(a)
 	if good {
@@ -95,52 +94,31 @@ func (c *Accumulator) count(a *runrecord.Attempt) {
 	}
 }
 
-func (c *Accumulator) add(metric string, v float64) {
-	c.samples[metric] = append(c.samples[metric], v)
-}
-
-// addITL keeps an ITL sample exactly while there are at most itlCap of
-// them, then moves them all into a log-bucketed histogram.
-func (c *Accumulator) addITL(v float64) {
-	if c.itlHist != nil {
-		c.itlHist.add(v)
-		return
-	}
-	xs := append(c.samples[runrecord.MetricITL], v)
-	if len(xs) <= c.itlCap {
-		c.samples[runrecord.MetricITL] = xs
-		return
-	}
-	c.itlHist = newLogHist()
-	for _, x := range xs {
-		c.itlHist.add(x)
-	}
-	delete(c.samples, runrecord.MetricITL)
-}
-
 // latencies records the latency samples and token totals of an OK attempt
 // and reports whether it met every request SLO.
 func (c *Accumulator) latencies(a *runrecord.Attempt) bool {
 	e2e, e2eSched := a.EndNS-a.SentNS, a.EndNS-a.ScheduledNS
-	c.add(runrecord.MetricE2E, nsToMS(e2e))
-	c.add(runrecord.MetricE2ESched, nsToMS(e2eSched))
-	c.trend = append(c.trend, trendPoint{a.ScheduledNS, a.StepIndex, nsToMS(e2eSched), nsToMS(e2e)})
+	c.m[mE2E].add(nsToMS(e2e))
+	c.m[mE2ESched].add(nsToMS(e2eSched))
+	if a.StepIndex == 0 {
+		c.trend.add(trendPoint{a.ScheduledNS, float32(nsToMS(e2eSched)), float32(nsToMS(e2e))})
+	}
 	var ttft, ttftSched, tpot, maxITL int64 = -1, -1, -1, 0
 	if a.FirstTokenNS > 0 {
 		ttft, ttftSched = a.FirstTokenNS-a.SentNS, a.FirstTokenNS-a.ScheduledNS
-		c.add(runrecord.MetricTTFT, nsToMS(ttft))
-		c.add(runrecord.MetricTTFTSched, nsToMS(ttftSched))
+		c.m[mTTFT].add(nsToMS(ttft))
+		c.m[mTTFTSched].add(nsToMS(ttftSched))
 	}
 	if a.FirstContentNS > 0 {
-		c.add(runrecord.MetricTTFC, nsToMS(a.FirstContentNS-a.SentNS))
+		c.m[mTTFC].add(nsToMS(a.FirstContentNS - a.SentNS))
 	}
 	if out := a.Tokens.Output; out > 1 && ttft >= 0 {
 		tpot = (e2e - ttft) / int64(out-1)
-		c.add(runrecord.MetricTPOT, nsToMS(tpot))
+		c.m[mTPOT].add(nsToMS(tpot))
 	}
 	for i := 1; i < len(a.ChunkNS); i++ {
 		d := a.ChunkNS[i] - a.ChunkNS[i-1]
-		c.addITL(nsToMS(d))
+		c.m[mITL].add(nsToMS(d))
 		maxITL = max(maxITL, d)
 	}
 	for _, k := range a.ChunkTokens {
@@ -151,6 +129,7 @@ func (c *Accumulator) latencies(a *runrecord.Attempt) bool {
 	if len(a.ChunkNS) > 1 && a.Tokens.Source != runrecord.TokensFromUsage {
 		c.itlUnchecked = true
 	}
+	c.stall.add(a)
 	c.tokenTotals(a)
 	return c.meets(ttftSched, tpot, e2eSched, maxITL, a.FirstTokenNS > 0)
 }
@@ -204,6 +183,7 @@ func (c *Accumulator) meets(ttftSched, tpot, e2eSched, maxITL int64, hasToken bo
 	return true
 }
 
+// task adds a measured attempt to its task's record.
 func (c *Accumulator) task(a *runrecord.Attempt, good bool) {
 	// The task arrived when its first step became ready: its scheduled
 	// time less its own delay.
@@ -213,7 +193,6 @@ func (c *Accumulator) task(a *runrecord.Attempt, good bool) {
 		t = &taskAcc{sched: ready, ok: true, good: true}
 		c.tasks[a.TaskID] = t
 	}
-	t.n++
 	t.sched = min(t.sched, ready)
 	if a.SentNS > 0 && (t.sent == 0 || a.SentNS < t.sent) {
 		t.sent = a.SentNS
@@ -223,6 +202,36 @@ func (c *Accumulator) task(a *runrecord.Attempt, good bool) {
 	t.good = t.good && good
 	if a.ErrorClass == runrecord.ErrCanceled || a.ErrorClass == runrecord.ErrDropped {
 		t.cut = true
+	}
+}
+
+// TaskDone tells the accumulator that task id has recorded its last
+// attempt: its figures are taken and its record dropped, so memory holds
+// only the tasks in flight. Tasks never declared done are taken by Summary.
+func (c *Accumulator) TaskDone(id string) {
+	if t := c.tasks[id]; t != nil {
+		c.finishTask(t)
+		delete(c.tasks, id)
+	}
+}
+
+// finishTask adds a done task to the task counts and task latencies.
+func (c *Accumulator) finishTask(t *taskAcc) {
+	s := &c.taskCounts
+	s.Started++
+	if !t.cut {
+		s.Completed++
+	}
+	if t.cut || !t.ok {
+		s.Failed++
+		return
+	}
+	s.Succeeded++
+	l, ls := t.end-t.sent, t.end-t.sched
+	c.m[mTaskLatency].add(nsToMS(l))
+	c.m[mTaskLatencySched].add(nsToMS(ls))
+	if t.good && c.taskMeets(ls) {
+		c.goodTasks++
 	}
 }
 

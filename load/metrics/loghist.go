@@ -8,11 +8,11 @@ import (
 )
 
 // ITLExactCap is how many inter-token latency samples an Accumulator keeps
-// exactly (8 bytes each: 80 MB). A run with more (an hour at several
+// exactly (8 bytes each: 32 MB). A run with more (ten minutes at several
 // thousand tokens per second) moves them into a logHist, whose memory does
 // not grow with the run, and its ITL percentiles become approximate
 // (runrecord.Summary.ITLApprox says so).
-const ITLExactCap = 10_000_000
+const ITLExactCap = 4_000_000
 
 // histRelErr bounds the relative error of a logHist percentile.
 const histRelErr = 0.001

@@ -53,7 +53,7 @@ func TestITLExactUnderCap(t *testing.T) {
 func TestITLApproxBeyondCap(t *testing.T) {
 	as, gaps := itlAttempts(400, 50)
 	c := NewAccumulator(nil)
-	c.itlCap = 1000
+	c.m[mITL].limit = 1000
 	for i := range as {
 		c.Add(&as[i])
 	}
@@ -61,8 +61,8 @@ func TestITLApproxBeyondCap(t *testing.T) {
 	if s.ITLApprox == nil || s.ITLApprox.ExactCap != 1000 || s.ITLApprox.RelErr != histRelErr {
 		t.Fatalf("ITLApprox = %+v, want the histogram named with cap 1000", s.ITLApprox)
 	}
-	if len(c.samples[runrecord.MetricITL]) != 0 {
-		t.Fatalf("%d exact ITL samples kept beyond the cap", len(c.samples[runrecord.MetricITL]))
+	if len(c.m[mITL].xs) != 0 {
+		t.Fatalf("%d exact ITL samples kept beyond the cap", len(c.m[mITL].xs))
 	}
 	got, want := s.LatencyMS[runrecord.MetricITL], Dist(gaps)
 	if got.Count != want.Count || got.Min != want.Min || got.Max != want.Max {

@@ -261,3 +261,110 @@ func TestToolCallTurnIsTimed(t *testing.T) {
 		t.Fatalf("itl basis %q, want per_chunk", s.ITLBasis)
 	}
 }
+
+// Beyond ExactCap samples a request metric moves into the histogram: its
+// percentiles are within the stated error, its count, min and max exact,
+// and the summary names it.
+func TestRequestMetricApproxBeyondCap(t *testing.T) {
+	as, _ := itlAttempts(3000, 2)
+	c := NewAccumulator(nil)
+	c.m[mE2E].limit = 1000
+	var e2e []float64
+	for i := range as {
+		c.Add(&as[i])
+		e2e = append(e2e, nsToMS(as[i].EndNS-as[i].SentNS))
+	}
+	s := c.Summary(runrecord.Window{})
+	a, ok := s.Approx[runrecord.MetricE2E]
+	if !ok || a.ExactCap != 1000 || len(s.Approx) != 1 || s.ITLApprox != nil {
+		t.Fatalf("approx %+v itl %+v: want e2e alone named, cap 1000", s.Approx, s.ITLApprox)
+	}
+	got, want := s.LatencyMS[runrecord.MetricE2E], Dist(e2e)
+	if got.Count != want.Count || got.Min != want.Min || got.Max != want.Max || math.Abs(got.P99-want.P99) > histRelErr*want.P99 {
+		t.Fatalf("e2e %+v, want %+v within %v", got, want, histRelErr)
+	}
+	if len(c.m[mE2E].xs) != 0 || s.LatencyMS[runrecord.MetricTTFT].Count != 3000 {
+		t.Fatal("exact e2e samples kept past the cap, or ttft affected")
+	}
+	if w := c.Warnings(s); !contains(w, "percentiles of e2e are approximate") {
+		t.Fatalf("warnings %q", w)
+	}
+}
+
+// A task declared done leaves only its latencies behind, and the figures
+// are those of a run whose tasks are all taken at the end.
+func TestTaskDoneKeepsNoTaskState(t *testing.T) {
+	a := attempt("t", 105, 106, 10, 1, 2)
+	a.DelayNS = 5 * ms
+	b := attempt("t", 127, 130, 10, 1, 2)
+	b.DelayNS = 10 * ms
+	b.StepIndex = 1
+	slos := []runrecord.SLO{{Metric: "task_latency", Max: runrecord.Duration(time.Second)}}
+	late := NewAccumulator(slos)
+	done := NewAccumulator(slos)
+	for _, x := range []*runrecord.Attempt{&a, &b} {
+		late.Add(x)
+		done.Add(x)
+	}
+	done.TaskDone("t")
+	if len(done.tasks) != 0 {
+		t.Fatalf("%d task records kept after TaskDone", len(done.tasks))
+	}
+	w := runrecord.Window{StartNS: 100 * ms, EndNS: 200 * ms}
+	sl, sd := late.Summary(w), done.Summary(w)
+	if sl.Tasks != sd.Tasks || sl.LatencyMS[runrecord.MetricTaskLatencySched] != sd.LatencyMS[runrecord.MetricTaskLatencySched] ||
+		sl.Goodput.TasksPerS != sd.Goodput.TasksPerS || sd.Tasks.Succeeded != 1 {
+		t.Fatalf("done early %+v %+v, at the end %+v %+v", sd.Tasks, sd.Goodput, sl.Tasks, sl.Goodput)
+	}
+}
+
+// The trend sample stays bounded and even in a long run, and still finds
+// a server falling behind.
+func TestTrendBoundedInLongRun(t *testing.T) {
+	var tr trend
+	n := 10 * trendCap
+	for i := range n {
+		e2e := float32(100)
+		sched := e2e
+		if i > 2*n/3 {
+			sched = 5000
+		}
+		tr.add(trendPoint{sched: int64(i), e2eSched: sched, e2e: e2e})
+	}
+	if len(tr.pts) > trendCap || len(tr.pts) < trendCap/4 {
+		t.Fatalf("%d trend points kept, want at most %d and an even sample", len(tr.pts), trendCap)
+	}
+	if w := tr.warning(); !strings.Contains(w, "queued before being sent") {
+		t.Fatalf("warning %q", w)
+	}
+}
+
+// A stall shown by reused connections and not by fresh ones is detected
+// and warned of; one that fresh connections show as often (a server whose
+// first token simply takes 41 ms, streamed in a burst) is not.
+func TestTCPStallNeedsReusedConnections(t *testing.T) {
+	stream := func(fresh bool) runrecord.Attempt {
+		a := attempt("t", 0, 0, 42, 0, 4) // first token 42 ms after the send, then a burst
+		a.HeadersNS = 1 * ms
+		if fresh {
+			a.ConnectNS = ms
+		}
+		return a
+	}
+	var reusedOnly, both []runrecord.Attempt
+	for i := 0; i < 10; i++ {
+		reusedOnly = append(reusedOnly, stream(false))
+		both = append(both, stream(false), stream(true))
+	}
+	plain := attempt("t", 0, 0, 5, 0, 4)
+	plain.HeadersNS, plain.ConnectNS = 1*ms, ms
+	reusedOnly = append(reusedOnly, plain)
+	s, warns := Summarize(&runrecord.Run{}, reusedOnly)
+	if st := s.TCPStall; st == nil || !st.Detected || st.ReusedStalled != 10 || st.Fresh != 1 || !contains(warns, "TCP stall") {
+		t.Fatalf("reused only: tcp_stall %+v, warnings %q", s.TCPStall, warns)
+	}
+	s, warns = Summarize(&runrecord.Run{}, both)
+	if st := s.TCPStall; st == nil || st.Detected || contains(warns, "TCP stall") {
+		t.Fatalf("fresh as well: tcp_stall %+v, warnings %q; want counted, not detected", s.TCPStall, warns)
+	}
+}

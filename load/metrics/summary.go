@@ -9,28 +9,42 @@ import (
 
 // Summary computes the run's figures over window (the measurement window
 // on the run clock). A zero window is replaced by the span of the measured
-// attempts.
+// attempts. Tasks not yet declared done (TaskDone) are taken as done now.
 func (c *Accumulator) Summary(window runrecord.Window) *runrecord.Summary {
 	if window.EndNS <= window.StartNS {
 		window = c.Window()
 	}
 	ws := window.Seconds()
+	for id, t := range c.tasks {
+		c.finishTask(t)
+		delete(c.tasks, id)
+	}
 	s := &runrecord.Summary{
 		Requests: c.counts, WindowS: ws, LatencyMS: map[string]runrecord.Dist{},
-		TokenTotals: c.tokens,
+		TokenTotals: c.tokens, Tasks: c.taskCounts, TCPStall: c.stall.record(),
 	}
 	if len(c.errs) > 0 {
 		s.ErrorsByClass = c.errs
 	}
-	taskGood := c.tasksInto(s)
-	for k, xs := range c.samples {
-		s.LatencyMS[k] = Dist(xs)
+	for i := range c.m {
+		m := &c.m[i]
+		if m.count() == 0 {
+			continue
+		}
+		name := metricNames[i]
+		s.LatencyMS[name] = m.dist()
+		switch a := m.approx(); {
+		case a == nil:
+		case metric(i) == mITL:
+			s.ITLApprox = a
+		default:
+			if s.Approx == nil {
+				s.Approx = map[string]runrecord.Approx{}
+			}
+			s.Approx[name] = *a
+		}
 	}
-	if c.itlHist != nil {
-		s.LatencyMS[runrecord.MetricITL] = c.itlHist.dist()
-		s.ITLApprox = &runrecord.Approx{Method: "log_histogram", ExactCap: c.itlCap, RelErr: histRelErr}
-	}
-	if len(c.samples[runrecord.MetricITL]) > 0 || c.itlHist != nil {
+	if c.m[mITL].count() > 0 {
 		s.ITLBasis = "per_chunk"
 		if c.itlOne && !c.itlUnchecked {
 			s.ITLBasis = "per_token"
@@ -45,7 +59,7 @@ func (c *Accumulator) Summary(window runrecord.Window) *runrecord.Summary {
 	if len(c.slos) > 0 {
 		g := &runrecord.Goodput{SLOs: c.slos}
 		if ws > 0 {
-			g.RequestsPerS, g.TasksPerS = float64(c.good)/ws, float64(taskGood)/ws
+			g.RequestsPerS, g.TasksPerS = float64(c.good)/ws, float64(c.goodTasks)/ws
 		}
 		if c.counts.Measured > 0 {
 			g.Fraction = float64(c.good) / float64(c.counts.Measured)
@@ -61,34 +75,6 @@ func (c *Accumulator) sumErrs() int {
 		n += v
 	}
 	return n
-}
-
-// tasksInto fills task counts and task latencies; it returns the number of
-// tasks meeting every SLO.
-func (c *Accumulator) tasksInto(s *runrecord.Summary) int {
-	var lat, latSched []float64
-	good := 0
-	for _, t := range c.tasks {
-		s.Tasks.Started++
-		if !t.cut {
-			s.Tasks.Completed++
-		}
-		if t.cut || !t.ok {
-			s.Tasks.Failed++
-			continue
-		}
-		s.Tasks.Succeeded++
-		l, ls := t.end-t.sent, t.end-t.sched
-		lat, latSched = append(lat, nsToMS(l)), append(latSched, nsToMS(ls))
-		if t.good && c.taskMeets(ls) {
-			good++
-		}
-	}
-	if len(lat) > 0 {
-		s.LatencyMS[runrecord.MetricTaskLatency] = Dist(lat)
-		s.LatencyMS[runrecord.MetricTaskLatencySched] = Dist(latSched)
-	}
-	return good
 }
 
 func (c *Accumulator) taskMeets(schedNS int64) bool {

@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/tcobench/tcobench/runrecord"
 )
@@ -23,13 +24,19 @@ func (c *Accumulator) Warnings(s *runrecord.Summary) []string {
 	if a := s.ITLApprox; a != nil {
 		w = append(w, fmt.Sprintf("inter-token latency percentiles are approximate (within %.1f%%): the run had more than %d gaps, beyond which they are kept in a log-bucketed histogram (count, mean, min and max stay exact)", 100*a.RelErr, a.ExactCap))
 	}
+	if st := s.TCPStall; st != nil && st.Detected {
+		w = append(w, stallWarning(st))
+	}
 	if s.Requests.Dropped > 0 {
 		w = append(w, fmt.Sprintf("%d scheduled requests were dropped (never sent: the run ended or was interrupted while they waited); they count as failures", s.Requests.Dropped))
+	}
+	if len(s.Approx) > 0 {
+		w = append(w, approxWarning(s.Approx))
 	}
 	if n := s.ErrorsByClass[runrecord.ErrHarness]; n > 0 {
 		w = append(w, fmt.Sprintf("%d measured requests failed on tcobench's own limits (class harness: open files, local ports or memory), not on the server: the load applied was less than the load configured; their errors say which limit to raise", n))
 	}
-	if t := c.trendWarning(); t != "" {
+	if t := c.trend.warning(); t != "" {
 		w = append(w, t)
 	}
 	if n := s.TokenTotals.Estimated; n > 0 {
@@ -48,39 +55,14 @@ func (c *Accumulator) Warnings(s *runrecord.Summary) []string {
 	return w
 }
 
-// trendWarning compares the first and last thirds of the measured requests
-// (in schedule order): latency from the scheduled time growing while latency
-// from the send does not means requests queued before they were sent.
-func (c *Accumulator) trendWarning() string {
-	// Later steps of a multi-step task carry a growing context, so they are
-	// slower by design; the first steps alone show whether the server fell
-	// behind over the run.
-	pts := slices.DeleteFunc(slices.Clone(c.trend), func(p trendPoint) bool { return p.step != 0 })
-	n := len(pts)
-	if n < 9 {
-		return ""
+// approxWarning says which metrics' percentiles are approximate.
+func approxWarning(approx map[string]runrecord.Approx) string {
+	names := make([]string, 0, len(approx))
+	var a runrecord.Approx
+	for k, v := range approx {
+		names = append(names, k)
+		a = v
 	}
-	slices.SortFunc(pts, func(a, b trendPoint) int { return int(a.sched - b.sched) })
-	third := n / 3
-	firstS, lastS := medianOf(pts[:third], true), medianOf(pts[n-third:], true)
-	first, last := medianOf(pts[:third], false), medianOf(pts[n-third:], false)
-	if lastS < 2*firstS || lastS-firstS < 50 {
-		return ""
-	}
-	if last < 1.5*first+10 {
-		return fmt.Sprintf("latency from the scheduled time grew during the run (median e2e %.0f ms in the first third, %.0f ms in the last) while latency from the send stayed near %.0f ms: requests queued before being sent, the server did not keep up with the arrival rate", firstS, lastS, last)
-	}
-	return fmt.Sprintf("latency grew during the run both from the scheduled time (median e2e %.0f → %.0f ms) and from the send (%.0f → %.0f ms): the offered load exceeds what the server sustains", firstS, lastS, first, last)
-}
-
-func medianOf(pts []trendPoint, sched bool) float64 {
-	xs := make([]float64, len(pts))
-	for i, p := range pts {
-		xs[i] = p.e2e
-		if sched {
-			xs[i] = p.e2eSched
-		}
-	}
-	slices.Sort(xs)
-	return Quantile(xs, 0.5)
+	slices.Sort(names)
+	return fmt.Sprintf("percentiles of %s are approximate (within %.1f%%): the run had more than %d samples of each, beyond which they are kept in a log-bucketed histogram (count, mean, min and max stay exact)", strings.Join(names, ", "), 100*a.RelErr, a.ExactCap)
 }

@@ -60,6 +60,7 @@ func (d *Data) OutputTokens() float64 {
 // measure is absent, never zero.
 func (d *Data) Figures() []runrecord.Figure {
 	var out []runrecord.Figure
+	stall := d.Run.Summary != nil && d.Run.Summary.TCPStall != nil && d.Run.Summary.TCPStall.Detected
 	q := func(name, label, sample string, p float64) {
 		s := d.Sorted(sample)
 		if len(s) == 0 {
@@ -68,6 +69,10 @@ func (d *Data) Figures() []runrecord.Figure {
 		src := fmt.Sprintf("%d requests", len(s))
 		if sample == SampleITL {
 			src = fmt.Sprintf("%d gaps between streamed chunks", len(s))
+		}
+		if stall {
+			label += " (includes a TCP stall)"
+			src += "; includes a TCP stall (Nagle's algorithm meeting the client's delayed ACK), see warnings"
 		}
 		out = append(out, runrecord.Figure{Name: name, Label: label, Value: Quantile(s, p), Unit: "ms",
 			Provenance: runrecord.Measured, Source: src, Sample: sample, Quantile: p})
