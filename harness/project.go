@@ -32,6 +32,8 @@ func Price(ctx context.Context, req *tco.Request, p Projection, dir string, run 
 		if err == nil {
 			if same, why := perfmodel.MeasuredOn(run, r.Hardware); !same {
 				c.Notes = append(c.Notes, fmt.Sprintf("throughput as measured, not projected (as-measured): %s", why))
+				c.MeasuredElsewhere = why
+				c.Headline = tco.Headline(c)
 			}
 		}
 		return c, err

@@ -12,14 +12,17 @@ import (
 
 // runCharts draws every chart of one run, in a fixed order. A chart whose
 // data the run lacks says "not measured on this run".
-func runCharts(d *rundata.Data, rr *RunReport) []template.HTML {
+func runCharts(d *rundata.Data, rr *RunReport, standalone bool) []template.HTML {
 	out := []template.HTML{
 		cdfChart("TTFT distribution (CDF, measured)", "time to first token (ms)", d, rundata.SampleTTFT),
 		cdfChart("End-to-end latency distribution (CDF, measured)", "end-to-end latency (ms)", d, rundata.SampleE2E),
 		chart.NotMeasured("Throughput against latency (measured)", "one load point on this run: a sweep or suite draws this"),
 	}
 	out = append(out, telemetryCharts(d)...)
-	out = append(out, energyChart(rr), costBarChart(rr), costCurveChart(rr), tornadoChart(rr))
+	out = append(out, energyChart(rr), costCurveChart(rr), tornadoChart(rr))
+	if standalone || rr.Cost == nil {
+		out = append(out, costBarChart(rr)) // else it leads the report, beside the answer
+	}
 	return out
 }
 

@@ -34,6 +34,22 @@ func chromiumBin(t *testing.T) string {
 	return ""
 }
 
+// TestAnswerOnFirstScreen: a priced run's report shows its answer on the
+// first 1280×800 screen.
+func TestAnswerOnFirstScreen(t *testing.T) {
+	chromiumBin(t)
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	dir := filepath.Join(t.TempDir(), "run")
+	rundatatest.Write(t, dir, rundatatest.Options{ID: "ticket", Telemetry: true, Cost: rundatatest.SampleCost, Failures: 3})
+	page := filepath.Join(t.TempDir(), "report.html")
+	if err := os.WriteFile(page, []byte(render(t, dir, "html")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	CheckAnswerFirst(t, page)
+}
+
 // TestHTMLInChromium loads a suite report in real headless Chromium and
 // checks: no console errors or exceptions, no network request other than the
 // file itself, outside text shown as text, every chart drawn, and a
@@ -62,10 +78,20 @@ func TestHTMLInChromium(t *testing.T) {
 // text. Exported for the package's external tests.
 func CheckInChromium(t *testing.T, page string, wantCharts int, evilText bool) {
 	t.Helper()
-	bin := chromiumBin(t)
-	pageURL := "file://" + page
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
+	c, s := openPage(ctx, t, page, 1400, 1800)
+	checkDOM(ctx, t, c, s, wantCharts, evilText)
+	checkScreenshot(ctx, t, c, s)
+}
+
+// openPage loads page in headless Chromium at the given viewport and
+// waits for it to settle, failing on console errors, exceptions and
+// network requests; it returns the devtools connection and session.
+func openPage(ctx context.Context, t *testing.T, page string, width, height int) (*cdp, string) {
+	t.Helper()
+	bin := chromiumBin(t)
+	pageURL := "file://" + page
 	ws, err := wsDial(ctx, startChromium(ctx, t, bin))
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +111,7 @@ func CheckInChromium(t *testing.T, page string, wantCharts int, evilText bool) {
 			t.Fatal(err)
 		}
 	}
-	if err := c.call(ctx, s, "Emulation.setDeviceMetricsOverride", map[string]any{"width": 1400, "height": 1800, "deviceScaleFactor": 1, "mobile": false}, nil); err != nil {
+	if err := c.call(ctx, s, "Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.call(ctx, s, "Page.navigate", map[string]any{"url": pageURL}, nil); err != nil {
@@ -94,8 +120,32 @@ func CheckInChromium(t *testing.T, page string, wantCharts int, evilText bool) {
 	for _, p := range watch(ctx, t, c, s, pageURL) {
 		t.Error(p)
 	}
-	checkDOM(ctx, t, c, s, wantCharts, evilText)
-	checkScreenshot(ctx, t, c, s)
+	return c, s
+}
+
+// CheckAnswerFirst loads a one-run report at 1280×800 and checks that the
+// answer (cost per task, the cheapest API and break-even) is on the first
+// screen, above any scrolling. Exported for the package's external tests.
+func CheckAnswerFirst(t *testing.T, page string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	c, s := openPage(ctx, t, page, 1280, 800)
+	bottom := evalJS(ctx, t, c, s, `(() => { const h = document.querySelector('#answer .headline'); return h ? h.getBoundingClientRect().bottom : -1 })()`)
+	if b, _ := bottom.(float64); b < 0 || b > 800 {
+		t.Errorf("the answer ends %v px down; want it within the first 800 px", bottom)
+	}
+	text, _ := evalJS(ctx, t, c, s, `(document.querySelector('#answer .headline') || {innerText: ''}).innerText`).(string)
+	for _, want := range []string{"per task", "The cheapest API compared", "tasks/day"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the answer lacks %q: %s", want, text)
+		}
+	}
+	if cut := evalJS(ctx, t, c, s, cutTextJS); cut != nil {
+		for _, l := range cut.([]any) {
+			t.Errorf("chart text cut off: %v", l)
+		}
+	}
 }
 
 // watch collects events until the page has loaded and settled, returning

@@ -42,7 +42,7 @@ func (r *Report) HTML(w io.Writer) error {
 	for i, rr := range r.Runs {
 		hr := htmlRun{RunReport: rr}
 		if i < len(r.data) {
-			hr.Charts = runCharts(r.data[i], &r.Runs[i])
+			hr.Charts = runCharts(r.data[i], &r.Runs[i], r.Suite || len(r.Runs) > 1)
 		}
 		runs = append(runs, hr)
 	}
@@ -50,7 +50,12 @@ func (r *Report) HTML(w io.Writer) error {
 		*Report
 		HTMLRuns    []htmlRun
 		SweepCharts []template.HTML
-	}{Report: r, HTMLRuns: runs}
+		Answers     []Answer
+		AnswerChart template.HTML
+	}{Report: r, HTMLRuns: runs, Answers: r.answers()}
+	if !r.Suite && len(r.Runs) == 1 && r.Runs[0].Cost != nil {
+		data.AnswerChart = costBarChart(&r.Runs[0])
+	}
 	if r.Suite {
 		data.SweepCharts = operatingCurves(r.Sweeps)
 	}

@@ -22,6 +22,16 @@ func md(s string) string {
 func (r *Report) Markdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# tcobench report: %s\n\n", md(r.Title))
+	for _, a := range r.answers() {
+		if r.Suite {
+			fmt.Fprintf(&b, "- **%s**: ", md(a.Run))
+		}
+		if a.Cost != "" {
+			fmt.Fprintf(&b, "%s **%s**\n\n", md(a.Measured), md(a.Cost))
+		} else {
+			fmt.Fprintf(&b, "%s _%s_\n\n", md(a.Measured), md(a.NotPriced))
+		}
+	}
 	if r.Suite {
 		r.mdSuite(&b)
 	}

@@ -146,14 +146,14 @@ func TestCostShowsPriceAgeAndStaleFlag(t *testing.T) {
 	dir := fixtureRun(t)
 	mdOut, htmlOut := render(t, dir, "md"), render(t, dir, "html")
 	for _, want := range []string{"2025-09-01 (123 days old) STALE", "2026-01-01 (1 day old)", "**Stale prices**: 1 of the prices used are older than 90 days",
-		"The cheapest API's price was last checked 2025-09-01 (123 days old) STALE", "| rented rent/on\\_demand |", "owning repays capex in 20 months"} {
+		"checked 2025-09-01, 123 days ago, STALE: re-check it", "| rented rent/on\\_demand |", "owning repays capex in 20 months"} {
 		if !strings.Contains(mdOut, want) {
 			t.Errorf("markdown lacks %q", want)
 		}
 	}
 	for _, want := range []string{`<td class="stale">2025-09-01 (123 days old) STALE</td>`, "<strong>Stale prices</strong>: 1 of the prices used are older than 90 days",
 		"Owned, rented and API side by side", "<td>rented rent/on_demand</td>", "owned 8xh100-sxm vs rented rent/on_demand",
-		"The cheapest API&#39;s price was last checked 2025-09-01 (123 days old) STALE"} {
+		"checked 2025-09-01, 123 days ago, STALE: re-check it"} {
 		if !strings.Contains(htmlOut, want) {
 			t.Errorf("html lacks %q", want)
 		}

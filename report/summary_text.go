@@ -57,6 +57,6 @@ func WriteSummary(w io.Writer, run *runrecord.Run, dir string) {
 		fmt.Fprintf(w, "warning: %s\n", warn)
 	}
 	if c := run.Cost; c != nil && c.Headline != "" {
-		fmt.Fprintf(w, "\n%s\nnext: tcobench report %s (the report), tcobench cost %s (every figure of the comparison)\n", c.Headline, dir, dir)
+		fmt.Fprintf(w, "\n%s\nnext: tcobench report %s --format html (the report), tcobench cost %s (every figure of the comparison)\n", c.Headline, dir, dir)
 	}
 }

@@ -52,6 +52,9 @@ type Cost struct {
 	Sensitivity Sensitivity `json:"sensitivity"`
 	// Projection runs over the amortisation period against the reference model.
 	Projection Projection `json:"projection"`
+	// MeasuredElsewhere, when set, says the run was measured on other
+	// hardware than Hardware and priced as measured, not projected (why).
+	MeasuredElsewhere string `json:"measured_elsewhere,omitempty"`
 	// Headline says the answer in one line: owned, the cheapest rented term
 	// and the cheapest API model per task, and when that API price was last checked.
 	Headline string `json:"headline,omitempty"`

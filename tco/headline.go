@@ -19,7 +19,12 @@ func Headline(c *runrecord.Cost) string {
 	if f.Provenance != "" || f.Value != 0 {
 		owned := fmt.Sprintf("On-prem on %s costs %s per task (%s) at %s utilization", c.Hardware.Name, usd(f.Value), f.Provenance, pct(sc.Utilization))
 		if cp := c.OnPrem.CapacityTasksPerDay; cp.Value > 0 {
-			owned += fmt.Sprintf("; one node does %s tasks/day at full use (%s)", count(cp.Value), throughputText(c.Run.TasksPerS))
+			owned += fmt.Sprintf("; one node does %s tasks/day at full use", count(cp.Value))
+			if c.MeasuredElsewhere != "" {
+				owned += " (throughput as measured on other hardware, not projected: " + c.MeasuredElsewhere + ")"
+			} else if t := throughputText(c.Run.TasksPerS); t != "" {
+				owned += " (" + t + ")"
+			}
 		}
 		s = append(s, owned+".")
 	}
@@ -100,7 +105,10 @@ func cheapestRented(opts []runrecord.OptionCost) *runrecord.OptionCost {
 
 // throughputText names where the node's throughput came from.
 func throughputText(f runrecord.Figure) string {
-	if f.Provenance == runrecord.Projected {
+	switch f.Provenance {
+	case "":
+		return ""
+	case runrecord.Projected:
 		return "throughput projected by the performance model"
 	}
 	return "throughput " + string(f.Provenance) + " on this run"

@@ -48,7 +48,7 @@ func TestFigures(t *testing.T) {
 	if w := f["avg_power_w"].Value; w < 280 || w > 320 {
 		t.Errorf("average power %g W", w)
 	}
-	if d.Cost.BreakEven[0].Utilisation != 0.105 || len(d.Cost.Sensitivity.Bars) != 3 {
+	if d.Cost.BreakEven[0].Utilisation != 0.105 || len(d.Cost.Sensitivity.Bars) != 4 {
 		t.Errorf("cost view %+v", d.Cost)
 	}
 }

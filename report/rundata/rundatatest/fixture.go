@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tcobench/tcobench/runrecord"
+	"github.com/tcobench/tcobench/tco"
 )
 
 // Options shape a synthetic run.
@@ -48,7 +49,7 @@ func sampleCost() *runrecord.Cost {
 	be := func(v float64) *runrecord.Figure { x := f(v, runrecord.Configured); return &x }
 	c := runrecord.Cost{Schema: runrecord.CostSchema, Currency: "USD",
 		Hardware: runrecord.ProfileRef{Name: "8xh100-sxm"}, Site: runrecord.ProfileRef{Name: "us-colo"}, Prices: runrecord.ProfileRef{Name: "api-2026"},
-		Scenario: runrecord.Scenario{Utilization: f(0.6, runrecord.Assumed), ReferenceModel: "api/large"},
+		Scenario: runrecord.Scenario{Utilization: f(0.6, runrecord.Assumed), VolumeTasksPerDay: f(60000, runrecord.Configured), ReferenceModel: "api/large"},
 		OnPrem: runrecord.OnPrem{
 			PerNodeHour: runrecord.HourlyCost{CapexMethod: "straight_line", CapexUSDPerHour: f(9.1, runrecord.Configured), MaintenanceUSDPerHour: f(0.9, runrecord.Configured),
 				StaffUSDPerHour: f(1.2, runrecord.Assumed), FacilityUSDPerHour: f(0.8, runrecord.Configured), EnergyUSDPerHour: f(0.7, runrecord.Measured), TotalUSDPerHour: f(12.7, runrecord.Configured)},
@@ -57,7 +58,6 @@ func sampleCost() *runrecord.Cost {
 		},
 		API: []runrecord.APICost{{Key: "api/large", Model: "large", USDPerTask: f(0.012, runrecord.Configured), Checked: "2026-01-01", PriceAgeDays: 1},
 			{Key: "api/small", Model: "small", USDPerTask: f(0.0015, runrecord.Configured), Checked: "2025-09-01", PriceAgeDays: 123, Stale: true}},
-		Headline: "Per task: owned 8xh100-sxm $0.0021 · rented rent/on_demand $0.0030 · cheapest API api/small $0.0015. The cheapest API's price was last checked 2025-09-01 (123 days old) STALE.",
 		Options: []runrecord.OptionCost{{Kind: "owned", Key: "8xh100-sxm", USDPerTask: f(0.0021, runrecord.Configured), USDPerMillionTokens: f(0.9, runrecord.Configured)},
 			{Kind: "rented", Key: "rent/on_demand", USDPerTask: f(0.003, runrecord.Configured), USDPerMillionTokens: f(1.3, runrecord.Configured), PriceDate: "2025-12", PriceAgeDays: 32},
 			{Kind: "api", Key: "api/small", USDPerTask: f(0.0015, runrecord.Configured), USDPerMillionTokens: f(0.6, runrecord.Configured), PriceDate: "2025-09-01", PriceAgeDays: 123, Stale: true}},
@@ -65,15 +65,17 @@ func sampleCost() *runrecord.Cost {
 			Text: "owning repays capex in 20 months; equal at $1.60/GPU-hour"}},
 		PriceAge: &runrecord.PriceAge{StaleAfterDays: 90, OldestDate: "2025-09-01", OldestKey: "api/small", Stale: 1, CheapestAPI: "api/small", CheapestAPIDate: "2025-09-01", CheapestAPIAgeDays: 123, CheapestAPIStale: true},
 		BreakEven: []runrecord.BreakEven{{Key: "api/large", Reachable: true, TasksPerDay: be(10500), PaybackMonths: be(7.5)},
-			{Key: "api/small", Reachable: false, Reason: "on-prem at 100 % utilisation still costs more per task"}},
+			{Key: "api/small", Reachable: true, TasksPerDay: be(84000), PaybackMonths: be(52), PaybackReason: "pays back after 52 months, beyond the 48-month amortisation period"}},
 		Sensitivity: runrecord.Sensitivity{Metric: "onprem_minus_api_usd_per_task", ReferenceModel: "api/large", SwingFraction: 0.2, BaseUSDPerTask: -0.0099,
 			Rows: []runrecord.TornadoRow{{Input: "utilisation", Unit: "fraction", LowUSDPerTask: -0.0092, HighUSDPerTask: -0.0103},
 				{Input: "GPU price", Unit: "USD", LowUSDPerTask: -0.0103, HighUSDPerTask: -0.0095},
-				{Input: "electricity price", Unit: "USD/kWh", LowUSDPerTask: -0.0100, HighUSDPerTask: -0.0098}}},
+				{Input: "electricity price", Unit: "USD/kWh", LowUSDPerTask: -0.0100, HighUSDPerTask: -0.0098},
+				{Input: "amortisation_years", Unit: "years", BaseValue: 4, LowUSDPerTask: -0.0099, HighUSDPerTask: -0.0099}}},
 	}
 	for _, u := range []float64{0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0} {
 		c.UtilizationCurve = append(c.UtilizationCurve, runrecord.CurvePoint{UtilizationFraction: u, USDPerTask: 0.00126 / u})
 	}
+	c.Headline = tco.Headline(&c)
 	return &c
 }
 
