@@ -23,12 +23,12 @@ func newRootCmd(a *app) *cobra.Command {
 		// A subcommand that defines its own PersistentPreRunE must call this one.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			if configPath == "" {
-				configPath = a.v.GetString("config")
+				configPath = a.cfg.Env("config")
 			}
-			if err := a.loadConfig(configPath); err != nil {
+			if err := a.cfg.Load(configPath); err != nil {
 				return err
 			}
-			return a.merge(cmd, configPath)
+			return a.cfg.Merge(cmd, configPath)
 		},
 	}
 	root.PersistentFlags().StringVar(&configPath, "config", "", "YAML config file whose keys are flag names (env TCOBENCH_CONFIG)")
@@ -56,12 +56,12 @@ func newRootCmd(a *app) *cobra.Command {
 	for _, c := range root.Commands() {
 		registerTree(a, c)
 	}
-	a.register(root)
+	a.cfg.Register(root)
 	return root
 }
 
 func registerTree(a *app, c *cobra.Command) {
-	a.register(c)
+	a.cfg.Register(c)
 	if c.Args == nil {
 		c.Args = noArgs
 		if c.HasSubCommands() {

@@ -19,7 +19,7 @@ var floors = [][]string{
 	{"runrecord", "badinput", "internal/yamlpath", "internal/randdist", "internal/gguf", "internal/promtest",
 		"hardware-profiles", "tco/prices", "fakeserver", "report/chart", "collectors/nvml/nvmlfake", "internal/layers",
 		"internal/pgtest", "internal/slurmtest"},
-	{"modelapi", "collectors", "internal/localserver", "modelarch"},
+	{"modelapi", "collectors", "internal/localserver", "modelarch", "internal/flagconfig"},
 	{"workloads", "collectors/nvml", "collectors/host", "collectors/server", "collectors/promdcgm",
 		"collectors/internal/sinktest", "energy", "livemetrics", "load/metrics", "tco", "internal/localserver/localservertest"},
 	{"load", "recorder", "doctor", "report/rundata", "report/rundata/rundatatest", "tco/internal/genprices"},
