@@ -58,8 +58,17 @@ type Request struct {
 	Messages []Message
 	// MaxTokens is the output limit (0: the server's default).
 	MaxTokens int
-	// KeepOutput asks Do to return the generated content (live replay).
+	// KeepOutput asks Do to return the generated content (live replay,
+	// success checks).
 	KeepOutput bool
+	// Tools are the functions the model may call: a JSON array in the
+	// OpenAI layout ([{"type":"function","function":{...}}]), sent as
+	// "tools" to both APIs; nil: none.
+	Tools []byte
+	// ResponseSchema, when set, is a JSON Schema the output must follow,
+	// sent as structured output (OpenAI response_format json_schema,
+	// Ollama format).
+	ResponseSchema []byte
 }
 
 // promptChars is the total text length of the request's messages, used to
@@ -104,6 +113,9 @@ type Options struct {
 	IgnoreEOS bool
 	// HTTPClient replaces the default client (tests).
 	HTTPClient *http.Client
+	// APIKey, when set, is sent as "Authorization: Bearer" on every request
+	// and removed from every error text the server sends back.
+	APIKey string
 }
 
 // DefaultMaxLineBytes is the default bound on a stream line or event.
@@ -145,6 +157,9 @@ func New(t Target, opts Options) (Backend, error) {
 	}
 	base := strings.TrimRight(u.String(), "/")
 	opts.IgnoreEOS = opts.IgnoreEOS || t.IgnoreEOS
+	if opts.APIKey == "" {
+		opts.APIKey = t.APIKey
+	}
 	opts.defaults()
 	if t.API == KindOllama {
 		return &Ollama{base: base, opts: opts}, nil

@@ -27,12 +27,17 @@ type Accumulator struct {
 	trend        []trendPoint
 	// span of the measured attempts, for a window when the run has none
 	firstSched, lastEnd int64
+	// win counts warm-up and cool-down requests finished in the window;
+	// out gathers success checks and task outcomes (window.go, outcomes.go).
+	win windowCount
+	out outcomeAcc
 }
 
 type taskAcc struct {
 	sched, sent, end int64
 	ok, good, cut    bool
 	n                int
+	pass             int8 // outcomeNone, outcomePass or outcomeFail
 }
 
 type trendPoint struct {
@@ -45,13 +50,14 @@ type trendPoint struct {
 func NewAccumulator(slos []runrecord.SLO) *Accumulator {
 	return &Accumulator{
 		slos: slos, errs: map[string]int{}, samples: map[string][]float64{},
-		itlOne: true, tasks: map[string]*taskAcc{}, firstSched: -1, itlCap: ITLExactCap,
+		itlOne: true, tasks: map[string]*taskAcc{}, firstSched: -1, itlCap: ITLExactCap, win: newWindowCount(),
 	}
 }
 
 // Add takes one attempt into account. The attempt is not retained.
 func (c *Accumulator) Add(a *runrecord.Attempt) {
 	c.count(a)
+	c.win.add(a)
 	if a.Phase != runrecord.PhaseMeasure {
 		return
 	}
@@ -76,7 +82,7 @@ func (c *Accumulator) Add(a *runrecord.Attempt) {
 	if good {
 		c.good++
 	}
-	c.task(a, good)
+	c.addOutcome(a, c.task(a, good))
 }
 
 func (c *Accumulator) count(a *runrecord.Attempt) {
@@ -204,7 +210,7 @@ func (c *Accumulator) meets(ttftSched, tpot, e2eSched, maxITL int64, hasToken bo
 	return true
 }
 
-func (c *Accumulator) task(a *runrecord.Attempt, good bool) {
+func (c *Accumulator) task(a *runrecord.Attempt, good bool) *taskAcc {
 	// The task arrived when its first step became ready: its scheduled
 	// time less its own delay.
 	ready := a.ScheduledNS - a.DelayNS
@@ -224,6 +230,7 @@ func (c *Accumulator) task(a *runrecord.Attempt, good bool) {
 	if a.ErrorClass == runrecord.ErrCanceled || a.ErrorClass == runrecord.ErrDropped {
 		t.cut = true
 	}
+	return t
 }
 
 func abs(x int) int {

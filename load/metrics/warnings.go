@@ -42,7 +42,7 @@ func (c *Accumulator) Warnings(s *runrecord.Summary) []string {
 	default:
 		w = append(w, "inter-token latency is per chunk: without the server's usage report, one token per chunk could not be checked")
 	}
-	return w
+	return append(w, c.outcomeWarnings(s)...)
 }
 
 // trendWarning compares the first and last thirds of the measured requests
