@@ -43,6 +43,9 @@ type Options struct {
 	TokenDelay      time.Duration
 	// Log keeps a Stamp per request (see Stamps).
 	Log bool
+	// Answers, when set, answers questions per model name with a configured
+	// accuracy and speed (Tokens and the delays above are then unused).
+	Answers *Answers
 }
 
 // DefaultTokens is the response length when neither the options nor the

@@ -103,7 +103,8 @@ func (t *task) finishChecks() {
 }
 
 // outcome judges the task: every step ran and succeeded and passed its
-// checks, and the task's own checks passed.
+// checks, and the task's own checks passed (they run whenever every step
+// answered, so that their counts say how each check did).
 func (t *task) outcome() *runrecord.TaskOutcome {
 	o := &runrecord.TaskOutcome{Pass: true, Instance: t.inst.Key}
 	if o.Instance == "" {
@@ -115,12 +116,14 @@ func (t *task) outcome() *runrecord.TaskOutcome {
 		}
 	}
 	t.stepChecksInto(o)
+	ran := true
 	for i, r := range t.res {
+		ran = ran && r.ok
 		if !r.recorded {
 			fail("step %s was not run", t.inst.Steps[i].ID)
 		}
 	}
-	if o.Pass {
+	if ran {
 		o.Checks = t.e.chk.Task(t.e.reqCtx, t.inst, t.chk.outs)
 		for _, c := range o.Checks {
 			if !c.Pass {

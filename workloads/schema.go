@@ -20,14 +20,27 @@ func CompileSchema(doc []byte) (*jsonschema.Schema, error) {
 	c := jsonschema.NewCompiler()
 	c.UseLoader(jsonschema.SchemeURLLoader{})
 	c.DefaultDraft(jsonschema.Draft2020)
-	if err := c.AddResource("workload-schema.json", v); err != nil {
-		return nil, oneLineErr(err)
+	if err := c.AddResource(schemaURL, v); err != nil {
+		return nil, schemaErr(err)
 	}
-	s, err := c.Compile("workload-schema.json")
+	s, err := c.Compile(schemaURL)
 	if err != nil {
-		return nil, oneLineErr(err)
+		return nil, schemaErr(err)
 	}
 	return s, nil
+}
+
+// schemaURL names a workload's schema inside the compiler (never fetched).
+const schemaURL = "urn:tcobench:workload-schema"
+
+// schemaErr keeps the part of a compile error that says what is wrong:
+// the innermost "at 'pointer': reason".
+func schemaErr(err error) error {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	if i := strings.LastIndex(msg, " - at "); i >= 0 {
+		msg = "at " + msg[i+len(" - at "):]
+	}
+	return fmt.Errorf("%s", msg)
 }
 
 // schemaJSON renders a schema given inline in YAML as JSON.
@@ -37,9 +50,4 @@ func schemaJSON(v any) ([]byte, error) {
 		return nil, fmt.Errorf("schema is not representable as JSON: %w", err)
 	}
 	return b, nil
-}
-
-// oneLineErr folds an error's text onto one line.
-func oneLineErr(err error) error {
-	return fmt.Errorf("%s", strings.Join(strings.Fields(err.Error()), " "))
 }
