@@ -132,7 +132,7 @@ type OptionCost struct {
 	USDPerMillionTokens Figure `json:"usd_per_million_tokens"`
 	// USDPerSuccessfulTask is USDPerTask over the run's pass rate (the same
 	// task count on every side).
-	USDPerSuccessfulTask Figure `json:"usd_per_successful_task"`
+	USDPerSuccessfulTask *Figure `json:"usd_per_successful_task,omitempty"`
 	// PriceDate, PriceAgeDays and Stale date the option's price (empty for owned hardware).
 	PriceDate    string `json:"price_date,omitempty"`
 	PriceAgeDays int    `json:"price_age_days,omitempty"`
@@ -246,8 +246,9 @@ type UnitCosts struct {
 	USDPerRequest             Figure `json:"usd_per_request"`
 	USDPerMillionTokens       Figure `json:"usd_per_million_tokens"` // input + output, blended
 	USDPerMillionOutputTokens Figure `json:"usd_per_million_output_tokens"`
-	// USDPerSuccessfulTask is USDPerTask × tasks / successful tasks.
-	USDPerSuccessfulTask Figure `json:"usd_per_successful_task"`
+	// USDPerSuccessfulTask is USDPerTask × tasks / successful tasks (absent
+	// when no task succeeded).
+	USDPerSuccessfulTask *Figure `json:"usd_per_successful_task,omitempty"`
 }
 
 // APICost is the API bill for the run's measured tokens on one catalog model.
@@ -269,7 +270,7 @@ type APICost struct {
 	// USDPerSuccessfulTask is USDPerTask × tasks / successful tasks, the
 	// run's successes (measured on the run's server: an API model's own
 	// pass rate comes from a run against it).
-	USDPerSuccessfulTask Figure `json:"usd_per_successful_task"`
+	USDPerSuccessfulTask *Figure `json:"usd_per_successful_task,omitempty"`
 	// TokensBasis says which token counts priced the model: "recorded" (the
 	// source's own bill for the model that produced the trace), "measured"
 	// (this run's server is the model priced) or "tokenizer_approximation"

@@ -70,7 +70,7 @@ func TestOwnedRentedAndAPISideBySide(t *testing.T) {
 	if err := WriteTable(&b, c); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"OWNED, RENTED AND API side by side", "rented lambda-8xh100-sxm/on_demand", "BREAK-EVEN between each pair", "Per task: owned 8xh100-sxm"} {
+	for _, want := range []string{"OWNED, RENTED AND API side by side", "rented lambda-8xh100-sxm/on_demand", "BREAK-EVEN between each pair", "Per task (on-prem at offered load, not capacity): owned 8xh100-sxm"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("table lacks %q", want)
 		}

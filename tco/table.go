@@ -26,6 +26,7 @@ func WriteTable(w io.Writer, c *runrecord.Cost) error {
 	p("Run %s · model %s · workload %s · %.0f tasks, %.0f requests in %.1f s (measured)", r.ID, dash(r.Model), dash(r.Workload), r.Tasks.Value, r.Requests.Value, r.WindowS.Value)
 	p("Tokens: %.0f input (%.0f cached), %.0f output (%.0f reasoning); %.0f tokens/task; %.3g tasks/s (measured)",
 		r.InputTokens.Value, r.CachedInput.Value, r.OutputTokens.Value, r.ReasoningTokens.Value, r.TokensPerTask.Value, r.TasksPerS.Value)
+	writeOutcomeLines(p, c)
 	p("Hardware %s (%s) · site %s (%s) · prices %s (checked %s)", c.Hardware.Name, c.Hardware.Path, c.Site.Name, c.Site.Path, c.Prices.Name, c.Prices.Date)
 	if pa := c.PriceAge; pa != nil {
 		v := ""
@@ -54,19 +55,23 @@ func WriteTable(w io.Writer, c *runrecord.Cost) error {
 	f, m := c.OnPrem.Fleet, c.OnPrem.Marginal
 	p("ON-PREM unit costs\tfleet\tmarginal (energy above idle)")
 	p("  per task\t%s %s\t%s %s", usd(f.USDPerTask.Value), tag(f.USDPerTask), usd(m.USDPerTask.Value), tag(m.USDPerTask))
+	p("  per successful task\t%s\t%s", usdTag(f.USDPerSuccessfulTask), usdTag(m.USDPerSuccessfulTask))
 	p("  per request\t%s %s\t%s %s", usd(f.USDPerRequest.Value), tag(f.USDPerRequest), usd(m.USDPerRequest.Value), tag(m.USDPerRequest))
 	p("  per million tokens\t%s %s\t%s %s", usd(f.USDPerMillionTokens.Value), tag(f.USDPerMillionTokens), usd(m.USDPerMillionTokens.Value), tag(m.USDPerMillionTokens))
 	p("  per million output tokens\t%s %s\t%s %s", usd(f.USDPerMillionOutputTokens.Value), tag(f.USDPerMillionOutputTokens), usd(m.USDPerMillionOutputTokens.Value), tag(m.USDPerMillionOutputTokens))
 	p("")
-	p("API (measured tokens × catalog prices)\tUSD/task\tbatch USD/task\tUSD/1M tok\ton-prem/API\tbreak-even tasks/day\tpayback months\tprice date (age)")
+	p("API (tokens × catalog prices)\tUSD/task\tUSD/successful task\tbatch USD/task\tUSD/1M tok\ton-prem/API\tbreak-even tasks/day\tpayback months\ttokens\tprice date (age)")
 	for i, a := range c.API {
 		be := c.BreakEven[i]
-		p("  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", a.Key, usd(a.USDPerTask.Value), usd(a.BatchUSDPerTask.Value), usd(a.USDPerMillionTokens.Value),
-			ratio(a.OnPremFleetRatio), optNum(be.TasksPerDay, "never"), payback(be), priceDate(a.Checked, a.PriceAgeDays, a.Stale))
+		p("  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", a.Key, usd(a.USDPerTask.Value), usdTag(a.USDPerSuccessfulTask), usd(a.BatchUSDPerTask.Value), usd(a.USDPerMillionTokens.Value),
+			ratio(a.OnPremFleetRatio), optNum(be.TasksPerDay, "never"), payback(be), tokensBasisText(a.TokensBasis), priceDate(a.Checked, a.PriceAgeDays, a.Stale))
 	}
 	p("  (API figures: %s; on-prem/API uses the fleet cost; break-even and payback: %s)", provOf(c.API), provOfBE(c.BreakEven))
 	for _, ra := range c.RecordedAPI {
-		p("  recorded by the workload's source: %s\t%s\t%s", ra.Model, usd(ra.USDPerTask.Value), ra.USDPerTask.Provenance)
+		p("  recorded by the workload's source: %s\t%s\t%s\t%s", ra.Model, usd(ra.USDPerTask.Value), usdTag(ra.USDPerSuccessfulTask), ra.USDPerTask.Provenance)
+	}
+	if j := c.Judge; j != nil && j.TotalUSD != nil {
+		p("  judge (checking, not part of any option): %s, %d requests\t%s total\t%s/task\t%s", j.Key, j.Requests, usd(j.TotalUSD.Value), usd(j.USDPerTask.Value), j.TotalUSD.Provenance)
 	}
 	writeSideBySide(p, c)
 	p("")

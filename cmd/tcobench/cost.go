@@ -2,13 +2,10 @@ package main
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tcobench/tcobench/harness"
-	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
 )
 
@@ -23,7 +20,11 @@ Profiles and catalogs are built-in names (tcobench profiles list, tcobench
 prices list) or YAML file paths. Every figure says whether it was measured (by
 the run), configured (a sourced figure, a flag) or assumed (an estimate, a
 default). The comparison is written into run.json ("cost"), so an old run can
-be re-priced when prices change. See docs/cost-model.md.
+be re-priced when prices change. Given a sweep or capacity search directory,
+it prices the best point's run: the node's cost is spread over its capacity
+at the SLOs; a single run is priced at its offered load, and says so. Cost
+per successful task stands beside cost per task. See docs/cost-model.md and
+docs/outcomes.md.
 
 EXIT STATUS
   0  priced
@@ -38,7 +39,7 @@ func newCostCmd(a *app) *cobra.Command {
 	}
 	o.PricingSettings = harness.Defaults().Pricing
 	cmd := &cobra.Command{
-		Use:   "cost RUN_DIR --hardware P --site S [--prices F] [--utilization U] [--volume N/day] [--json]",
+		Use:   "cost RUN_DIR|SWEEP_DIR --hardware P --site S [--prices F] [--utilization U] [--volume N/day] [--json]",
 		Short: "Price a run: on-prem cost per task against API models, break-even",
 		Long:  costLong,
 		Example: `  tcobench cost runs/ticket-c8 --hardware 8xh100-sxm --site us-colo
@@ -53,19 +54,8 @@ func newCostCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			dir := args[0]
-			if _, err := os.Stat(filepath.Join(dir, runrecord.RunFile)); err != nil {
-				return usageErrorf("%s: not a run directory (no run.json; tcobench run writes one)", dir)
-			}
-			run, err := runrecord.ReadRun(dir)
+			c, _, err := harness.PriceDir(args[0], req)
 			if err != nil {
-				return err
-			}
-			c, err := req.Price(dir, run)
-			if err != nil {
-				return err
-			}
-			if err := runrecord.WriteRun(dir, run); err != nil {
 				return err
 			}
 			if o.JSON {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,7 +11,6 @@ import (
 
 	"github.com/tcobench/tcobench/harness"
 	"github.com/tcobench/tcobench/load"
-	"github.com/tcobench/tcobench/runrecord"
 )
 
 const sweepLong = `Run the same workload at several load points, one run directory per point,
@@ -25,6 +22,9 @@ Give either --rates (open loop, tasks per second) or --concurrencies (closed
 loop users). Points run in the order given; the sweep stops after the first
 failing point unless --keep-going. It writes DIR/sweep.json (DIR is --out)
 and prints a table; tcobench report DIR draws throughput against latency.
+With --search, the two values given are a range searched by bisection until
+the highest load meeting the SLOs is known within --tolerance (capacity.json).
+tcobench cost DIR prices the best point: the node's capacity at the SLOs.
 
 EXIT STATUS
   0  at least one load point met the SLOs
@@ -37,6 +37,8 @@ type sweepOptions struct {
 	Rates, Concurrencies  string
 	MinGoodput, MaxErrors float64
 	KeepGoing, Quiet      bool
+	Search                bool
+	Tolerance             float64
 }
 
 func newSweepCmd(a *app) *cobra.Command {
@@ -46,7 +48,8 @@ func newSweepCmd(a *app) *cobra.Command {
 		Short: "Run a workload at several load points and find the highest meeting the SLOs",
 		Long:  sweepLong,
 		Example: `  tcobench sweep --model llama3 --rates 0.5,1,2,4 --duration 2m --slo ttft=1s,tpot=100ms
-  tcobench sweep --model llama3 --concurrencies 1,2,4,8 --requests 50 --slo e2e=20s --out runs/sweep`,
+  tcobench sweep --model llama3 --concurrencies 1,2,4,8 --requests 50 --slo e2e=20s --out runs/sweep
+  tcobench sweep --model llama3 --rates 0.5,16 --search --tolerance 0.1 --duration 1m --slo ttft=1s --out runs/cap`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.sweep(cmd.Context(), o) },
 	}
 	f := cmd.Flags()
@@ -58,6 +61,8 @@ func newSweepCmd(a *app) *cobra.Command {
 	f.Float64Var(&o.MaxErrors, "max-errors", 0.01, "largest share of failed measured requests for a point to pass")
 	f.BoolVar(&o.KeepGoing, "keep-going", false, "run every point even after one fails")
 	f.BoolVar(&o.Quiet, "quiet", false, "no progress output")
+	f.BoolVar(&o.Search, "search", false, "capacity search: --rates or --concurrencies give LOW,HIGH, bisected until within --tolerance")
+	f.Float64Var(&o.Tolerance, "tolerance", 0.1, "capacity search: stop when the bracket is within this fraction of its low end")
 	return cmd
 }
 
@@ -89,9 +94,12 @@ func (a *app) sweep(ctx context.Context, o sweepOptions) error {
 	}
 	a.prepare(&ss.Base, o.Quiet)
 	defer load.RaiseGC()()
+	if o.Search {
+		return a.capacity(ctx, o, ss, points)
+	}
 	res, err := harness.Sweep(ctx, ss)
 	if res != nil {
-		printSweep(a.out, dir, res)
+		harness.WriteSweep(a.out, dir, res)
 	}
 	return err
 }
@@ -139,26 +147,23 @@ func sweepPoints(rates, concs string) ([]sweepPoint, error) {
 	return out, nil
 }
 
-func printSweep(w io.Writer, dir string, res *runrecord.Sweep) {
-	fmt.Fprintf(w, "sweep %s (%d point(s), pass: ≥%.0f%% of requests meet every SLO, ≤%.1f%% errors)\n",
-		dir, len(res.Points), 100*res.MinGoodput, 100*res.MaxErrors)
-	fmt.Fprintf(w, "%-12s %10s %12s %10s %14s %12s %6s\n", "load", "req/s", "goodput/s", "good %", "ttft_sched p99", "tpot p99", "pass")
-	for _, p := range res.Points {
-		load := fmt.Sprintf("c=%d", p.Concurrency)
-		if res.Kind == "rate" {
-			load = fmt.Sprintf("%g/s", p.Rate)
-		}
-		fmt.Fprintf(w, "%-12s %10.2f %12.2f %9.1f%% %11.1f ms %9.1f ms %6v\n", load, p.RequestsPerS, p.GoodputPerS,
-			100*p.GoodputFraction, p.TTFTSchedP99MS, p.TPOTP99MS, p.Meets)
+// capacity is sweep --search: bisection between two load points.
+func (a *app) capacity(ctx context.Context, o sweepOptions, ss harness.SweepSpec, pts []sweepPoint) error {
+	if len(pts) != 2 {
+		return usageErrorf("--search: give two load points, LOW,HIGH")
 	}
-	if res.Best < 0 {
-		fmt.Fprintln(w, "no load point met the SLOs")
-		return
+	cs := harness.CapacitySpec{Base: ss.Base, Dir: ss.Dir, MinGoodput: o.MinGoodput, MaxErrors: o.MaxErrors, Tolerance: o.Tolerance,
+		Low: pts[0].rate + float64(pts[0].concurrency), High: pts[1].rate + float64(pts[1].concurrency), Concurrency: pts[0].concurrency > 0,
+		Point: func(v float64) (load.Schedule, error) {
+			p := sweepPoint{rate: v}
+			if pts[0].concurrency > 0 {
+				p = sweepPoint{concurrency: int(v)}
+			}
+			return p.load(o.Load).Schedule(ss.Base.Load.Plan.Arrival)
+		}}
+	res, err := harness.Capacity(ctx, cs)
+	if res != nil {
+		harness.WriteCapacity(a.out, ss.Dir, res)
 	}
-	b := res.Points[res.Best]
-	if res.Kind == "rate" {
-		fmt.Fprintf(w, "highest load meeting the SLOs: %g tasks/s (%s)\n", b.Rate, b.Dir)
-	} else {
-		fmt.Fprintf(w, "highest load meeting the SLOs: %d users (%s)\n", b.Concurrency, b.Dir)
-	}
+	return err
 }
