@@ -85,6 +85,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newWorkloadsCmd(a),
 		newRecordCmd(a),
 		newCostCmd(a),
+		newPortfolioCmd(a),
 		newProfilesCmd(a),
 		newPricesCmd(a),
 		newReportCmd(a),

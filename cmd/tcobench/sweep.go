@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -70,7 +68,7 @@ func (a *app) sweep(ctx context.Context, o sweepOptions) error {
 	if len(o.SLOs) == 0 {
 		return usageErrorf("sweep needs --slo (what \"meeting the SLOs\" means)")
 	}
-	points, err := sweepPoints(o.Rates, o.Concurrencies)
+	points, err := harness.ParseLoadPoints(o.Rates, o.Concurrencies)
 	if err != nil {
 		return err
 	}
@@ -79,14 +77,14 @@ func (a *app) sweep(ctx context.Context, o sweepOptions) error {
 		dir = filepath.Join("runs", "sweep-"+time.Now().UTC().Format("20060102T150405Z"))
 	}
 	base := o.RunSettings
-	base.Out, base.Load = filepath.Join(dir, "point"), points[0].load(o.Load)
+	base.Out, base.Load = filepath.Join(dir, "point"), points[0].Load(o.Load)
 	spec, err := base.Spec()
 	if err != nil {
 		return err
 	}
 	ss := harness.SweepSpec{Base: spec, Dir: dir, MinGoodput: o.MinGoodput, MaxErrors: o.MaxErrors, KeepGoing: o.KeepGoing}
 	for _, p := range points {
-		sc, err := p.load(o.Load).Schedule(spec.Load.Plan.Arrival)
+		sc, err := p.Load(o.Load).Schedule(spec.Load.Plan.Arrival)
 		if err != nil {
 			return err
 		}
@@ -104,63 +102,12 @@ func (a *app) sweep(ctx context.Context, o sweepOptions) error {
 	return err
 }
 
-type sweepPoint struct {
-	rate        float64
-	concurrency int
-}
-
-// load is the run's load at this point: a concurrency point is a closed
-// loop of that many users, a rate point the run's open loop at that rate.
-func (p sweepPoint) load(ls load.LoadSettings) load.LoadSettings {
-	if p.concurrency > 0 {
-		ls.Concurrency, ls.Rate = p.concurrency, 0
-	} else {
-		ls.Rate = p.rate
-	}
-	return ls
-}
-
-// sweepPoints reads --rates or --concurrencies (exactly one).
-func sweepPoints(rates, concs string) ([]sweepPoint, error) {
-	if (rates == "") == (concs == "") {
-		return nil, usageErrorf("give exactly one of --rates or --concurrencies")
-	}
-	var out []sweepPoint
-	for _, s := range strings.Split(rates+concs, ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		if concs != "" {
-			c, err := strconv.Atoi(s)
-			if err != nil || c <= 0 {
-				return nil, usageErrorf("--concurrencies: %q is not a positive whole number", s)
-			}
-			out = append(out, sweepPoint{concurrency: c})
-			continue
-		}
-		r, err := strconv.ParseFloat(s, 64)
-		if err != nil || r <= 0 {
-			return nil, usageErrorf("--rates: %q is not a positive number of tasks per second", s)
-		}
-		out = append(out, sweepPoint{rate: r})
-	}
-	return out, nil
-}
-
 // capacity is sweep --search: bisection between two load points.
-func (a *app) capacity(ctx context.Context, o sweepOptions, ss harness.SweepSpec, pts []sweepPoint) error {
-	if len(pts) != 2 {
-		return usageErrorf("--search: give two load points, LOW,HIGH")
+func (a *app) capacity(ctx context.Context, o sweepOptions, ss harness.SweepSpec, pts []harness.LoadPoint) error {
+	cs, err := harness.SearchBetween(ss, pts, o.Load, o.Tolerance)
+	if err != nil {
+		return err
 	}
-	cs := harness.CapacitySpec{Base: ss.Base, Dir: ss.Dir, MinGoodput: o.MinGoodput, MaxErrors: o.MaxErrors, Tolerance: o.Tolerance,
-		Low: pts[0].rate + float64(pts[0].concurrency), High: pts[1].rate + float64(pts[1].concurrency), Concurrency: pts[0].concurrency > 0,
-		Point: func(v float64) (load.Schedule, error) {
-			p := sweepPoint{rate: v}
-			if pts[0].concurrency > 0 {
-				p = sweepPoint{concurrency: int(v)}
-			}
-			return p.load(o.Load).Schedule(ss.Base.Load.Plan.Arrival)
-		}}
 	res, err := harness.Capacity(ctx, cs)
 	if res != nil {
 		harness.WriteCapacity(a.out, ss.Dir, res)

@@ -180,3 +180,21 @@ func (c *Accumulator) outcomeWarnings(s *runrecord.Summary) []string {
 	}
 	return w
 }
+
+// OutcomesText says the outcomes in one line for people.
+func OutcomesText(o *runrecord.Outcomes) string {
+	if o.Basis == runrecord.OutcomeNoError {
+		return fmt.Sprintf("success: not checked (the workload has no checks): %d of %d tasks had no failed step", o.Passed, o.Tasks)
+	}
+	s := fmt.Sprintf("success: %d of %d tasks passed the workload's checks, pass rate %.1f %% (95 %% interval %.1f–%.1f %%, measured)",
+		o.Passed, o.Tasks, 100*o.PassRate, 100*o.PassRateLow, 100*o.PassRateHigh)
+	for _, p := range o.PassK {
+		if p.K > 1 {
+			s += fmt.Sprintf("; pass^%d %.2f over %d instances", p.K, p.Value, p.Instances)
+		}
+	}
+	if j := o.Judge; j != nil {
+		s += fmt.Sprintf("; judge %s: %d requests, %d input and %d output tokens (not the tasks')", j.Model, j.Requests, j.InputTokens, j.OutputTokens)
+	}
+	return s
+}
