@@ -40,8 +40,8 @@ type Result struct {
 	BestSingleUSDPerDay float64  `json:"best_single_usd_per_day,omitempty"`
 	OracleUSDPerDay     *float64 `json:"oracle_usd_per_day,omitempty"`
 	// Savings against the frontier for everything and the best single option.
-	SavingVsFrontierUSDPerDay   float64 `json:"saving_vs_frontier_usd_per_day"`
-	SavingVsBestSingleUSDPerDay float64 `json:"saving_vs_best_single_usd_per_day"`
+	SavingVsFrontierUSDPerDay   float64  `json:"saving_vs_frontier_usd_per_day"`
+	SavingVsBestSingleUSDPerDay float64  `json:"saving_vs_best_single_usd_per_day"`
 	Notes                       []string `json:"notes,omitempty"`
 }
 

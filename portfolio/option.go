@@ -57,4 +57,6 @@ func (o *Option) perSuccessful() {
 	o.USDPerSuccessfulTask = &f
 }
 
-func containsFold(s, sub string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(sub)) }
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
