@@ -104,7 +104,7 @@ func Choose(opts []Option, c Criteria) *Result {
 	}
 	if !oracleAll {
 		res.OracleUSDPerDay = nil
-		res.Notes = append(res.Notes, "the oracle bound needs per-instance outcomes (runs with checks, or recorded traces) in every workflow")
+		res.Notes = append(res.Notes, "no oracle bound: it needs, in every workflow, per-instance outcomes (runs with checks, or recorded traces) with some instance solved by an option meeting the SLOs")
 	}
 	res.SavingVsFrontierUSDPerDay = res.FrontierUSDPerDay - res.ChosenUSDPerDay
 	res.bestSingle(c)
