@@ -38,6 +38,8 @@ func WriteCapacity(w io.Writer, dir string, c *runrecord.Capacity) {
 	WriteSweep(w, dir, &c.Sweep)
 	switch {
 	case c.Best < 0:
+	case c.BracketLow >= c.High:
+		fmt.Fprintf(w, "the upper bound %g met the SLOs: the capacity is at least that; raise the upper bound to find it\n", c.High)
 	case c.Converged:
 		fmt.Fprintf(w, "capacity at the SLOs: between %g and %g (within %.0f %%); price it with tcobench cost %s\n", c.BracketLow, c.BracketHigh, 100*c.Tolerance, dir)
 	default:
