@@ -135,3 +135,44 @@ func TestChecksFailedStepFailsTask(t *testing.T) {
 		t.Fatalf("outcomes %+v", o)
 	}
 }
+
+// A judge check runs in the background, its tokens recorded on the check
+// and added up apart from the task's; an unreachable judge stops the run
+// before anything is sent.
+func TestJudgeChecksInTheEngine(t *testing.T) {
+	judge := httptest.NewServer(fakeserver.New(fakeserver.Options{Answers: &fakeserver.Answers{
+		Models: map[string]fakeserver.Model{"judge": {FirstTokenDelay: 20 * time.Millisecond}}, Wrong: "PASS polite"}}))
+	defer judge.Close()
+	srv := httptest.NewServer(fakeserver.New(fakeserver.Options{Answers: &fakeserver.Answers{Models: map[string]fakeserver.Model{"m": {Accuracy: 1}}}}))
+	defer srv.Close()
+	path := writeQA(t)
+	wl, _ := os.ReadFile(path)
+	withJudge := strings.Replace(string(wl), "    checks:\n      - type: contains", "    checks:\n      - type: judge\n        rubric: \"Gives the code {{.q.code}}.\"\n        judge: {target: "+judge.URL+", model: judge}\n      - type: contains", 1)
+	os.WriteFile(path, []byte(withJudge), 0o644)
+	plan, err := workloads.Open(path, workloads.ResolveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{OutDir: t.TempDir(), Target: modelapi.Target{URL: srv.URL, API: modelapi.KindOpenAIChat, Model: "m"},
+		Plan: *plan, Schedule: Closed{Users: 2}, Limits: Limits{Count: 4, RequestTimeout: 5 * time.Second}}
+	run, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := run.Summary.Outcomes
+	if o.Passed != 4 || o.Judge == nil || o.Judge.Requests != 4 || o.Judge.Model != "judge" || o.ByType["judge"].Passed != 4 {
+		t.Fatalf("outcomes %+v judge %+v", o, o.Judge)
+	}
+	if tl := run.Summary.LatencyMS[runrecord.MetricTaskLatency]; tl.Max >= 20 {
+		t.Errorf("task latency max %.1f ms: the judge's 20 ms must not be in the task's time", tl.Max)
+	}
+
+	plan.Judges[0].Judge.Target = "http://127.0.0.1:1"
+	cfg.OutDir = t.TempDir()
+	if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "qa.yaml:") || !strings.Contains(err.Error(), "does not answer") {
+		t.Fatalf("unreachable judge: error %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.OutDir, runrecord.RequestsFile)); err == nil {
+		t.Error("requests.jsonl written although the judge was unreachable")
+	}
+}
