@@ -54,8 +54,8 @@ type APICost struct {
 	// PerSuccessfulTask is the cost per successful task (its provenance
 	// says whether the model's pass rate was measured or assumed).
 	PerSuccessfulTask *runrecord.Figure
-	Provenance runrecord.Provenance
-	Checked    string
+	Provenance        runrecord.Provenance
+	Checked           string
 	// AgeDays is the price's age when the run was priced; Stale says it was
 	// past the comparison's threshold.
 	AgeDays int
