@@ -17,9 +17,17 @@ const (
 	MetricCPUEnergyJ = "cpu_energy_j"
 )
 
+// SourceNVML is the nvml collector's name, as the accounting sees it in
+// samples (the local energy counter, preferred over a cluster's copy).
+const SourceNVML = "nvml"
+
 // Label keys identifying a GPU in readings.
 const (
 	LabelGPU  = "gpu"  // NVML index (or the exporter's gpu label)
 	LabelUUID = "uuid" // GPU UUID
 	LabelNode = "node" // host name, for cluster sources
+	// LabelGPUInstance is the MIG GPU instance a series was published for
+	// (dcgm-exporter's GPU_I_ID): device-level figures such as the energy
+	// counter repeat the whole GPU's value in each instance's series.
+	LabelGPUInstance = "gpu_instance"
 )

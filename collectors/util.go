@@ -10,8 +10,15 @@ import (
 	"github.com/tcobench/tcobench/runrecord"
 )
 
-// WriteTelemetry writes samples as dir/telemetry.jsonl.
+// WriteTelemetry writes samples as dir/telemetry.jsonl, a new file (a
+// link or an existing file at that name is refused, see
+// runrecord.CreateFile). With no samples (no collector ran, or none
+// sampled) no file is written: readers treat a missing telemetry.jsonl as
+// "no telemetry".
 func WriteTelemetry(dir string, samples []runrecord.Sample) error {
+	if len(samples) == 0 {
+		return nil
+	}
 	w, err := runrecord.CreateJSONL(filepath.Join(dir, runrecord.TelemetryFile))
 	if err != nil {
 		return err

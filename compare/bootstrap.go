@@ -43,8 +43,11 @@ func bootstrapQuantileDiff(base, cand []float64, q float64, cfg Config, salt uin
 	return percentileInterval(diffs, cfg.Confidence)
 }
 
-// bootstrapMeanDiff returns the interval of mean(cand) − mean(base).
-func bootstrapMeanDiff(base, cand []float64, cfg Config, salt uint64) interval {
+// bootstrapRateChange returns the interval of a rate's change, as a
+// difference from the baseline figure baseFig: the bootstrap runs on the
+// ratio mean(cand)/mean(base), which stays above 0, so a rate can never be
+// said to fall by more than 100 % (a difference of means can).
+func bootstrapRateChange(base, cand []float64, baseFig float64, cfg Config, salt uint64) interval {
 	rng := rand.New(rand.NewPCG(cfg.Seed, salt))
 	mean := func(x []float64) float64 {
 		s := 0.0
@@ -53,11 +56,17 @@ func bootstrapMeanDiff(base, cand []float64, cfg Config, salt uint64) interval {
 		}
 		return s / float64(len(x))
 	}
-	diffs := make([]float64, cfg.Resamples)
-	for i := range diffs {
-		diffs[i] = mean(cand) - mean(base)
+	ratios := make([]float64, 0, cfg.Resamples)
+	for range cfg.Resamples {
+		if b := mean(base); b > 0 {
+			ratios = append(ratios, mean(cand)/b)
+		}
 	}
-	return percentileInterval(diffs, cfg.Confidence)
+	if len(ratios) == 0 {
+		return interval{}
+	}
+	iv := percentileInterval(ratios, cfg.Confidence)
+	return interval{lo: (iv.lo - 1) * baseFig, hi: (iv.hi - 1) * baseFig}
 }
 
 func percentileInterval(diffs []float64, conf float64) interval {

@@ -193,9 +193,8 @@ func notes(b, c *runrecord.Run) []string {
 	add("model", b.Config.Model, c.Config.Model)
 	add("server version", b.Environment.Server.Version, c.Environment.Server.Version)
 	add("load mode", string(b.Config.Load.Mode), string(c.Config.Load.Mode))
-	if b.Config.Load.Concurrency != c.Config.Load.Concurrency || b.Config.Load.RatePerS != c.Config.Load.RatePerS {
-		out = append(out, fmt.Sprintf("load differs: baseline concurrency %d rate %g/s, candidate concurrency %d rate %g/s",
-			b.Config.Load.Concurrency, b.Config.Load.RatePerS, c.Config.Load.Concurrency, c.Config.Load.RatePerS))
+	if bl, cl := b.Config.Load.String(), c.Config.Load.String(); bl != cl {
+		out = append(out, fmt.Sprintf("load differs: baseline %s, candidate %s", bl, cl))
 	}
 	if b.Partial || c.Partial {
 		out = append(out, "a run is partial (did not finish as configured)")
@@ -233,10 +232,10 @@ func significance(row *Row, base, cand *rundata.Data, f runrecord.Figure, cfg Co
 			row.Significant = row.Change != 0
 			return
 		}
-		iv := bootstrapMeanDiff(bb, cb, cfg, salt)
+		iv := bootstrapRateChange(bb, cb, row.Baseline, cfg, salt)
 		row.HasCI, row.CILow, row.CIHigh = true, iv.lo, iv.hi
 		row.Significant = iv.lo > 0 || iv.hi < 0
-		row.Note = fmt.Sprintf("bootstrap over %d/%d time bins", len(bb), len(cb))
+		row.Note = fmt.Sprintf("bootstrap of the rate's ratio over %d/%d time bins", len(bb), len(cb))
 	case f.Name == rundata.FigErrorRate:
 		bn, bfail := base.Counts()
 		cn, cfail := cand.Counts()

@@ -118,3 +118,22 @@ func TestLoadConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestRateIntervalsStayPossible: a rate that falls steeply gets an interval
+// of its change that stays above −100 % (it is bootstrapped as a ratio).
+func TestRateIntervalsStayPossible(t *testing.T) {
+	base := write(t, "base", rundatatest.Options{Seed: 1, Requests: 400})
+	slow := write(t, "slow", rundatatest.Options{Seed: 2, Requests: 400, Slowdown: 4})
+	r, err := Dirs(base, slow, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range r.Rows {
+		if row.Name != "output_tok_s" && row.Name != "requests_s" {
+			continue
+		}
+		if !row.HasCI || row.CILow <= -row.Baseline || row.CIHigh < row.CILow {
+			t.Errorf("%s: change %.3g, interval [%.3g, %.3g] of a baseline %.3g: a rate cannot fall by 100 %% or more", row.Name, row.Change, row.CILow, row.CIHigh, row.Baseline)
+		}
+	}
+}

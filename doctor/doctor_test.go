@@ -28,7 +28,8 @@ func TestGPUReason(t *testing.T) {
 func TestWriteText(t *testing.T) {
 	r := Report{
 		GPU: GPUReport{Available: true, Inventory: &nvml.Inventory{DriverVersion: "550.54", NVMLVersion: "12.550", CUDAVersion: "12.4",
-			GPUs: []nvml.GPUInfo{{Index: 0, UUID: "GPU-1", Name: "NVIDIA H100", MemoryBytes: 80 << 30, PowerLimitW: 700}}}},
+			GPUs:  []nvml.GPUInfo{{Index: 0, UUID: "GPU-1", Name: "NVIDIA H100", MemoryBytes: 80 << 30, PowerLimitW: 700}, {Index: 1, Unreachable: "NVML: GPU is lost"}},
+			Notes: []string{"the NVIDIA driver lacks nvmlDeviceGetCurrentClocksEventReasons (before R535)"}}},
 		Host:   HostReport{OS: "linux", Platform: "debian 12", Arch: "x86_64", Kernel: "6.1", CPUModel: "EPYC", PhysicalCores: 2, LogicalCPUs: 4, MemTotalBytes: 8 << 30, MemAvailBytes: 4 << 30},
 		Target: &modelapi.TargetReport{URL: "http://h:1", Answers: true, APIs: []string{"openai"}, OpenAI: &modelapi.OpenAIInfo{Models: []string{"m"}}},
 	}
@@ -37,8 +38,10 @@ func TestWriteText(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"NVIDIA driver 550.54, NVML 12.550, CUDA 12.4, 1 GPU(s)",
+		"NVIDIA driver 550.54, NVML 12.550, CUDA 12.4, 2 GPU(s)",
 		"GPU 0: NVIDIA H100, 80.0 GiB memory, power limit 700 W, MIG off",
+		"GPU 1: unreachable (NVML: GPU is lost)",
+		"note: the NVIDIA driver lacks nvmlDeviceGetCurrentClocksEventReasons (before R535)",
 		"debian 12, x86_64, kernel 6.1",
 		"EPYC, 2 physical cores, 4 logical CPUs",
 		"8.0 GiB total, 4.0 GiB available",

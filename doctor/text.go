@@ -32,6 +32,10 @@ func writeGPU(b *strings.Builder, g GPUReport) {
 	}
 	fmt.Fprintf(b, ", %d GPU(s) (from NVML)\n", len(inv.GPUs))
 	for _, d := range inv.GPUs {
+		if d.Unreachable != "" {
+			fmt.Fprintf(b, "  GPU %d: unreachable (%s)\n", d.Index, d.Unreachable)
+			continue
+		}
 		fmt.Fprintf(b, "  GPU %d: %s, %s memory", d.Index, d.Name, gib(d.MemoryBytes))
 		if d.PowerLimitW > 0 {
 			fmt.Fprintf(b, ", power limit %.0f W", d.PowerLimitW)
@@ -41,6 +45,9 @@ func writeGPU(b *strings.Builder, g GPUReport) {
 			mig = "on"
 		}
 		fmt.Fprintf(b, ", MIG %s, %s\n", mig, d.UUID)
+	}
+	for _, n := range inv.Notes {
+		fmt.Fprintf(b, "  note: %s\n", n)
 	}
 }
 

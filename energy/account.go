@@ -93,7 +93,8 @@ func Account(run *runrecord.Run, attempts []runrecord.Attempt, samples []runreco
 	}
 	e.Measured = true
 	e.Reliable = true
-	e.Source = gpus[0].source
+	gpus = oneSourcePerGPU(e, gpus)
+	e.Source = sources(gpus)
 	timelines := measureGPUs(e, gpus, cfg)
 	idle(e, gpus, cfg)
 	intensities(e)
@@ -124,48 +125,22 @@ func countWork(e *runrecord.Energy, attempts []runrecord.Attempt) {
 // measureGPUs fills per-GPU and total energy, the power cross-check, and
 // returns each GPU's cumulative-energy timeline (J) for the shares.
 func measureGPUs(e *runrecord.Energy, gpus []*gpuSeries, cfg Config) [][]point {
-	a, b := e.Window.StartNS, e.Window.EndNS
 	var timelines [][]point
-	var powerSources []string
+	var powerSources, energySources []string
+	var counterJ, counterIntegralJ float64
 	for _, g := range gpus {
-		ge := identity(g, cfg)
-		cum, resets := cumulative(g.energy)
-		resets = max(resets, g.resets)
-		power, src := g.instant, "instant"
-		if len(power) == 0 {
-			power, src = g.avg1s, "average_1s"
+		ge, timeline, src, ok := measureGPU(e, g, cfg)
+		if !ok {
+			continue
 		}
-		pint := integral(power)
-		timeline := cum
-		if len(cum) < 2 {
-			timeline = pint
-			if len(pint) < 2 {
-				e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: too few readings to measure energy", g.key))
-				continue
-			}
-			e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: no energy counter; energy is the integral of %s power (less accurate)", g.key, src))
-		} else if len(pint) > 1 {
-			timeline = preferFiner(cum, pint)
-		}
-		var covered bool
-		if len(cum) >= 2 {
-			ge.EnergyJ, covered = between(cum, a, b)
-		} else {
-			ge.EnergyJ, covered = between(pint, a, b)
-		}
-		if !covered {
-			e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: readings do not cover the whole energy window; energy is for the covered part only", g.key))
-		}
-		if len(pint) > 1 {
-			ge.PowerIntegralJ, _ = between(pint, a, b)
+		if src != "" {
 			powerSources = append(powerSources, src)
 		}
-		if resets > 0 {
-			ge.CounterResets = resets
-			e.Reliable = false
-			e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: energy counter went backwards %d time(s) (driver reload?): energy is unreliable", g.key, resets))
+		energySources = append(energySources, ge.EnergySource)
+		if ge.EnergySource == sourceCounter && ge.PowerIntegralJ != 0 {
+			counterJ += ge.EnergyJ
+			counterIntegralJ += ge.PowerIntegralJ
 		}
-		ge.AvgPowerW = ge.EnergyJ / e.WindowS
 		e.GPUEnergyJ += ge.EnergyJ
 		e.PowerIntegralJ += ge.PowerIntegralJ
 		e.GPUs = append(e.GPUs, ge)
@@ -173,8 +148,83 @@ func measureGPUs(e *runrecord.Energy, gpus []*gpuSeries, cfg Config) [][]point {
 	}
 	e.AvgGPUPowerW = e.GPUEnergyJ / e.WindowS
 	e.PowerSource = strings.Join(uniq(powerSources), ",")
-	crossCheck(e, cfg)
+	e.EnergySource = strings.Join(uniq(energySources), "+")
+	crossCheck(e, counterJ, counterIntegralJ, cfg)
 	return timelines
+}
+
+// How a GPU's energy was obtained (runrecord.GPUEnergy.EnergySource).
+const (
+	sourceCounter       = "counter"
+	sourcePowerIntegral = "power_integral"
+)
+
+// measureGPU is one GPU's energy over the window: the counter's increase,
+// else the power integral (named so, without a cross-check). It returns
+// the GPU's cumulative-energy timeline and the power reading it integrated
+// ("" when none); ok is false when it has too few readings.
+func measureGPU(e *runrecord.Energy, g *gpuSeries, cfg Config) (ge runrecord.GPUEnergy, timeline []point, powerSrc string, ok bool) {
+	a, b := e.Window.StartNS, e.Window.EndNS
+	ge = identity(g, cfg)
+	if g.migInstances > 0 {
+		ge.MIGEnabled = true
+		ge.MIGInstances = max(ge.MIGInstances, g.migInstances)
+		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: %d MIG instances publish this GPU's energy counter; it is counted once", g.key, g.migInstances))
+	}
+	migWarning(e, ge)
+	cum, resets := cumulative(g.energy)
+	resets = max(resets, g.resets)
+	power, src := g.instant, "instant"
+	if len(power) == 0 {
+		power, src = g.avg1s, "average_1s"
+	}
+	pint := integral(power)
+	var covered bool
+	switch {
+	case len(cum) >= 2:
+		ge.EnergySource, timeline = sourceCounter, cum
+		if len(pint) > 1 {
+			timeline = preferFiner(cum, pint)
+			ge.PowerIntegralJ, _ = between(pint, a, b)
+			powerSrc = src
+		}
+		ge.EnergyJ, covered = between(cum, a, b)
+	case len(pint) >= 2:
+		ge.EnergySource, timeline, powerSrc = sourcePowerIntegral, pint, src
+		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: no energy counter; energy is the integral of %s power (less accurate), and there is no cross-check", g.key, src))
+		ge.EnergyJ, covered = between(pint, a, b)
+	default:
+		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: too few readings to measure energy", g.key))
+		return ge, nil, "", false
+	}
+	if !covered {
+		e.Reliable = false
+		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: readings do not cover the whole energy window; energy is for the covered part only, and unreliable", g.key))
+	}
+	if resets > 0 {
+		ge.CounterResets = resets
+		e.Reliable = false
+		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: energy counter went backwards %d time(s) (driver reload?): energy is unreliable", g.key, resets))
+	}
+	ge.AvgPowerW = ge.EnergyJ / e.WindowS
+	clockEvents(e, &ge, g.reasons)
+	return ge, timeline, powerSrc, true
+}
+
+// clockEvents records the clock-event reasons read during the window and
+// flags throttling.
+func clockEvents(e *runrecord.Energy, ge *runrecord.GPUEnergy, reasons []point) {
+	var mask uint64
+	for _, p := range reasons {
+		if p.t >= e.Window.StartNS && p.t <= e.Window.EndNS {
+			mask |= uint64(p.v)
+		}
+	}
+	ge.ClockEventReasons, ge.Throttled = collectors.ClockEventReasons(mask)
+	if ge.Throttled {
+		e.Throttled = true
+		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: clocks were throttled during the window (%s): throughput and energy are those of the throttled clocks", ge.Key, strings.Join(ge.ClockEventReasons, ", ")))
+	}
 }
 
 // preferFiner returns the power-integral timeline rescaled piecewise to the
@@ -219,13 +269,29 @@ func identity(g *gpuSeries, cfg Config) runrecord.GPUEnergy {
 	return ge
 }
 
-func crossCheck(e *runrecord.Energy, cfg Config) {
-	if e.PowerIntegralJ <= 0 || e.GPUEnergyJ <= 0 {
+// migWarning says what a GPU in MIG mode measures: the counter is the whole
+// physical GPU's. Selected through MIG devices (the run used slices), the
+// energy cannot be the run's alone, so it is unreliable.
+func migWarning(e *runrecord.Energy, ge runrecord.GPUEnergy) {
+	if !ge.MIGEnabled {
 		return
 	}
-	e.CrossCheckDiffPct = math.Abs(e.PowerIntegralJ-e.GPUEnergyJ) / e.GPUEnergyJ * 100
+	e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s is in MIG mode: its energy is the whole physical GPU's, every MIG instance's work included", ge.Key))
+	if n := len(ge.MIGDevices); n > 0 {
+		e.Reliable = false
+		e.Warnings = append(e.Warnings, fmt.Sprintf("GPU %s: the run used %d MIG device(s) of it, but NVML measures no MIG instance on its own: energy is unreliable", ge.Key, n))
+	}
+}
+
+// crossCheck compares the counter energy of the GPUs that have a counter
+// with their power integral.
+func crossCheck(e *runrecord.Energy, counterJ, integralJ float64, cfg Config) {
+	if integralJ <= 0 || counterJ <= 0 {
+		return
+	}
+	e.CrossCheckDiffPct = math.Abs(integralJ-counterJ) / counterJ * 100
 	if e.CrossCheckDiffPct > cfg.CrossCheckPct {
-		e.Warnings = append(e.Warnings, fmt.Sprintf("energy counter (%.1f J) and power integral (%.1f J) differ by %.1f%% (more than %.0f%%)", e.GPUEnergyJ, e.PowerIntegralJ, e.CrossCheckDiffPct, cfg.CrossCheckPct))
+		e.Warnings = append(e.Warnings, fmt.Sprintf("energy counter (%.1f J) and power integral (%.1f J) differ by %.1f%% (more than %.0f%%)", counterJ, integralJ, e.CrossCheckDiffPct, cfg.CrossCheckPct))
 	}
 }
 

@@ -2,6 +2,7 @@ package energy
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -230,4 +231,192 @@ func TestAccountSharesSplitWithOtherPhases(t *testing.T) {
 	// idle 200 W is all of the draw: nothing is marginal.
 	near(t, "marginal share", e.RequestShareMarginalJ.Max, 0)
 	near(t, "MarginalGPUEnergyJ", e.MarginalGPUEnergyJ, 0)
+}
+
+// TestAccountMIG: a GPU in MIG mode is measured whole. Selected whole, its
+// energy stands with a warning; selected through a MIG device (the run
+// used a slice), the whole GPU's energy is not the run's: unreliable.
+func TestAccountMIG(t *testing.T) {
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	for _, tc := range []struct {
+		name     string
+		info     runrecord.GPUEnergy
+		reliable bool
+	}{
+		{"whole GPU", runrecord.GPUEnergy{MIGEnabled: true, MIGInstances: 2}, true},
+		{"one slice", runrecord.GPUEnergy{MIGEnabled: true, MIGInstances: 2, MIGDevices: []string{"MIG-1"}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{GPUInfo: map[string]runrecord.GPUEnergy{"GPU-a": tc.info}}
+			e := Account(run, sequential(2, 1), trace("GPU-a", 0, 20, step, 1), cfg)
+			if !strings.Contains(strings.Join(e.Warnings, "\n"), "GPU GPU-a is in MIG mode") || e.Reliable != tc.reliable {
+				t.Errorf("reliable=%v warnings=%q", e.Reliable, e.Warnings)
+			}
+			near(t, "GPUEnergyJ", e.GPUEnergyJ, 6000)
+		})
+	}
+}
+
+// withoutCounter drops the energy-counter readings (a GPU or driver without one).
+func withoutCounter(s []runrecord.Sample) []runrecord.Sample {
+	var out []runrecord.Sample
+	for _, x := range s {
+		if x.Metric != collectors.MetricEnergyMJ {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// TestAccountPowerIntegralFallback: without an energy counter the energy is
+// the power integral, and every place that names the source says so; the
+// cross-check cannot be made and a warning says that too.
+func TestAccountPowerIntegralFallback(t *testing.T) {
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	e := Account(run, sequential(2, 1), withoutCounter(trace("GPU-a", 0, 20, step, 1)), Config{})
+	near(t, "GPUEnergyJ", e.GPUEnergyJ, 6000)
+	if src := e.Boundaries[0].FactorSource; !strings.HasPrefix(src, "NVML power integral") {
+		t.Errorf("gpu boundary source %q hides the power-integral fallback", src)
+	}
+	if e.EnergySource != "power_integral" || e.GPUs[0].EnergySource != "power_integral" {
+		t.Errorf("energy source %q / %q, want power_integral", e.EnergySource, e.GPUs[0].EnergySource)
+	}
+	if !strings.Contains(strings.Join(e.Warnings, "\n"), "no cross-check") {
+		t.Errorf("warnings %q do not say the cross-check is missing", e.Warnings)
+	}
+	m := Account(run, sequential(2, 1), trace("GPU-a", 0, 20, step, 1), Config{})
+	if m.EnergySource != "counter" || !strings.Contains(m.Boundaries[0].FactorSource, "energy counter") {
+		t.Errorf("with the counter: source %q, boundary %q", m.EnergySource, m.Boundaries[0].FactorSource)
+	}
+}
+
+// TestAccountUncoveredWindowIsUnreliable: readings that stop before the
+// window's end give the energy of the covered part only, so the figure is
+// unreliable, not just warned about (a cluster whose last scrape came
+// before the run's end).
+func TestAccountUncoveredWindowIsUnreliable(t *testing.T) {
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	e := Account(run, sequential(2, 1), trace("GPU-a", 0, 15, step, 1), Config{})
+	near(t, "GPUEnergyJ", e.GPUEnergyJ, 4500)
+	if e.Reliable || !strings.Contains(strings.Join(e.Warnings, "\n"), "do not cover the whole energy window") {
+		t.Errorf("reliable=%v warnings=%q", e.Reliable, e.Warnings)
+	}
+}
+
+// TestAccountMIGInstanceSeries: dcgm-exporter publishes a MIG GPU's counter
+// once per GPU instance; the series interleave, and the one read a little
+// later is a little lower. Merged, each such step read as a counter reset
+// adding the whole since-boot counter (5×10⁹ J for 15,000 J). They are one
+// physical counter: counted once, with a warning.
+func TestAccountMIGInstanceSeries(t *testing.T) {
+	var samples []runrecord.Sample
+	for _, inst := range []string{"1", "2"} {
+		lag := int64(0)
+		if inst == "2" {
+			lag = sec / 5
+		}
+		labels := map[string]string{collectors.LabelNode: "n1", collectors.LabelGPU: "0", collectors.LabelUUID: "GPU-m", collectors.LabelGPUInstance: inst}
+		for t := int64(-10); t <= 60; t += 5 {
+			samples = append(samples,
+				runrecord.Sample{TNS: t * sec, Collector: "prometheus", Metric: collectors.MetricEnergyMJ, Labels: labels, Value: 5e12 + 250*float64(t*sec-lag)/1e6},
+				runrecord.Sample{TNS: t * sec, Collector: "prometheus", Metric: collectors.MetricPowerAvg1sW, Labels: labels, Value: 250})
+		}
+	}
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 60 * sec}}
+	e := Account(run, sequential(2, 1), samples, Config{})
+	near(t, "GPUEnergyJ", e.GPUEnergyJ, 15000)
+	if len(e.GPUs) != 1 || e.GPUs[0].CounterResets != 0 || !e.Reliable || e.GPUs[0].MIGInstances != 2 {
+		t.Errorf("gpus %+v reliable %v", e.GPUs, e.Reliable)
+	}
+	if !strings.Contains(strings.Join(e.Warnings, "\n"), "2 MIG instances") {
+		t.Errorf("warnings %q", e.Warnings)
+	}
+}
+
+// TestAccountImplausibleReset: a backward step to a value no GPU could
+// have drawn since the reading before (two series' readings interleaved,
+// not a driver reload) adds nothing, instead of the whole counter.
+func TestAccountImplausibleReset(t *testing.T) {
+	s := trace("GPU-a", 0, 20, step, 1)
+	var before float64
+	for i := range s {
+		if s[i].Metric != collectors.MetricEnergyMJ {
+			continue
+		}
+		if s[i].TNS == 9*sec {
+			before = s[i].Value
+		}
+		if s[i].TNS == 10*sec {
+			s[i].Value = before - 5000 // 5 J lower, yet 5×10⁶ J "since a reset" 1 s ago
+		}
+	}
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	e := Account(run, sequential(2, 1), s, Config{})
+	if math.Abs(e.GPUEnergyJ-6000) > 60 || e.Reliable || e.GPUs[0].CounterResets != 1 {
+		t.Errorf("energy %.0f J (want 6000 ± 1 %%), reliable %v, resets %d", e.GPUEnergyJ, e.Reliable, e.GPUs[0].CounterResets)
+	}
+}
+
+// TestAccountSameGPUTwoSources: the nvml collector and the prometheus one
+// read the same GPU (same UUID) when the run's node is also scraped; it is
+// counted once, from the local counter.
+func TestAccountSameGPUTwoSources(t *testing.T) {
+	local := trace("GPU-a", 0, 20, step, 1)
+	remote := trace("GPU-a", 0, 20, step, 1)
+	for i := range remote {
+		remote[i].Collector = "prometheus"
+		remote[i].Labels = map[string]string{collectors.LabelNode: "node-a", collectors.LabelGPU: "0", collectors.LabelUUID: "GPU-a"}
+	}
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	e := Account(run, sequential(2, 1), append(local, remote...), Config{})
+	near(t, "GPUEnergyJ", e.GPUEnergyJ, 6000)
+	if len(e.GPUs) != 1 || e.Source != "nvml" || !strings.Contains(strings.Join(e.Warnings, "\n"), "read by both nvml and prometheus") {
+		t.Errorf("gpus %d source %q warnings %q", len(e.GPUs), e.Source, e.Warnings)
+	}
+}
+
+// TestAccountIdleMissingGPU: a GPU without readings in the idle span would
+// leave its idle power out of the sum, making the marginal figures too
+// large; the baseline is dropped instead, with a warning naming the GPU.
+func TestAccountIdleMissingGPU(t *testing.T) {
+	a := trace("GPU-a", -10, 20, step, 1)
+	b := trace("GPU-b", 0, 20, step, 1) // started after the idle span
+	for i := range b {
+		b[i].Labels = map[string]string{collectors.LabelGPU: "1", collectors.LabelUUID: "GPU-b"}
+	}
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	e := Account(run, sequential(2, 1), append(a, b...), Config{Idle: runrecord.Window{StartNS: -10 * sec, EndNS: -sec}})
+	if e.Idle != nil || e.Marginal != nil || !strings.Contains(strings.Join(e.Warnings, "\n"), "GPU GPU-b has no readings in the idle span") {
+		t.Errorf("idle %+v marginal %+v warnings %q", e.Idle, e.Marginal, e.Warnings)
+	}
+}
+
+// TestAccountThrottled: clock-event reasons seen during the window (not
+// before it) are recorded per GPU, and throttling flags the run.
+func TestAccountThrottled(t *testing.T) {
+	s := trace("GPU-a", -5, 20, step, 1)
+	labels := map[string]string{collectors.LabelGPU: "0", collectors.LabelUUID: "GPU-a"}
+	for ts := int64(-5); ts <= 20; ts++ {
+		mask := 1.0 // gpu_idle
+		switch {
+		case ts < 0:
+			mask = 64 // hw_thermal_slowdown before the window: not the run's
+		case ts >= 8 && ts < 12:
+			mask = 4 | 32 // sw_power_cap and sw_thermal_slowdown
+		}
+		s = append(s, runrecord.Sample{TNS: ts * sec, Collector: "nvml", Metric: collectors.MetricClockEventReasons, Labels: labels, Value: mask})
+	}
+	run := &runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 20 * sec}}
+	e := Account(run, sequential(2, 1), s, Config{})
+	g := e.GPUs[0]
+	if !e.Throttled || !g.Throttled || !slices.Equal(g.ClockEventReasons, []string{"sw_power_cap", "sw_thermal_slowdown"}) {
+		t.Errorf("throttled %v/%v reasons %v", e.Throttled, g.Throttled, g.ClockEventReasons)
+	}
+	if !strings.Contains(strings.Join(e.Warnings, "\n"), "throttled") {
+		t.Errorf("warnings %q", e.Warnings)
+	}
+	calm := Account(run, sequential(2, 1), trace("GPU-a", 0, 20, step, 1), Config{})
+	if calm.Throttled {
+		t.Error("throttled without any reason reading")
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/tcobench/tcobench/collectors"
 	"github.com/tcobench/tcobench/runrecord"
@@ -18,9 +19,11 @@ func idle(e *runrecord.Energy, gpus []*gpuSeries, cfg Config) {
 	}
 	secs := w.Seconds()
 	total, n := 0.0, 0
+	var missing []string
 	for i, g := range gpus {
 		p, ok := idlePower(g, w)
 		if !ok {
+			missing = append(missing, g.key)
 			continue
 		}
 		n++
@@ -33,6 +36,14 @@ func idle(e *runrecord.Energy, gpus []*gpuSeries, cfg Config) {
 	}
 	if n == 0 {
 		e.Warnings = append(e.Warnings, "idle baseline: no GPU readings in the idle span; marginal figures omitted")
+		return
+	}
+	if len(missing) > 0 {
+		// A partial sum would understate idle power and overstate the marginal figures.
+		for j := range e.GPUs {
+			e.GPUs[j].IdlePowerW = 0
+		}
+		e.Warnings = append(e.Warnings, fmt.Sprintf("idle baseline: GPU %s has no readings in the idle span; the baseline and marginal figures are omitted", strings.Join(missing, ", GPU ")))
 		return
 	}
 	e.Idle = &runrecord.IdleBaseline{Window: w, WindowS: secs, GPUPowerW: total, Provenance: runrecord.Measured}
@@ -93,10 +104,7 @@ func intensities(e *runrecord.Energy) {
 // boundaries fills gpu, node and facility energy. Each boundary's
 // provenance is the weakest of its inputs (measured > configured > assumed).
 func boundaries(e *runrecord.Energy, cfg Config) {
-	gpu := runrecord.EnergyBoundary{Name: runrecord.BoundaryGPU, EnergyJ: e.GPUEnergyJ, Provenance: runrecord.Measured, Factor: 1, FactorSource: "NVML energy counter"}
-	if e.Source != "" && e.Source != "nvml" {
-		gpu.FactorSource = e.Source + " energy counter"
-	}
+	gpu := runrecord.EnergyBoundary{Name: runrecord.BoundaryGPU, EnergyJ: e.GPUEnergyJ, Provenance: runrecord.Measured, Factor: 1, FactorSource: gpuEnergySource(e)}
 	nodeProv, nodeSrc := runrecord.Assumed, DefaultNodeFactorSource
 	if cfg.NodeFactorSet {
 		nodeProv, nodeSrc = runrecord.Configured, "configured node factor"
@@ -116,6 +124,22 @@ func boundaries(e *runrecord.Energy, cfg Config) {
 		b.Fleet = intensity(b.EnergyJ, e)
 	}
 	e.Boundaries = []runrecord.EnergyBoundary{gpu, node, fac}
+}
+
+// gpuEnergySource names where the GPU boundary's energy came from: the
+// source (NVML, prometheus) and whether a counter or the power integral.
+func gpuEnergySource(e *runrecord.Energy) string {
+	src := "NVML"
+	if e.Source != "" && e.Source != "nvml" {
+		src = e.Source
+	}
+	switch e.EnergySource {
+	case sourcePowerIntegral:
+		return src + " power integral (" + e.PowerSource + " power; no energy counter, less accurate)"
+	case sourceCounter:
+		return src + " energy counter"
+	}
+	return src + " energy counter, and the power integral for GPUs without one (less accurate)"
 }
 
 func cumulativeFactor(name string, cfg Config) float64 {

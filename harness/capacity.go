@@ -82,7 +82,7 @@ func Capacity(ctx context.Context, s CapacitySpec) (*runrecord.Capacity, error) 
 		if err != nil {
 			return false, err
 		}
-		tag := pointTag(sc)
+		tag := pointTag(sc, "")
 		fmt.Fprintf(progress, "capacity probe %d: %s\n", len(res.Points)+1, tag)
 		spec := s.Base
 		spec.Load.Schedule = sc

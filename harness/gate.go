@@ -15,6 +15,7 @@ import (
 	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/compare"
 	"github.com/tcobench/tcobench/livemetrics"
+	"github.com/tcobench/tcobench/load/metrics"
 	"github.com/tcobench/tcobench/report/rundata"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/store"
@@ -43,7 +44,7 @@ type GateResult struct {
 	Results  []*compare.Result
 	Unusable []compare.Unusable
 	// Markdown is every comparison (and acceptance of a first baseline) in Markdown.
-	Markdown []byte
+	Markdown []byte `json:"-"`
 }
 
 // RegressionError lists the figures that regressed ("run: figure").
@@ -155,7 +156,7 @@ func pairUp(ctx context.Context, st *store.Store, baseArg, candArg string, cands
 func pairLastGood(ctx context.Context, st *store.Store, cands []string) ([]pair, error) {
 	var out []pair
 	for _, c := range cands {
-		run, err := runrecord.ReadRun(c)
+		run, err := metrics.LoadRun(c)
 		if err != nil {
 			return nil, err
 		}
@@ -187,7 +188,7 @@ func (g GateSpec) saveAndPush(ctx context.Context, st *store.Store, pairs []pair
 		unusable[u.Name] = true
 	}
 	for _, p := range pairs {
-		run, err := runrecord.ReadRun(p.cand)
+		run, err := metrics.LoadRun(p.cand)
 		if err != nil {
 			return err
 		}

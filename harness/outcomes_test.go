@@ -79,7 +79,7 @@ func TestTau2RecordedCostPerSuccessfulTask(t *testing.T) {
 	defer srv.Close()
 	res, err := Run(context.Background(), Spec{Load: load.Config{OutDir: t.TempDir(), Plan: *plan, Target: fakeTarget(srv.URL, "fake"),
 		Schedule: load.Closed{Users: 10}, Limits: load.Limits{Count: 50, RequestTimeout: 30 * time.Second}},
-		Pricing: pricing(t, "cpu-server", "office")})
+		Pricing: pricing(t, "cpu-server", "office"), Projection: Projection{AsMeasured: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +89,9 @@ func TestTau2RecordedCostPerSuccessfulTask(t *testing.T) {
 	}
 	want := 14.443248 / 36
 	c := res.Cost()
+	if c == nil {
+		t.Fatalf("not priced: %q", res.Run.Warnings)
+	}
 	var recorded *runrecord.RecordedAPICost
 	for i := range c.RecordedAPI {
 		if c.RecordedAPI[i].Model == "claude-sonnet-4-5" {
@@ -137,7 +140,7 @@ func TestFailedTasksOneDenominator(t *testing.T) {
 	defer srv.Close()
 	res, err := Run(context.Background(), Spec{Load: load.Config{OutDir: t.TempDir(), Plan: load.SimplePlan(64, 8), Target: fakeTarget(srv.URL, "fake"),
 		Schedule: load.Closed{Users: 1}, Limits: load.Limits{Count: 24, RequestTimeout: 5 * time.Second}},
-		Pricing: pricing(t, "cpu-server", "office")})
+		Pricing: pricing(t, "cpu-server", "office"), Projection: Projection{AsMeasured: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +169,7 @@ func TestOfferedLoadLabelAndWarning(t *testing.T) {
 	defer srv.Close()
 	res, err := Run(context.Background(), Spec{Load: load.Config{OutDir: t.TempDir(), Plan: load.SimplePlan(64, 4), Target: fakeTarget(srv.URL, "fake"),
 		Schedule: load.Constant{Rate: 20}, Limits: load.Limits{Count: 10, RequestTimeout: 5 * time.Second}},
-		Pricing: pricing(t, "cpu-server", "office")})
+		Pricing: pricing(t, "cpu-server", "office"), Projection: Projection{AsMeasured: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +220,7 @@ func TestCapacitySearchConverges(t *testing.T) {
 	if !res.Converged || res.BracketLow != 4 || res.BracketHigh != 5 || res.Points[res.Best].Concurrency != 4 {
 		t.Fatalf("capacity search %+v: want converged on 4 users (4 pass, 5 fail)", res)
 	}
-	c, runDir, err := PriceDir(dir, pricing(t, "cpu-server", "office"))
+	c, runDir, err := PriceDir(context.Background(), dir, pricing(t, "cpu-server", "office"), Projection{AsMeasured: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +252,7 @@ func TestAPIKeyNeverWritten(t *testing.T) {
 	dir := t.TempDir()
 	s.Target, s.Model, s.Requests, s.Out = srv.URL, "fake", 4, filepath.Join(dir, "run")
 	s.Telemetry.Collectors, s.Outcomes.APIKeyEnv = "none", "TCOBENCH_TEST_API_KEY"
-	s.Pricing.Hardware, s.Pricing.Site = "cpu-server", "office"
+	s.Pricing.Hardware, s.Pricing.Site, s.Pricing.AsMeasured = "cpu-server", "office", true
 	spec, err := s.Spec()
 	if err != nil {
 		t.Fatal(err)

@@ -1,15 +1,17 @@
 package harness
 
 import (
+	"context"
+
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
 )
 
 // PriceDir prices a run directory at its offered load, or the best point
 // of a sweep or capacity search directory at the node's capacity at the
-// SLOs, and writes the cost into that run's run.json. It returns the cost
-// and the run directory priced.
-func PriceDir(dir string, req *tco.Request) (*runrecord.Cost, string, error) {
+// SLOs (Price, with its projection), and writes the cost into that run's
+// run.json. It returns the cost and the run directory priced.
+func PriceDir(ctx context.Context, dir string, req *tco.Request, p Projection) (*runrecord.Cost, string, error) {
 	runDir, basis, err := tco.CapacityRun(dir)
 	if err != nil {
 		return nil, "", err
@@ -20,7 +22,7 @@ func PriceDir(dir string, req *tco.Request) (*runrecord.Cost, string, error) {
 	}
 	r := *req
 	r.Options.Throughput = basis
-	c, err := r.Price(runDir, run)
+	c, err := Price(ctx, &r, p, runDir, run)
 	if err != nil {
 		return nil, "", err
 	}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
+	"time"
 
+	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/load"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/store"
@@ -27,6 +30,13 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if err := runrecord.PrepareDir(cfg.OutDir, runrecord.DirOptions{Replace: cfg.Replace}); err != nil {
+		return nil, badinput.Wrap(err) // refused before the collectors start
+	}
+	cfg.Replace = false // cleared once: the engine must not delete what the collectors write
+	if w := load.FileLimitWarning(inFlight(cfg)); w != "" {
+		fmt.Fprintf(log, "warning: %s\n", w)
+	}
 	t, err := newTelemetry(ctx, spec.Telemetry, cfg.Target.URL, log)
 	if err != nil {
 		return nil, err
@@ -34,10 +44,12 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 	defer t.close()
 	cfg.Hooks = append(append([]load.Hooks(nil), cfg.Hooks...), t.hooks())
 	if spec.Pricing != nil {
-		req := spec.Pricing
-		cfg.Hooks = append(cfg.Hooks, load.Hooks{Finish: func(_ context.Context, dir string, run *runrecord.Run) error {
-			_, err := req.Price(dir, run)
-			return err
+		req, proj := spec.Pricing, spec.Projection
+		cfg.Hooks = append(cfg.Hooks, load.Hooks{Finish: func(ctx context.Context, dir string, run *runrecord.Run) error {
+			if _, err := Price(ctx, req, proj, dir, run); err != nil {
+				return fmt.Errorf("not priced: %w", err)
+			}
+			return nil
 		}})
 	}
 	run, err := load.Run(ctx, cfg)
@@ -65,4 +77,20 @@ func save(ctx context.Context, s *SaveSpec, res *Result, log io.Writer) error {
 	}
 	fmt.Fprintf(log, "saved run %s in the results store\n", res.Run.ID)
 	return nil
+}
+
+// inFlight is about the most requests a run has in flight: its users or
+// ceiling, else its rate times how long a request may take (the request
+// timeout, at most 30 s: a longer tail is rare enough not to warn about).
+func inFlight(cfg load.Config) int {
+	var l runrecord.LoadConfig
+	load.Describe(cfg.Schedule, &l)
+	if l.Concurrency > 0 {
+		return l.Concurrency
+	}
+	t := cfg.Limits.RequestTimeout
+	if t <= 0 || t > 30*time.Second {
+		t = 30 * time.Second
+	}
+	return int(math.Ceil(l.RatePerS * t.Seconds()))
 }

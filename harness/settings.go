@@ -39,6 +39,9 @@ type RunSettings struct {
 	RequestTimeout, Grace      time.Duration
 	Seed                       uint64 // 0: the workload's
 	Out                        string // "" runs/<workload>-<UTC time>
+	// Replace lets a run write into a directory that holds an earlier
+	// run's files (deleting them); else such a directory is refused.
+	Replace bool
 
 	Telemetry TelemetrySettings
 	Pricing   PricingSettings
@@ -82,6 +85,7 @@ func (s *RunSettings) Bind(fs *pflag.FlagSet) {
 	fs.DurationVar(&s.Grace, "grace", s.Grace, "after Ctrl-C, how long requests in flight may finish")
 	fs.Uint64Var(&s.Seed, "seed", s.Seed, "seed of the arrival schedule and the workload (default: the workload's, else 0)")
 	fs.StringVar(&s.Out, "out", s.Out, "run directory to write (default runs/<workload>-<UTC time>)")
+	fs.BoolVar(&s.Replace, "replace", s.Replace, "write into an --out that holds an earlier run's files, deleting them (else it is refused)")
 	s.Telemetry.Bind(fs)
 	s.Pricing.Bind(fs)
 	s.Outcomes.Bind(fs)
@@ -98,7 +102,7 @@ func Defaults() RunSettings {
 		Telemetry: TelemetrySettings{Collectors: "nvml,host,server", GPUs: "all", PowerSampleHz: 10,
 			EnergyInterval: time.Second, SampleInterval: time.Second, IdleBaseline: 30 * time.Second,
 			MinEnergyWindow: energy.DefaultMinWindow, ServerKind: "auto", PromNodeLabel: "Hostname",
-			PromSettle: 20 * time.Second, PushgatewayJob: livemetrics.DefaultJob},
+			PromSettle: 40 * time.Second, PushgatewayJob: livemetrics.DefaultJob},
 		Pricing: PricingSettings{Prices: "api-2026", Utilization: Stated{Value: 0.5},
 			APIPriceDecline: Stated{Value: 0.30}, TokenGrowth: Stated{Value: 0.25}},
 	}
@@ -145,7 +149,7 @@ func (s RunSettings) Spec() (Spec, error) {
 	if err != nil {
 		return sp, err
 	}
-	sp.Load = load.Config{Name: s.Name, OutDir: s.outDir(plan.Name), Target: tgt, Plan: *plan, Schedule: sched,
+	sp.Load = load.Config{Name: s.Name, OutDir: s.outDir(plan.Name), Replace: s.Replace, Target: tgt, Plan: *plan, Schedule: sched,
 		Limits: load.Limits{Duration: s.Duration, Count: s.Requests, Warmup: s.Warmup, Cooldown: s.Cooldown,
 			RequestTimeout: s.RequestTimeout, Grace: s.Grace},
 		SLOs: slos, Seed: s.Seed, Settings: s.record(sched), Checks: s.Outcomes.checker()}
@@ -158,6 +162,7 @@ func (s RunSettings) Spec() (Spec, error) {
 	if sp.Pricing, err = s.Pricing.Request(); err != nil {
 		return sp, err
 	}
+	sp.Projection = s.Pricing.Projection()
 	if s.Save {
 		sp.Save = &SaveSpec{DSN: s.Store}
 	}

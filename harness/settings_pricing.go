@@ -28,6 +28,14 @@ type PricingSettings struct {
 	Rent []string
 	// StaleAfter is the price age past which a price is flagged (0: 90 days).
 	StaleAfter time.Duration
+	// ModelArch and AsMeasured: see Projection.
+	ModelArch  string
+	AsMeasured bool
+}
+
+// Projection returns the settings' projection choices.
+func (p PricingSettings) Projection() Projection {
+	return Projection{ModelArch: p.ModelArch, AsMeasured: p.AsMeasured}
 }
 
 // Bind registers the pricing settings on fs.
@@ -43,6 +51,30 @@ func (p *PricingSettings) Bind(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&p.Models, "models", p.Models, "API models to price: provider/model, a model name, or a pattern like *llama-3.3-70b* (default: the catalog's compare list)")
 	fs.StringSliceVar(&p.Rent, "rent", p.Rent, "rental profiles to price the same throughput on (default: the built-in ones with the same hardware; none for none)")
 	fs.DurationVar(&p.StaleAfter, "stale-after", p.StaleAfter, "flag API and rental prices older than this (0: 90 days)")
+	fs.StringVar(&p.ModelArch, "model-arch", p.ModelArch, "architecture of the run's model, to project a run measured on other hardware onto the profile's: built-in name, GGUF file or config.json (default: the run's model name)")
+	fs.BoolVar(&p.AsMeasured, "as-measured", p.AsMeasured, "price the measured throughput even when the run was measured on other hardware than the profile's (labelled so)")
+}
+
+// FromRecord fills the profiles not stated from the ones a run was priced
+// with (its recorded cost), so that re-pricing an old run takes the same
+// hardware, site and prices unless told otherwise. Without either, pricing
+// needs both stated.
+func (p *PricingSettings) FromRecord(c *runrecord.Cost) error {
+	if c != nil {
+		if p.Hardware == "" {
+			p.Hardware = profileRef(c.Hardware)
+		}
+		if p.Site == "" {
+			p.Site = profileRef(c.Site)
+		}
+		if p.Prices == Defaults().Pricing.Prices {
+			p.Prices = profileRef(c.Prices)
+		}
+	}
+	if !p.Asked() {
+		return badinput.Field("hardware", nil, "the run was never priced: name a hardware and a site profile (tcobench profiles list)")
+	}
+	return nil
 }
 
 // Asked reports whether pricing was asked for (a hardware or site profile named).
@@ -136,4 +168,13 @@ func loadRentals(names []string) ([]*tco.Rental, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// profileRef names a recorded profile as a setting takes it: the built-in
+// name, or the file path.
+func profileRef(r runrecord.ProfileRef) string {
+	if r.Path == "" || strings.HasPrefix(r.Path, tco.EmbeddedPrefix) {
+		return r.Name
+	}
+	return r.Path
 }

@@ -59,10 +59,10 @@ func (t *TelemetrySettings) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&t.ServerMetrics, "server-metrics-url", t.ServerMetrics, "model server's Prometheus endpoint (default: target + /metrics)")
 	fs.StringVar(&t.ServerSeries, "server-series", t.ServerSeries, "extra or replacement /metrics series: name=metric[|metric],...")
 	fs.StringVar(&t.PromURL, "prometheus-url", t.PromURL, "Prometheus server scraping dcgm-exporter, to read cluster GPU energy from")
-	fs.StringVar(&t.PromNodes, "prometheus-nodes", t.PromNodes, "node names (dcgm-exporter Hostname label) to read, comma-separated (default: all)")
+	fs.StringVar(&t.PromNodes, "prometheus-nodes", t.PromNodes, "node names (dcgm-exporter Hostname label) to read, comma-separated, or all (needed with --prometheus-url: an empty list would sum every GPU of the cluster)")
 	fs.StringVar(&t.PromNodeLabel, "prometheus-node-label", t.PromNodeLabel, "label naming the node in the DCGM series")
 	fs.StringVar(&t.PromMatchers, "prometheus-matchers", t.PromMatchers, "extra label matchers for the DCGM series, e.g. job=\"dcgm\"")
-	fs.DurationVar(&t.PromSettle, "prometheus-settle", t.PromSettle, "wait after the run so that Prometheus has scraped past its end (longer than its scrape interval)")
+	fs.DurationVar(&t.PromSettle, "prometheus-settle", t.PromSettle, "wait after the run so that Prometheus has scraped past its end (longer than dcgm-exporter's update interval: checked before the load)")
 	fs.StringVar(&t.MetricsAddr, "metrics-addr", t.MetricsAddr, "serve live Prometheus metrics on [host]:port (a bare :port binds loopback)")
 	fs.StringVar(&t.Pushgateway, "pushgateway", t.Pushgateway, "Pushgateway URL to push the run's final summary to")
 	fs.StringVar(&t.PushgatewayJob, "pushgateway-job", t.PushgatewayJob, "Pushgateway job name")
@@ -106,18 +106,22 @@ func (t TelemetrySettings) Spec() (Telemetry, error) {
 
 // factories are the default collector factories with these settings.
 func (t TelemetrySettings) factories(series map[string][]string) (collectors.Factories, error) {
-	visible, set := os.LookupEnv("CUDA_VISIBLE_DEVICES")
+	no := nvml.Options{GPUs: t.GPUs, PowerInterval: time.Duration(float64(time.Second) / t.PowerSampleHz),
+		EnergyInterval: t.EnergyInterval, ContextInterval: t.SampleInterval}
+	no.SetCUDAEnv(nvml.CUDAEnvFrom(os.LookupEnv))
 	f := collectors.Factories{
-		nvml.Name: nvml.Factory(nvml.Options{GPUs: t.GPUs, CUDAVisibleDevices: visible, CUDAVisibleSet: set,
-			PowerInterval:  time.Duration(float64(time.Second) / t.PowerSampleHz),
-			EnergyInterval: t.EnergyInterval, ContextInterval: t.SampleInterval}),
+		nvml.Name: nvml.Factory(no),
 		host.Name: host.Factory(host.Options{PID: int32(t.ServerPID), Interval: t.SampleInterval}),
 		server.Name: server.Factory(server.Options{URL: t.ServerMetrics, Kind: t.ServerKind, Series: series,
 			Interval: t.SampleInterval}),
 	}
 	if t.PromURL != "" {
-		opts := promdcgm.Options{URL: t.PromURL, Nodes: splitList(t.PromNodes), NodeLabel: t.PromNodeLabel,
-			Matchers: t.PromMatchers, Settle: t.PromSettle}
+		opts := promdcgm.Options{URL: t.PromURL, NodeLabel: t.PromNodeLabel, Matchers: t.PromMatchers, Settle: t.PromSettle}
+		if t.PromNodes == "all" {
+			opts.AllNodes = true
+		} else {
+			opts.Nodes = splitList(t.PromNodes)
+		}
 		if _, err := promdcgm.New(opts); err != nil {
 			return nil, badinput.Field("prometheus-url", t.PromURL, "%v", err)
 		}

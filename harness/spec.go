@@ -2,15 +2,18 @@
 // run` does (the load engine, the collectors with the idle baseline, energy
 // accounting, pricing, the results store, the live export and the
 // Pushgateway push) for a typed Spec; Sweep runs it at several load points
-// and finds the highest meeting the SLOs; RunSuite runs a suite file. The
-// tcobench command is a thin layer of flags over it: RunSettings are the
-// settings by name, as flags, environment, config and suite files give them.
+// and finds the highest meeting the SLOs; RunSuite runs a suite file; Gate
+// compares runs and fails on regression. The tcobench command is a thin
+// layer of flags over it: RunSettings are the settings by name, as flags,
+// environment, config and suite files give them.
 //
 // Errors are typed: *badinput.Error or *badinput.FieldError (unusable
 // input: nothing was sent), *NoSuccessError (no request succeeded),
-// *PartialError (the run was cut short), *SLOsNotMetError (no sweep point
-// met the SLOs), *SuiteError (runs of a suite failed). Run returns its
-// Result beside the last three, since a record was written.
+// *PartialError (the run was cut short), *GPURequiredError,
+// *SLOsNotMetError (no sweep point met the SLOs), *SuiteError (runs of a
+// suite failed), *RegressionError (a figure regressed). Run returns its
+// Result beside *NoSuccessError and *PartialError, since a record was
+// written; Sweep its sweep beside *SLOsNotMetError.
 package harness
 
 import (
@@ -34,6 +37,9 @@ type Spec struct {
 	Telemetry Telemetry
 	// Pricing, when set, prices the run at its end into run.json.
 	Pricing *tco.Request
+	// Projection says how a run measured on other hardware than Pricing's is
+	// priced there.
+	Projection Projection
 	// Save, when set, stores the run in a results store.
 	Save *SaveSpec
 	// Log receives notes for people ("measuring idle GPU power for 30s");

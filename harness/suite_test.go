@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tcobench/tcobench/collectors/nvml"
 	"github.com/tcobench/tcobench/fakeserver"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/suite"
@@ -130,5 +131,74 @@ func TestSuiteAndRunShareOneValidator(t *testing.T) {
 		if r == nil || s == nil || !strings.Contains(r.Error(), c.reason) || !strings.Contains(s.Error(), c.reason) {
 			t.Errorf("%+v %s: run %v; suite %v; want both refused with %q", c.l, c.slo, r, s, c.reason)
 		}
+	}
+}
+
+// fakeGPUs applies GPU settings as nvml.Control does, recording them: the
+// sweep's GPU seam (no GPU on this machine; nvml's own tests drive the real
+// control through a stub NVML library).
+type fakeGPUs struct {
+	applied []string
+	closed  bool
+	stopAt  int // cancel the sweep's context when this point starts (0: never)
+	cancel  context.CancelFunc
+}
+
+func (f *fakeGPUs) Sweep(ctx context.Context, settings []nvml.Setting, point func(context.Context, nvml.Point) error) error {
+	for i, s := range settings {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f.applied = append(f.applied, s.String())
+		if i+1 == f.stopAt {
+			f.cancel()
+		}
+		g := []runrecord.GPUControl{{Index: 0, PowerLimitW: s.PowerLimitW, OriginalPowerLimitW: 700}}
+		if err := point(ctx, nvml.Point{Index: i, Setting: s, GPUs: g}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *fakeGPUs) Close() error { f.closed = true; return nil }
+
+// TestGPUSweep: a sweep of power limits runs the load at each limit in
+// order, records the limit in each run and in sweep.json, names the
+// setting with the lowest energy per task, closes (restores) the control,
+// and stops when interrupted.
+func TestGPUSweep(t *testing.T) {
+	st := Defaults()
+	st.Target, st.Model, st.Requests, st.MaxTokens, st.SLOs = fakeURL(t), "fake", 3, 4, []string{"e2e=5s"}
+	st.Telemetry.Collectors = "none"
+	dir := t.TempDir()
+	st.Out = filepath.Join(dir, "base")
+	base, err := st.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	limits, _ := nvml.ParsePowerLimits("300W,450W,600W")
+	ctl := &fakeGPUs{}
+	res, err := Sweep(context.Background(), SweepSpec{Base: base, Dir: dir, MinGoodput: 0.9, MaxErrors: 0.01,
+		GPU: &GPUSweep{Settings: nvml.Settings(limits, nil), Control: ctl}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(ctl.applied, ",") != "300 W,450 W,600 W" || !ctl.closed {
+		t.Fatalf("applied %v, closed %v", ctl.applied, ctl.closed)
+	}
+	if len(res.Points) != 3 || res.Points[1].GPUSetting != "450 W" || res.Cheapest < 0 {
+		t.Fatalf("sweep %+v", res)
+	}
+	run, err := runrecord.ReadRun(res.Points[2].Dir)
+	if err != nil || len(run.GPUControl) != 1 || run.GPUControl[0].PowerLimitW != 600 {
+		t.Fatalf("run.json gpu_control %+v: %v", run.GPUControl, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ctl = &fakeGPUs{stopAt: 2, cancel: cancel}
+	res, err = Sweep(ctx, SweepSpec{Base: base, Dir: t.TempDir(), MinGoodput: 0.9, MaxErrors: 0.01,
+		GPU: &GPUSweep{Settings: nvml.Settings(limits, nil), Control: ctl}})
+	if !errors.Is(err, context.Canceled) || len(ctl.applied) != 2 || !ctl.closed {
+		t.Fatalf("interrupted sweep: err %v, applied %v, closed %v", err, ctl.applied, ctl.closed)
 	}
 }

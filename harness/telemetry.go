@@ -8,7 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/collectors"
+	"github.com/tcobench/tcobench/collectors/promdcgm"
 	"github.com/tcobench/tcobench/energy"
 	"github.com/tcobench/tcobench/livemetrics"
 	"github.com/tcobench/tcobench/load"
@@ -64,6 +66,10 @@ func newTelemetry(ctx context.Context, spec Telemetry, target string, log io.Wri
 		reg.Close()
 		return nil, err
 	}
+	if err := preflight(ctx, reg); err != nil {
+		reg.Close()
+		return nil, err
+	}
 	if spec.MetricsAddr != "" {
 		bound, stop, err := t.exp.Serve(ctx, spec.MetricsAddr)
 		if err != nil {
@@ -72,6 +78,9 @@ func newTelemetry(ctx context.Context, spec Telemetry, target string, log io.Wri
 		}
 		t.stopHTTP = stop
 		fmt.Fprintf(log, "live metrics on http://%s/metrics\n", bound)
+		if w := livemetrics.ExposureWarning(spec.MetricsAddr); w != "" {
+			fmt.Fprintf(log, "warning: %s\n", w)
+		}
 	}
 	return t, nil
 }
@@ -204,7 +213,7 @@ func (t *telemetry) finish(ctx context.Context, dir string, run *runrecord.Run) 
 	samples := t.sess.Samples(zero)
 	var errs []error
 	if err := collectors.WriteTelemetry(dir, samples); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, fmt.Errorf("telemetry not written: %w", err))
 	}
 	if len(attempts) == 0 {
 		if all, err := runrecord.LoadAttempts(dir); err == nil {
@@ -265,4 +274,24 @@ func (t *telemetry) close() {
 		t.stopHTTP()
 	}
 	t.reg.Close()
+}
+
+// preflight checks, before the load, that the cluster's energy series are
+// there and that the settle time outlasts their update interval (else the
+// run's end would go unmeasured).
+func preflight(ctx context.Context, reg *collectors.Registry) error {
+	c, ok := reg.Get(promdcgm.Name)
+	if !ok {
+		return nil
+	}
+	pc, ok := c.(*promdcgm.Collector)
+	if !ok {
+		return nil
+	}
+	_, err := pc.Preflight(ctx)
+	var se *promdcgm.SettleError
+	if errors.As(err, &se) {
+		return badinput.Field("prometheus-settle", se.Settle, "%v", err)
+	}
+	return err
 }

@@ -97,14 +97,14 @@ func (e *Exporter) Handler() http.Handler {
 // loopback interface; any explicit host is kept.
 func ListenAddr(addr string) (string, error) {
 	if addr == "" {
-		return "", errors.New("--metrics-addr: empty")
+		return "", errors.New("metrics address: empty")
 	}
 	if _, err := strconv.Atoi(addr); err == nil {
 		addr = ":" + addr // a bare port
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", fmt.Errorf("--metrics-addr %q: want [host]:port: %w", addr, err)
+		return "", fmt.Errorf("metrics address %q: want [host]:port: %w", addr, err)
 	}
 	if host == "" {
 		host = "127.0.0.1"
@@ -122,7 +122,7 @@ func (e *Exporter) Serve(ctx context.Context, addr string) (bound string, stop f
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
-		return "", nil, fmt.Errorf("--metrics-addr: %w", err)
+		return "", nil, fmt.Errorf("metrics address: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", e.Handler())

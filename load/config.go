@@ -33,9 +33,10 @@ type Hooks struct {
 // Config is everything a run needs.
 type Config struct {
 	// Name labels the run; OutDir is the run directory to write (created;
-	// refused if it already holds a run.json).
-	Name   string
-	OutDir string
+	// refused if it already holds a run or run files, unless Replace).
+	Name    string
+	OutDir  string
+	Replace bool
 
 	// Target is the model server: its URL, API and the model to ask for.
 	Target modelapi.Target

@@ -70,3 +70,11 @@ func (g *gate) end() int64 {
 	defer g.mu.Unlock()
 	return g.measureEnd
 }
+
+// progress returns the measured tasks admitted so far and the end of the
+// measurement phase (-1 while it is open), for the progress line.
+func (g *gate) progress() (measured int, end int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.measured, g.measureEnd
+}

@@ -37,7 +37,7 @@ type rateMark struct {
 }
 
 // rateWindow is the span the current rate is measured over.
-const rateWindow = 5 * time.Second
+const rateWindow = 10 * time.Second
 
 // rate is the completion rate per second over the last rateWindow (at
 // least since the previous reading), noting done at now.
@@ -128,9 +128,8 @@ func (e *engine) printProgress(p *progress, now time.Time, final bool) {
 		b = append(b, "\r\033[K"...)
 	}
 	start := len(b)
-	b = append(b, "t="...)
-	b = strconv.AppendFloat(b, float64(e.clk.Now())/1e9, 'f', 0, 64)
-	b = append(b, "s sent="...)
+	b = e.appendPhase(b)
+	b = append(b, " sent="...)
 	b = strconv.AppendInt(b, e.sent.Load(), 10)
 	b = append(b, " in-flight="...)
 	b = strconv.AppendInt(b, e.inflight.Load(), 10)
@@ -140,13 +139,11 @@ func (e *engine) printProgress(p *progress, now time.Time, final bool) {
 	b = strconv.AppendInt(b, errs, 10)
 	b = append(b, " rate="...)
 	b = strconv.AppendFloat(b, rate, 'f', 1, 64)
-	b = append(b, "/s ttft_p50="...)
+	b = append(b, "/s (10s) ttft_p50="...)
 	if n > 0 {
 		slices.Sort(p.sorted)
 		b = strconv.AppendFloat(b, p.sorted[n/2], 'f', 1, 64)
-		b = append(b, "ms (last "...)
-		b = strconv.AppendInt(b, int64(n), 10)
-		b = append(b, ')')
+		b = append(b, "ms"...)
 	} else {
 		b = append(b, '-')
 	}
@@ -160,4 +157,53 @@ func (e *engine) printProgress(p *progress, now time.Time, final bool) {
 	}
 	p.buf = b
 	_, _ = p.w.Write(b)
+}
+
+// appendPhase writes the run's phase, its elapsed time, the time left when
+// the limits tell it, and the measured tasks started of those planned:
+// "measure 12s (48s left) tasks=14/50".
+func (e *engine) appendPhase(b []byte) []byte {
+	l := e.cfg.load
+	now := e.clk.Now()
+	started, end := e.gate.progress()
+	warm, dur, cool := int64(l.Warmup), int64(l.Duration), int64(l.Cooldown)
+	phase := "measure"
+	switch {
+	case now < warm:
+		phase = "warm-up"
+	case end >= 0 && now >= end:
+		phase = "finishing"
+		if now < end+cool {
+			phase = "cool-down"
+		}
+	}
+	b = append(b, phase...)
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, float64(now)/1e9, 'f', 0, 64)
+	b = append(b, 's')
+	if left, ok := e.left(now, started, warm, dur, cool); ok {
+		b = append(b, " ("...)
+		b = strconv.AppendFloat(b, float64(left)/1e9, 'f', 0, 64)
+		b = append(b, "s left)"...)
+	}
+	b = append(b, " tasks="...)
+	b = strconv.AppendInt(b, int64(started), 10)
+	if l.Count > 0 {
+		b = append(b, '/')
+		b = strconv.AppendInt(b, int64(l.Count), 10)
+	}
+	return b
+}
+
+// left estimates the time to the end of the load: from the duration when
+// the run has one, else from the rate at which measured tasks started.
+func (e *engine) left(now int64, started int, warm, dur, cool int64) (int64, bool) {
+	switch {
+	case dur > 0:
+		return max(0, warm+dur+cool-now), true
+	case e.cfg.load.Count > 0 && started > 0 && now > warm:
+		rest := int64(e.cfg.load.Count - started)
+		return max(0, (now-warm)*rest/int64(started)+cool), true
+	}
+	return 0, false
 }

@@ -11,7 +11,11 @@ import (
 )
 
 func progressEngine(p *progress) *engine {
-	e := &engine{prog: p, clk: modelapi.NewClock(time.Now())}
+	e := &engine{prog: p, clk: modelapi.NewClock(time.Now()), gate: newGate(runrecord.LoadConfig{Count: 50}),
+		cfg: &Config{load: runrecord.LoadConfig{Count: 50}}}
+	for range 14 {
+		e.gate.admit(0)
+	}
 	e.sent.Store(12)
 	e.inflight.Store(2)
 	return e
@@ -38,7 +42,7 @@ func TestProgressLiveLine(t *testing.T) {
 	p.width = func() int { return 0 } // unknown width: nothing cut
 	e.printProgress(p, t0.Add(4*time.Second), true)
 	line = buf.String()
-	for _, want := range []string{"sent=12", "done=10", "errors=1", "rate=2.5/s", "ttft_p50=6.0ms", "\n"} {
+	for _, want := range []string{"measure ", "tasks=14/50", "s left)", "sent=12", "done=10", "errors=1", "rate=2.5/s", "ttft_p50=6.0ms", "\n"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("final line %q lacks %q", line, want)
 		}
@@ -57,7 +61,7 @@ func TestProgressRateWindow(t *testing.T) {
 	if r := p.rate(t0.Add(10*time.Second+250*time.Millisecond), 40); r < 3 || r > 4.1 {
 		t.Fatalf("rate %v after a quiet tick, want about 4/s over the window", r)
 	}
-	if len(p.hist) > 25 {
+	if len(p.hist) > 45 {
 		t.Fatalf("%d readings kept, want only the window's", len(p.hist))
 	}
 }
@@ -71,7 +75,6 @@ func TestProgressPlainAndQuiet(t *testing.T) {
 	if s := buf.String(); strings.Contains(s, "\033") || !strings.HasSuffix(s, "\n") {
 		t.Fatalf("plain line %q", s)
 	}
-	e.cfg = &Config{}
 	e.prog = nil
 	stop := e.startProgress(make(chan struct{}))
 	stop()

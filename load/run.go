@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"runtime"
 	"time"
 
+	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/modelapi"
 	"github.com/tcobench/tcobench/runrecord"
 )
@@ -17,7 +17,7 @@ import (
 // finishTimeout bounds the Finish hooks; probeTimeout asking the server and
 // the host what they are.
 const (
-	finishTimeout = 30 * time.Second
+	finishTimeout = 2 * time.Minute
 	probeTimeout  = 5 * time.Second
 )
 
@@ -41,7 +41,7 @@ func Run(ctx context.Context, cfg Config) (*runrecord.Run, error) {
 		}
 	}
 	dir := cfg.OutDir
-	if err := prepareDir(dir); err != nil {
+	if err := prepareDir(dir, cfg.Replace); err != nil {
 		return nil, err
 	}
 	run := cfg.newRecord(ctx, be)
@@ -61,6 +61,7 @@ func Run(ctx context.Context, cfg Config) (*runrecord.Run, error) {
 	}
 	e := newEngine(&cfg, be, w)
 	err = e.execute(ctx, run)
+	be.CloseIdle() // the run's sockets go now, not at their idle timeout
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
@@ -77,15 +78,15 @@ func (c *Config) backend() (modelapi.Backend, error) {
 	return modelapi.New(c.Target, modelapi.Options{Timeout: c.Limits.RequestTimeout})
 }
 
-// prepareDir creates dir, refusing one that already holds a run.
-func prepareDir(dir string) error {
-	if _, err := os.Stat(filepath.Join(dir, runrecord.RunFile)); err == nil {
-		return fmt.Errorf("%s already holds a run (run.json); choose another --out", dir)
+// prepareDir creates dir, refusing one that already holds a run or its
+// files (bad input) unless replace.
+func prepareDir(dir string, replace bool) error {
+	err := runrecord.PrepareDir(dir, runrecord.DirOptions{Replace: replace})
+	var inUse *runrecord.DirInUseError
+	if errors.As(err, &inUse) {
+		return badinput.Wrap(err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create run directory: %w", err)
-	}
-	return nil
+	return err
 }
 
 // newRecord starts the run record: configuration, environment, workload.
@@ -222,7 +223,7 @@ func (e *engine) complete(ctx context.Context, dir string, run *runrecord.Run) e
 	for _, h := range e.cfg.Hooks {
 		if h.Finish != nil {
 			if err := h.Finish(fctx, dir, run); err != nil {
-				run.Warnings = append(run.Warnings, "finish hook: "+err.Error())
+				run.Warnings = append(run.Warnings, err.Error())
 			}
 		}
 	}

@@ -43,6 +43,8 @@ type Backend interface {
 	Do(ctx context.Context, clk Clock, req *Request, a *runrecord.Attempt) []byte
 	// Probe asks the server what it is (kind, version, model), best effort.
 	Probe(ctx context.Context, model string) runrecord.ServerInfo
+	// CloseIdle closes the connections kept open for reuse (the run is over).
+	CloseIdle()
 }
 
 // Message is one chat message, as the chat APIs take it.

@@ -102,3 +102,9 @@ func (o *Ollama) Probe(ctx context.Context, model string) runrecord.ServerInfo {
 	}
 	return info
 }
+
+// CloseIdle implements Backend.
+func (o *OpenAI) CloseIdle() { o.opts.HTTPClient.CloseIdleConnections() }
+
+// CloseIdle implements Backend.
+func (o *Ollama) CloseIdle() { o.opts.HTTPClient.CloseIdleConnections() }

@@ -7,8 +7,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"sort"
 	"strings"
 
 	"github.com/tcobench/tcobench/workloads"
@@ -28,12 +26,13 @@ type chatRequest struct {
 	Stream              bool            `json:"stream"`
 }
 
-func parseRequest(c *workloads.Call, body []byte, redact bool) {
+// parseRequest fills a call from its request body, credentials removed.
+func parseRequest(c *workloads.Call, body []byte, redact bool, sec *secrets) {
 	var req chatRequest
 	if json.Unmarshal(body, &req) != nil {
 		return
 	}
-	c.Model, c.Stream = req.Model, req.Stream
+	c.Model, c.Stream = sec.scrub(req.Model), req.Stream
 	c.MaxTokens = max(req.MaxTokens, req.MaxCompletionTokens, 0)
 	var msgs []modelapi.Message
 	for _, m := range req.Messages {
@@ -41,10 +40,10 @@ func parseRequest(c *workloads.Call, body []byte, redact bool) {
 		if role != "system" && role != "user" && role != "assistant" && role != "tool" {
 			role = "user"
 		}
-		msgs = append(msgs, modelapi.Message{Role: role, Content: contentText(m.Content)})
+		msgs = append(msgs, modelapi.Message{Role: role, Content: sec.scrub(contentText(m.Content))})
 	}
 	if len(req.Messages) == 0 && len(req.Prompt) > 0 {
-		msgs = append(msgs, modelapi.Message{Role: "user", Content: contentText(req.Prompt)})
+		msgs = append(msgs, modelapi.Message{Role: "user", Content: sec.scrub(contentText(req.Prompt))})
 	}
 	if !redact {
 		c.Messages = msgs
@@ -98,8 +97,9 @@ type chatChunk struct {
 	Error json.RawMessage `json:"error"`
 }
 
-// finishCall fills a call's output, usage and error from the response.
-func finishCall(c *workloads.Call, body []byte, upErr error, redact bool, secrets []string) {
+// finishCall fills a call's output, usage and error from the response,
+// credentials removed.
+func finishCall(c *workloads.Call, body []byte, upErr error, redact bool, sec *secrets) {
 	var out strings.Builder
 	var u *usage
 	var apiErr string
@@ -143,12 +143,14 @@ func finishCall(c *workloads.Call, body []byte, upErr error, redact bool, secret
 	case upErr != nil:
 		c.Error = upErr.Error()
 	case c.Status >= 400 && apiErr == "":
-		c.Error = fmt.Sprintf("upstream status %d: %s", c.Status, strings.TrimSpace(string(body[:min(len(body), 300)])))
+		// Scrubbed before it is cut, so that no part of a credential remains.
+		text := strings.TrimSpace(sec.scrub(string(body[:min(len(body), 64<<10)])))
+		c.Error = fmt.Sprintf("upstream status %d: %s", c.Status, text[:min(len(text), 300)])
 	case apiErr != "":
 		c.Error = apiErr
 	}
-	c.Error = scrub(c.Error, secrets)
-	text := scrub(out.String(), secrets)
+	c.Error = sec.scrub(c.Error)
+	text := sec.scrub(out.String())
 	if redact {
 		if text != "" {
 			d := digest("assistant", text)
@@ -174,40 +176,4 @@ func errorText(raw json.RawMessage) string {
 		return s
 	}
 	return string(raw)
-}
-
-// secretsOf collects credential values from the request, so that an
-// upstream that echoes them (in an error message) cannot leak them into the trace.
-func secretsOf(h http.Header, body []byte) []string {
-	var out []string
-	for k, vs := range h {
-		lk := strings.ToLower(k)
-		if lk == "authorization" || strings.Contains(lk, "api-key") || strings.Contains(lk, "api_key") || strings.Contains(lk, "token") {
-			for _, v := range vs {
-				out = append(out, v)
-				if _, tok, ok := strings.Cut(v, " "); ok {
-					out = append(out, tok)
-				}
-			}
-		}
-	}
-	var m map[string]any
-	if json.Unmarshal(body, &m) == nil {
-		for k, v := range m {
-			if s, ok := v.(string); ok && strings.Contains(strings.ToLower(k), "key") {
-				out = append(out, s)
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
-	return out
-}
-
-func scrub(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if len(sec) >= 4 {
-			s = strings.ReplaceAll(s, sec, "[credential removed]")
-		}
-	}
-	return s
 }

@@ -206,8 +206,9 @@ func TestUpstreamDown(t *testing.T) {
 	}
 }
 
-// TestArrivalOrder: a slow first call and a fast second one are written in
-// arrival order, so the trace's at_ns never go backwards.
+// TestArrivalOrder: a slow first call and a fast second one are written as
+// they finish (the fast one first, the slow one holding nothing back) and
+// read back in arrival order.
 func TestArrivalOrder(t *testing.T) {
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get(TaskHeader) == "slow" {
@@ -231,6 +232,10 @@ func TestArrivalOrder(t *testing.T) {
 		r.Body.Close()
 	}
 	waitCalls(t, rec, 2)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[1], `"task":"fast"`) {
+		t.Fatalf("not written in completion order:\n%s", out.String())
+	}
 	tr := readTrace(t, out.String())
 	if len(tr.Calls) != 2 || tr.Calls[0].Task != "slow" || tr.Calls[1].Task != "fast" {
 		t.Fatalf("calls %+v", tr.Calls)

@@ -41,7 +41,7 @@ func telemetryCharts(d *rundata.Data) []template.HTML {
 			power.Series = append(power.Series, chart.Series{Name: s.Key, X: s.T, Y: s.V})
 		}
 	}
-	util := chart.Line{Title: "Utilisation over time (measured)", XLabel: "time from run start (s)", YLabel: "utilisation (%)", Markers: markers}
+	util := chart.Line{Title: "Utilization over time (measured)", XLabel: "time from run start (s)", YLabel: "utilization (%)", Markers: markers}
 	for _, m := range d.UtilMetrics() {
 		for _, s := range d.Series(m) {
 			util.Series = append(util.Series, chart.Series{Name: m + " " + s.Key, X: s.T, Y: s.V})
@@ -77,31 +77,62 @@ func energyChart(rr *RunReport) template.HTML {
 	return c.SVG()
 }
 
+// costBarChart draws cost per task, cheapest first: on-prem highlighted
+// and drawn as a line across the others, each API bar noting where owning
+// breaks even against it.
 func costBarChart(rr *RunReport) template.HTML {
-	c := chart.Bars{Title: "Cost per task: on-prem beside rented nodes and each API model", Unit: "USD"}
-	if cv := rr.Cost; cv != nil {
-		if cv.HasOnPrem {
-			c.Bars = append(c.Bars, chart.Bar{Label: "on-prem (" + string(cv.OnPremProvenance) + ")", Value: cv.OnPremPerTaskUSD, Highlight: true})
+	c := chart.Bars{Title: "Cost per task, cheapest first: on-prem, rented and API", Unit: "USD"}
+	cv := rr.Cost
+	if cv == nil {
+		return c.SVG()
+	}
+	type row struct {
+		bar  chart.Bar
+		note string
+	}
+	var rows []row
+	if cv.HasOnPrem {
+		rows = append(rows, row{chart.Bar{Label: "on-prem " + cv.C.Hardware.Name, Value: cv.OnPremPerTaskUSD, Highlight: true}, string(cv.OnPremProvenance)})
+		v := cv.OnPremPerTaskUSD
+		c.Line, c.LineLabel = &v, "on-prem "+chart.Fmt(v)+" USD"
+	}
+	for _, o := range cv.Options {
+		if o.Kind == "rented" {
+			rows = append(rows, row{chart.Bar{Label: "rented " + o.Key, Value: o.USDPerTask.Value}, string(o.USDPerTask.Provenance)})
 		}
-		for _, o := range cv.Options {
-			if o.Kind == "rented" {
-				c.Bars = append(c.Bars, chart.Bar{Label: "rented " + o.Key + " (" + string(o.USDPerTask.Provenance) + ")", Value: o.USDPerTask.Value})
+	}
+	be := map[string]rundata.BreakEven{}
+	for _, b := range cv.BreakEven {
+		be[b.Model] = b
+	}
+	for _, a := range cv.APIs {
+		note := string(a.Provenance)
+		if b, ok := be[a.Model]; ok && cv.HasOnPrem {
+			if b.Reached {
+				note = "break-even " + chart.Fmt(b.TasksPerDay) + " tasks/day"
+			} else {
+				note = "owning never cheaper"
 			}
 		}
-		for _, a := range cv.APIs {
-			c.Bars = append(c.Bars, chart.Bar{Label: a.Model + " (" + string(a.Provenance) + " price)", Value: a.PerTaskUSD})
-		}
+		rows = append(rows, row{chart.Bar{Label: a.Model, Value: a.PerTaskUSD}, note})
+	}
+	if len(cv.APIs) > 0 {
+		c.Title += " (API prices " + string(cv.APIs[0].Provenance) + ")"
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].bar.Value < rows[j].bar.Value })
+	for _, r := range rows {
+		c.Bars, c.Notes = append(c.Bars, r.bar), append(c.Notes, r.note)
 	}
 	return c.SVG()
 }
 
 func costCurveChart(rr *RunReport) template.HTML {
-	title := "On-prem cost per task against utilisation, with break-even"
+	title := "On-prem cost per task against utilization, with break-even"
 	cv := rr.Cost
 	if cv == nil || len(cv.Curve) == 0 {
 		return chart.NotMeasured(title, "not measured on this run (no cost model applied)")
 	}
-	l := chart.Line{Title: title, XLabel: "utilisation of one node (%)", YLabel: "USD per task", LogY: true}
+	l := chart.Line{Title: title, XLabel: "utilization of one node (%)", YLabel: "USD per task", LogY: true}
 	on := chart.Series{Name: "on-prem (" + string(cv.OnPremProvenance) + ")", Points: true}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, p := range cv.Curve {
@@ -109,8 +140,8 @@ func costCurveChart(rr *RunReport) template.HTML {
 		lo, hi = math.Min(lo, 100*p.Utilisation), math.Max(hi, 100*p.Utilisation)
 	}
 	l.Series = append(l.Series, on)
-	// Draw the API models whose break-even falls inside one node's range,
-	// lowest utilisation first, each with its marker; at most four stay legible.
+	// Draw the API models whose break-even falls inside one node's range:
+	// the reference model first, then the cheapest; at most four stay legible.
 	price := map[string]float64{}
 	for _, a := range cv.APIs {
 		price[a.Model] = a.PerTaskUSD
@@ -121,7 +152,13 @@ func costCurveChart(rr *RunReport) template.HTML {
 			be = append(be, b)
 		}
 	}
-	sort.Slice(be, func(i, j int) bool { return be[i].Utilisation < be[j].Utilisation })
+	ref := cv.Sensitivity.ReferenceModel
+	sort.SliceStable(be, func(i, j int) bool {
+		if (be[i].Model == ref) != (be[j].Model == ref) {
+			return be[i].Model == ref
+		}
+		return price[be[i].Model] < price[be[j].Model]
+	})
 	if len(be) > 4 {
 		be = be[:4]
 	}
@@ -140,6 +177,8 @@ func tornadoChart(rr *RunReport) template.HTML {
 		if s.ReferenceModel != "" {
 			t.Title = fmt.Sprintf("Sensitivity: on-prem minus %s, USD/task, inputs ±%.0f%%", s.ReferenceModel, 100*s.SwingFraction)
 		}
+		t.LowLabel = fmt.Sprintf("input −%.0f %%", 100*s.SwingFraction)
+		t.HighLabel = fmt.Sprintf("input +%.0f %%", 100*s.SwingFraction)
 		t.Base = s.BaseUSDPerTask
 		for _, b := range s.Bars {
 			t.Bars = append(t.Bars, chart.TornadoBar{Label: b.Input + " (" + orDefault(string(b.Provenance), "?") + ")", Low: b.LowUSD, High: b.HighUSD})
@@ -148,22 +187,43 @@ func tornadoChart(rr *RunReport) template.HTML {
 	return t.SVG()
 }
 
-// sweepChart draws throughput against p99 latency, one series per sweep.
-func sweepChart(sw []Sweep) template.HTML {
-	title := "Throughput against latency across load points (measured)"
-	l := chart.Line{Title: title, XLabel: "output throughput (tokens/s)", YLabel: "p99 TTFT (ms)"}
+// operatingCurves draws, per sweep, the operating curve (MLPerf
+// Endpoints' view): total output tokens/s against the tokens/s one user
+// sees (1000 / TPOT p90), each point labelled with its load, cost per
+// million tokens and joules per token, the highest load meeting the SLOs
+// ringed; and beside it TTFT p90 against the same total throughput.
+func operatingCurves(sw []Sweep) []template.HTML {
+	title := "Operating curve: total against per-user output throughput (measured)"
+	curve := chart.Line{Title: title, XLabel: "output tokens/s per user (1000 / TPOT p90)", YLabel: "total output tokens/s"}
+	ttft := chart.Line{Title: "TTFT p90 against total output throughput (measured)", XLabel: "total output tokens/s", YLabel: "TTFT p90 (ms)"}
 	for _, s := range sw {
 		if len(s.Points) < 2 {
 			continue
 		}
-		se := chart.Series{Name: s.Workload + " @ " + s.Target, Points: true}
+		name := s.Workload + " @ " + s.Target
+		c := chart.Series{Name: name, Points: true, Ring: s.Best() + 1}
+		t := chart.Series{Name: name, Points: true, Ring: s.Best() + 1}
 		for _, p := range s.Points {
-			se.X, se.Y = append(se.X, p.OutputTokS), append(se.Y, p.TTFTP99MS)
+			c.X, c.Y, c.Labels = append(c.X, p.UserTokS), append(c.Y, p.OutputTokS), append(c.Labels, pointLabel(p))
+			t.X, t.Y, t.Labels = append(t.X, p.OutputTokS), append(t.Y, p.TTFTP90MS), append(t.Labels, p.Tag)
 		}
-		l.Series = append(l.Series, se)
+		curve.Series, ttft.Series = append(curve.Series, c), append(ttft.Series, t)
 	}
-	if len(l.Series) == 0 {
-		return chart.NotMeasured(title, "not measured on this run: no workload ran at two or more load points")
+	if len(curve.Series) == 0 {
+		return []template.HTML{chart.NotMeasured(title, "not measured on this run: no workload ran at two or more load points")}
 	}
-	return l.SVG()
+	return []template.HTML{curve.SVG(), ttft.SVG()}
+}
+
+// pointLabel is a point's load with its cost per million tokens and energy
+// per token, when they were priced and measured.
+func pointLabel(p SweepPoint) string {
+	l := p.Tag
+	if p.USDPerMTok > 0 {
+		l += fmt.Sprintf(" $%.3g/Mtok", p.USDPerMTok)
+	}
+	if p.JPerToken > 0 {
+		l += fmt.Sprintf(" %.3g J/tok", p.JPerToken)
+	}
+	return l
 }

@@ -183,7 +183,23 @@ func checkDOM(ctx context.Context, t *testing.T, c *cdp, s string, wantCharts in
 	if n := evalJS(ctx, t, c, s, "Array.from(document.querySelectorAll('svg.chart')).filter(e => e.getBoundingClientRect().width < 300).length"); n != float64(0) {
 		t.Errorf("%v charts rendered narrower than 300 px", n)
 	}
+	if cut := evalJS(ctx, t, c, s, cutTextJS); cut != nil {
+		for _, l := range cut.([]any) {
+			t.Errorf("chart text cut off: %v", l)
+		}
+	}
 }
+
+// cutTextJS lists every text of a chart that reaches outside its SVG's
+// view box, as the browser lays it out with its real fonts.
+const cutTextJS = `Array.from(document.querySelectorAll('svg.chart')).flatMap(svg => {
+  const vb = svg.viewBox.baseVal;
+  return Array.from(svg.querySelectorAll('text')).filter(e => {
+    const b = e.getBBox();
+    if (e.transform.baseVal.numberOfItems > 0) return false; // the rotated axis label
+    return b.x < vb.x - 0.5 || b.y < vb.y - 0.5 || b.x + b.width > vb.x + vb.width + 0.5 || b.y + b.height > vb.y + vb.height + 0.5;
+  }).map(e => svg.getAttribute('aria-label') + ': "' + e.textContent + '"');
+})`
 
 func checkScreenshot(ctx context.Context, t *testing.T, c *cdp, s string) {
 	t.Helper()

@@ -2,10 +2,13 @@ package report
 
 import (
 	"bytes"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -183,4 +186,33 @@ func HistoryText(w io.Writer, where string, pts []HistoryPoint) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", r.Time, r.RunID, r.Series, r.Gate, strings.Join(r.Values, "\t"))
 	}
 	return tw.Flush()
+}
+
+// WriteHistory writes the history in format: text (a table), html, json or csv.
+func WriteHistory(w io.Writer, format, where string, pts []HistoryPoint) error {
+	switch format {
+	case "html":
+		return HistoryHTML(w, where, pts)
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Store  string         `json:"store"`
+			Points []HistoryPoint `json:"points"`
+		}{where, pts})
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"started_at", "run_id", "series", "figure", "value", "unit", "passed"})
+		for _, p := range pts {
+			passed := ""
+			if p.Passed != nil {
+				passed = strconv.FormatBool(*p.Passed)
+			}
+			_ = cw.Write([]string{p.Time.UTC().Format(time.RFC3339), p.RunID, p.Series, p.Figure,
+				strconv.FormatFloat(p.Value, 'g', -1, 64), p.Unit, passed})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	return HistoryText(w, where, pts)
 }

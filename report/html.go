@@ -49,11 +49,11 @@ func (r *Report) HTML(w io.Writer) error {
 	}
 	data := struct {
 		*Report
-		HTMLRuns   []htmlRun
-		SweepChart template.HTML
+		HTMLRuns    []htmlRun
+		SweepCharts []template.HTML
 	}{Report: r, HTMLRuns: runs}
 	if r.Suite {
-		data.SweepChart = sweepChart(r.Sweeps)
+		data.SweepCharts = operatingCurves(r.Sweeps)
 	}
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, data); err != nil {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tcobench/tcobench/report/rundata"
 	"github.com/tcobench/tcobench/runrecord"
 )
 
@@ -44,6 +45,38 @@ func (r *Report) mdSuite(b *strings.Builder) {
 		fmt.Fprintf(b, "\n> Run %s did not finish: %s\n", md(f.Dir), md(f.Error))
 	}
 	b.WriteString("\n")
+	mdSweeps(b, r.Sweeps)
+}
+
+// mdSweeps writes the operating curve of each sweep as a table.
+func mdSweeps(b *strings.Builder, sw []Sweep) {
+	for _, s := range sw {
+		if len(s.Points) < 2 {
+			continue
+		}
+		fmt.Fprintf(b, "### Operating curve: %s @ %s\n\n", md(s.Workload), md(s.Target))
+		b.WriteString("| Load | Output tokens/s | Tokens/s per user (1000 / TPOT p90) | TTFT p90 | USD per million output tokens | J per output token | Meets SLOs |\n|---|---:|---:|---:|---:|---:|---|\n")
+		best := s.Best()
+		for i, p := range s.Points {
+			load := md(p.Load)
+			if i == best {
+				load += " **(highest meeting the SLOs)**"
+			}
+			usd, j, meets := "not priced", "not measured", "no SLOs"
+			if p.USDPerMTok > 0 {
+				usd = FormatValue(p.USDPerMTok, "USD")
+			}
+			if p.JPerToken > 0 {
+				j = FormatValue(p.JPerToken, "J/token")
+			}
+			if p.HasSLOs {
+				meets = map[bool]string{true: "yes", false: "no"}[p.Meets]
+			}
+			fmt.Fprintf(b, "| %s | %s | %s | %s ms | %s | %s | %s |\n", load, FormatValue(p.OutputTokS, "tokens/s"),
+				FormatValue(p.UserTokS, "tokens/s"), FormatValue(p.TTFTP90MS, "ms"), usd, j, meets)
+		}
+		b.WriteString("\nAll measured on these runs, except cost (derived from measured throughput and configured prices).\n\n")
+	}
 }
 
 func mdRun(b *strings.Builder, i int, rr RunReport, suite bool) {
@@ -112,8 +145,10 @@ func (r *Report) Write(w io.Writer, format string) error {
 		return r.HTML(w)
 	case "json":
 		return r.JSON(w)
+	case "csv":
+		return r.CSV(w)
 	}
-	return fmt.Errorf("unknown report format %q (want md, html or json)", format)
+	return fmt.Errorf("unknown report format %q (want md, html, json or csv)", format)
 }
 
 func mdCost(b *strings.Builder, c *CostView) {
@@ -182,4 +217,17 @@ func figUSD(f *runrecord.Figure) string {
 		return "-"
 	}
 	return FormatValue(f.Value, "") + " (" + string(f.Provenance) + ")"
+}
+
+// CostMarkdown writes a run's priced comparison alone, as the report's
+// cost section does.
+func CostMarkdown(w io.Writer, c *runrecord.Cost) error {
+	v := rundata.CostView(c)
+	if v == nil {
+		return nil
+	}
+	var b strings.Builder
+	mdCost(&b, &CostView{Cost: v, Comparison: c, BreakEvenUtilisation: v.BreakEven, Hourly: hourly(c.OnPrem.PerNodeHour)})
+	_, err := io.WriteString(w, b.String())
+	return err
 }

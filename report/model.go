@@ -78,14 +78,38 @@ type Sweep struct {
 	Points   []SweepPoint `json:"points"`
 }
 
-// SweepPoint is one load point of a sweep.
+// SweepPoint is one load point of a sweep: a point of the operating curve.
 type SweepPoint struct {
-	RunID      string  `json:"run_id"`
-	Load       string  `json:"load"`
+	RunID string `json:"run_id"`
+	Load  string `json:"load"`
+	// Tag is the load in a few characters, for the chart ("c=4", "2/s").
+	Tag        string  `json:"tag"`
 	OutputTokS float64 `json:"output_tok_s"`
 	RequestsS  float64 `json:"requests_s"`
 	TTFTP99MS  float64 `json:"ttft_p99_ms"`
 	E2EP99MS   float64 `json:"e2e_p99_ms"`
+	// UserTokS is the output tokens per second one user sees: 1000 / TPOT p90 (ms).
+	UserTokS  float64 `json:"user_tok_s"`
+	TTFTP90MS float64 `json:"ttft_p90_ms"`
+	// USDPerMTok is the on-prem cost per million output tokens (when priced);
+	// JPerToken the energy per output token (when measured).
+	USDPerMTok float64 `json:"usd_per_mtok,omitempty"`
+	JPerToken  float64 `json:"j_per_token,omitempty"`
+	// HasSLOs says the run had SLOs; Meets that it met them as a sweep
+	// judges a point (sweep.json's verdict when there is one).
+	HasSLOs bool `json:"has_slos"`
+	Meets   bool `json:"meets_slos"`
+}
+
+// Best is the index of the highest load of the sweep meeting the SLOs, -1 for none.
+func (s Sweep) Best() int {
+	best := -1
+	for i, p := range s.Points {
+		if p.Meets && (best < 0 || p.OutputTokS >= s.Points[best].OutputTokS) {
+			best = i
+		}
+	}
+	return best
 }
 
 // Load builds the report of a run directory, or of a suite or sweep
@@ -152,15 +176,29 @@ func FromData(title, dir string, suite bool, ds ...*rundata.Data) *Report {
 	for _, d := range ds {
 		r.Runs = append(r.Runs, runReport(d))
 	}
-	r.Sweeps = sweeps(r.Runs)
+	r.Sweeps = sweeps(r.Runs, ds, sweepVerdicts(dir))
 	return r
+}
+
+// sweepVerdicts reads a sweep directory's verdict per run directory (by
+// base name), when it has a sweep.json.
+func sweepVerdicts(dir string) map[string]bool {
+	sw, err := runrecord.ReadSweep(dir)
+	if err != nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, p := range sw.Points {
+		out[filepath.Base(p.Dir)] = p.Meets
+	}
+	return out
 }
 
 func runReport(d *rundata.Data) RunReport {
 	run := d.Run
 	rr := RunReport{Dir: d.Dir, ID: run.ID, Name: run.Name, Workload: orDefault(run.Config.Workload, run.Workload.Name),
 		Target: run.Config.Target, Model: run.Config.Model, Backend: run.Config.Backend,
-		Server: serverText(run.Environment.Server), Load: loadText(run.Config.Load), Started: run.StartedAt,
+		Server: serverText(run.Environment.Server), Load: run.Config.Load.String(), Started: run.StartedAt,
 		Partial: run.Partial, PartialReason: run.PartialReason, Figures: d.Figures(), Config: configFigures(run),
 		Energy: run.Energy, Collectors: run.Collectors, Warnings: run.Warnings}
 	if !run.EndedAt.IsZero() {
@@ -232,17 +270,6 @@ func serverText(s runrecord.ServerInfo) string {
 	return out
 }
 
-func loadText(l runrecord.LoadConfig) string {
-	switch {
-	case l.Mode == "closed" || l.Concurrency > 0 && l.RatePerS == 0:
-		return fmt.Sprintf("%s, %d concurrent users", orDefault(string(l.Mode), "closed"), l.Concurrency)
-	case l.RatePerS > 0:
-		return fmt.Sprintf("%s, %g tasks/s", l.Mode, l.RatePerS)
-	default:
-		return orDefault(string(l.Mode), "unknown")
-	}
-}
-
 func orDefault(s, d string) string {
 	if s == "" {
 		return d
@@ -250,10 +277,10 @@ func orDefault(s, d string) string {
 	return s
 }
 
-func sweeps(runs []RunReport) []Sweep {
+func sweeps(runs []RunReport, ds []*rundata.Data, verdicts map[string]bool) []Sweep {
 	idx := map[string]int{}
 	var out []Sweep
-	for _, rr := range runs {
+	for i, rr := range runs {
 		k := rr.Workload + "\x00" + rr.Target + "\x00" + rr.Model
 		j, ok := idx[k]
 		if !ok {
@@ -261,9 +288,7 @@ func sweeps(runs []RunReport) []Sweep {
 			idx[k] = j
 			out = append(out, Sweep{Workload: rr.Workload, Target: rr.Target})
 		}
-		f := rundata.FigureMap(rr.Figures)
-		out[j].Points = append(out[j].Points, SweepPoint{RunID: rr.ID, Load: rr.Load, OutputTokS: f[rundata.FigOutputTokS].Value,
-			RequestsS: f[rundata.FigRequestsS].Value, TTFTP99MS: f[rundata.FigTTFTP99].Value, E2EP99MS: f[rundata.FigE2EP99].Value})
+		out[j].Points = append(out[j].Points, sweepPoint(rr, ds[i], verdicts))
 	}
 	for i := range out {
 		sort.SliceStable(out[i].Points, func(a, b int) bool { return out[i].Points[a].OutputTokS < out[i].Points[b].OutputTokS })
@@ -284,4 +309,39 @@ func hourly(h runrecord.HourlyCost) []runrecord.Figure {
 		out = append(out, runrecord.Figure{Label: x.label, Value: x.f.Value, Unit: "USD/node-hour", Provenance: x.f.Provenance, Source: x.f.Source})
 	}
 	return out
+}
+
+// sweepPoint is a run's point of the operating curve.
+func sweepPoint(rr RunReport, d *rundata.Data, verdicts map[string]bool) SweepPoint {
+	f := rundata.FigureMap(rr.Figures)
+	p := SweepPoint{RunID: rr.ID, Load: rr.Load, Tag: loadTag(d.Run.Config.Load), OutputTokS: f[rundata.FigOutputTokS].Value,
+		RequestsS: f[rundata.FigRequestsS].Value, TTFTP99MS: f[rundata.FigTTFTP99].Value, E2EP99MS: f[rundata.FigE2EP99].Value,
+		USDPerMTok: f[rundata.FigCostPerMTok].Value, JPerToken: f[rundata.FigJPerToken].Value}
+	if s := d.Sorted(rundata.SampleTPOT); len(s) > 0 {
+		if tpot := rundata.Quantile(s, 0.9); tpot > 0 {
+			p.UserTokS = 1000 / tpot
+		}
+	}
+	if s := d.Sorted(rundata.SampleTTFT); len(s) > 0 {
+		p.TTFTP90MS = rundata.Quantile(s, 0.9)
+	}
+	if sum := d.Run.Summary; sum != nil && len(d.Run.Config.SLOs) > 0 {
+		p.HasSLOs = true
+		p.Meets = !d.Run.Partial && sum.MeetsSLOs(runrecord.DefaultMinGoodput, runrecord.DefaultMaxErrors)
+	}
+	if v, ok := verdicts[filepath.Base(d.Dir)]; ok {
+		p.HasSLOs, p.Meets = true, v
+	}
+	return p
+}
+
+// loadTag is the load in a few characters: "c=4", "2/s", "trace".
+func loadTag(l runrecord.LoadConfig) string {
+	switch {
+	case l.Mode == runrecord.ArrivalClosed:
+		return fmt.Sprintf("c=%d", l.Concurrency)
+	case l.Mode == runrecord.ArrivalTrace:
+		return "trace"
+	}
+	return fmt.Sprintf("%g/s", l.RatePerS)
 }

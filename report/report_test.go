@@ -60,7 +60,7 @@ func TestHTMLEscapesOutsideText(t *testing.T) {
 func TestHTMLHasEveryChart(t *testing.T) {
 	out := render(t, fixtureRun(t), "html")
 	for _, title := range []string{"TTFT distribution", "End-to-end latency distribution", "Throughput against latency", "GPU power over time",
-		"Utilisation over time", "Energy per output token", "Cost per task: on-prem beside rented nodes and each API model", "break-even", "Sensitivity: on-prem minus api/large"} {
+		"Utilization over time", "Energy per output token", "Cost per task, cheapest first: on-prem, rented and API", "break-even", "Sensitivity: on-prem minus api/large"} {
 		if !strings.Contains(out, title) {
 			t.Errorf("chart %q missing", title)
 		}

@@ -157,6 +157,7 @@ const (
 	ErrMalformed   = "malformed"    // the stream could not be parsed
 	ErrCanceled    = "canceled"     // the run was interrupted while the attempt was in flight
 	ErrDropped     = "dropped"      // never sent: the schedule could not be kept (counted, not hidden)
+	ErrHarness     = "harness"      // tcobench's own limit (open files, memory, local ports): not the server's error
 	ErrOther       = "other"
 )
 

@@ -1,7 +1,10 @@
 package runrecord
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -400,4 +403,28 @@ func PriceDateText(date string, ageDays int, stale bool) string {
 		s += " STALE"
 	}
 	return s
+}
+
+// CostFile holds a run's latest pricing when it was priced after the run
+// (tcobench cost), beside run.json, which keeps what the run recorded.
+const CostFile = "cost.json"
+
+// WriteCost writes dir/cost.json atomically.
+func WriteCost(dir string, c *Cost) error { return writeJSON(dir, CostFile, c) }
+
+// LatestCost sets r.Cost to the pricing in dir/cost.json when there is
+// one (a re-pricing is newer than the cost run.json recorded).
+func LatestCost(dir string, r *Run) error {
+	var c Cost
+	err := readJSON(dir, CostFile, &c)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case c.Schema > CostSchema:
+		return fmt.Errorf("%s: cost schema %d is newer than this tcobench understands (%d)", filepath.Join(dir, CostFile), c.Schema, CostSchema)
+	}
+	r.Cost = &c
+	return nil
 }

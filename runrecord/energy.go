@@ -18,6 +18,11 @@ type Energy struct {
 	// Source is where the GPU energy came from: "nvml" (local counter) or
 	// "prometheus" (a cluster's dcgm-exporter series read back).
 	Source string `json:"source,omitempty"`
+	// EnergySource is how GPUEnergyJ was obtained: "counter" (the cumulative
+	// energy counter), "power_integral" (sampled power integrated, when no
+	// counter was read: less accurate, and no cross-check) or
+	// "counter+power_integral" when GPUs differ (see gpus[].energy_source).
+	EnergySource string `json:"energy_source,omitempty"`
 	// DriverVersion and NVMLVersion identify the NVIDIA driver (nvml source).
 	DriverVersion string `json:"driver_version,omitempty"`
 	NVMLVersion   string `json:"nvml_version,omitempty"`
@@ -83,6 +88,11 @@ type Energy struct {
 	CPUPackageEnergyJ *float64 `json:"cpu_package_energy_j,omitempty"`
 	CPUEnergyNote     string   `json:"cpu_energy_note,omitempty"`
 
+	// Throttled is true when a GPU's clocks were throttled during the window
+	// (gpus[].clock_event_reasons say why): throughput and energy are those
+	// of the throttled clocks.
+	Throttled bool `json:"throttled,omitempty"`
+
 	// Boundaries are "gpu", "node" and "facility", in that order.
 	Boundaries []EnergyBoundary `json:"boundaries,omitempty"`
 	// Warnings are things a reader must know to trust these figures.
@@ -138,14 +148,26 @@ type GPUEnergy struct {
 	Architecture string  `json:"architecture,omitempty"`
 	MIGEnabled   bool    `json:"mig_enabled,omitempty"`
 	PowerLimitW  float64 `json:"power_limit_w,omitempty"`
-	// EnergyJ is the counter's increase over the window (measured).
-	EnergyJ   float64 `json:"energy_j"`
-	AvgPowerW float64 `json:"avg_power_w"`
+	// MIGInstances is how many MIG devices the GPU shows (in MIG mode);
+	// MIGDevices are those the run selected it through (CUDA_VISIBLE_DEVICES
+	// MIG-…). The energy counter is the whole GPU's either way.
+	MIGInstances int      `json:"mig_instances,omitempty"`
+	MIGDevices   []string `json:"mig_devices,omitempty"`
+	// EnergyJ is the counter's increase over the window (measured), or the
+	// power integral when EnergySource says so.
+	EnergyJ      float64 `json:"energy_j"`
+	EnergySource string  `json:"energy_source,omitempty"`
+	AvgPowerW    float64 `json:"avg_power_w"`
 	// PowerIntegralJ is ∫ sampled power dt over the window (cross-check).
 	PowerIntegralJ float64 `json:"power_integral_j,omitempty"`
 	IdlePowerW     float64 `json:"idle_power_w,omitempty"`
 	// CounterResets counts backward jumps of the counter (driver reloads).
 	CounterResets int `json:"counter_resets,omitempty"`
+	// ClockEventReasons are the clock-event reasons NVML reported during
+	// the window (sw_power_cap, hw_thermal_slowdown, ...; gpu_idle left
+	// out); Throttled is true when one of them held the clocks down.
+	ClockEventReasons []string `json:"clock_event_reasons,omitempty"`
+	Throttled         bool     `json:"throttled,omitempty"`
 }
 
 // TaskEnergy is the energy of one kind of task.

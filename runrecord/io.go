@@ -12,20 +12,14 @@ import (
 	"time"
 )
 
-// WriteRun writes run.json into dir atomically (a temporary file, then a rename).
+// WriteRun writes run.json into dir atomically: a temporary file with a
+// unique name (never a link planted in the directory), then a rename, which
+// replaces a link named run.json rather than writing through it.
 func WriteRun(dir string, r *Run) error {
 	if r.Schema == 0 {
 		r.Schema = SchemaVersion
 	}
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode run record: %w", err)
-	}
-	tmp := filepath.Join(dir, RunFile+".tmp")
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write run record: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, RunFile)); err != nil {
+	if err := writeJSON(dir, RunFile, r); err != nil {
 		return fmt.Errorf("write run record: %w", err)
 	}
 	return nil
@@ -114,11 +108,12 @@ type JSONLWriter struct {
 // FlushEvery is the longest a written line waits in memory before it reaches the file.
 const FlushEvery = time.Second
 
-// CreateJSONL creates (or truncates) path for appending JSON lines.
+// CreateJSONL creates path for appending JSON lines. It refuses a path that
+// already exists, a symbolic link included (see CreateFile).
 func CreateJSONL(path string) (*JSONLWriter, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	f, err := CreateFile(filepath.Dir(path), filepath.Base(path))
 	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", filepath.Base(path), err)
+		return nil, err
 	}
 	w := bufio.NewWriterSize(f, 1<<16)
 	return &JSONLWriter{f: f, w: w, enc: json.NewEncoder(w), last: time.Now(), every: FlushEvery}, nil

@@ -1,6 +1,7 @@
 package runrecord
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -43,6 +44,9 @@ type Run struct {
 	Energy *Energy `json:"energy,omitempty"`
 	// Collectors reports each collector's health.
 	Collectors []CollectorHealth `json:"collectors,omitempty"`
+	// GPUControl is what a power-limit or clock sweep set on each GPU for
+	// this run; empty when the run changed no GPU setting.
+	GPUControl []GPUControl `json:"gpu_control,omitempty"`
 	// Cost holds the cost comparison computed by the tco package (tcobench
 	// cost, or run with pricing), when priced.
 	Cost *Cost `json:"cost,omitempty"`
@@ -104,6 +108,35 @@ type LoadConfig struct {
 	Warmup    Duration `json:"warmup,omitempty"`
 	Cooldown  Duration `json:"cooldown,omitempty"`
 	ThinkTime Duration `json:"think_time,omitempty"`
+}
+
+// String describes the load in words: "closed loop of 4 users", "poisson
+// arrivals at 2 tasks/s, at most 8 in flight", "trace replay at 0.5× time".
+func (l LoadConfig) String() string {
+	switch l.Mode {
+	case ArrivalClosed:
+		return fmt.Sprintf("closed loop of %d users", l.Concurrency)
+	case ArrivalTrace:
+		s := fmt.Sprintf("trace replay at %g× time", max(l.TimeScale, 0))
+		if l.TimeScale == 0 {
+			s = "trace replay"
+		}
+		return s + ceilingText(l.Concurrency)
+	case "":
+		return "unknown load"
+	}
+	s := fmt.Sprintf("%s arrivals at %g tasks/s", l.Mode, l.RatePerS)
+	if l.Mode == ArrivalGamma && l.GammaShape > 0 {
+		s += fmt.Sprintf(" (shape %g)", l.GammaShape)
+	}
+	return s + ceilingText(l.Concurrency)
+}
+
+func ceilingText(n int) string {
+	if n > 0 {
+		return fmt.Sprintf(", at most %d in flight", n)
+	}
+	return ""
 }
 
 // Environment describes where and with what the run happened.

@@ -119,3 +119,28 @@ type TokenTotals struct {
 	Disagreements   int `json:"usage_stream_disagreements"`
 	MaxDisagreement int `json:"max_usage_stream_disagreement"`
 }
+
+// The sweep's default criterion of a load point meeting its SLOs.
+const (
+	DefaultMinGoodput = 0.95
+	DefaultMaxErrors  = 0.01
+)
+
+// ErrorFraction is the share of measured requests that failed.
+func (s *Summary) ErrorFraction() float64 {
+	if s.Requests.Measured == 0 {
+		return 0
+	}
+	failed := 0
+	for _, n := range s.ErrorsByClass {
+		failed += n
+	}
+	return float64(failed) / float64(s.Requests.Measured)
+}
+
+// MeetsSLOs judges the run as a sweep judges a load point: it has SLOs, at
+// least minGood of its measured requests met every one at once, and at most
+// maxErr of them failed.
+func (s *Summary) MeetsSLOs(minGood, maxErr float64) bool {
+	return s.Goodput != nil && s.Requests.Measured > 0 && s.Goodput.Fraction >= minGood && s.ErrorFraction() <= maxErr
+}

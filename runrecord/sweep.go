@@ -21,6 +21,10 @@ type Sweep struct {
 	Points     []SweepPoint `json:"points"`
 	// Best is the index in Points of the highest load meeting the SLOs, -1 for none.
 	Best int `json:"best"`
+	// Cheapest is, in a sweep of GPU settings, the index in Points of the
+	// point meeting the SLOs with the lowest cost per task (energy per task
+	// when unpriced), -1 for none; 0 and absent otherwise.
+	Cheapest int `json:"cheapest,omitempty"`
 }
 
 // SweepPoint is one load point's outcome, a row of sweep.json.
@@ -39,6 +43,17 @@ type SweepPoint struct {
 	TTFTSchedP99MS  float64 `json:"ttft_sched_p99_ms"`
 	TPOTP99MS       float64 `json:"tpot_p99_ms"`
 	Meets           bool    `json:"meets_slos"`
+	// GPUSetting is the GPU power limit and clock lock of the point in a sweep
+	// of GPU settings ("300 W", "SM 1410 MHz"); GPUs what each GPU got.
+	GPUSetting string       `json:"gpu_setting,omitempty"`
+	GPUs       []GPUControl `json:"gpus,omitempty"`
+	// Per point of such a sweep: output tokens per second per watt of GPU
+	// power, GPU energy per task (J), cost per task (USD, when priced) and
+	// whether the clocks were throttled during the window.
+	OutputTokensPerW float64 `json:"output_tokens_per_s_per_w,omitempty"`
+	EnergyPerTaskJ   float64 `json:"energy_per_task_j,omitempty"`
+	CostPerTaskUSD   float64 `json:"cost_per_task_usd,omitempty"`
+	Throttled        bool    `json:"throttled,omitempty"`
 }
 
 // WriteSweep writes dir/sweep.json atomically, creating dir.
@@ -58,18 +73,13 @@ func ReadSweep(dir string) (*Sweep, error) {
 	return &s, nil
 }
 
-// writeJSON writes v as indented JSON to dir/name through a temporary file
-// and a rename, so a reader never sees half a file.
+// writeJSON writes v as indented JSON to dir/name atomically (WriteFileAtomic).
 func writeJSON(dir, name string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", name, err)
 	}
-	tmp := filepath.Join(dir, name+".tmp")
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+	if err := WriteFileAtomic(dir, name, append(b, '\n')); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	return nil

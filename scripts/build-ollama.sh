@@ -12,20 +12,11 @@ if [ -x "$bin" ]; then
   echo "$bin"
   exit 0
 fi
-need=()
-for p in nlohmann-json3-dev libstb-dev gcc g++; do
-  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing Debian packages: ${need[*]}" >&2
-  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >&2
-fi
+bash "$here/setup.sh" demo >&2
 mkdir -p "$dest"
 tmp=$(mktemp -d "$cache/build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-echo "building ollama $version (about 8 minutes on 2 cores)..." >&2
+echo "building ollama $version (once; about 4 minutes on 2 cores, then cached in '$cache')..." >&2
 # cgo writes temporary files to TMPDIR: a private one keeps stray headers out.
 mkdir -p "$tmp/tmp" "$tmp/bin"
 TMPDIR="$tmp/tmp" GOBIN="$tmp/bin" CGO_ENABLED=1 \

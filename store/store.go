@@ -39,7 +39,7 @@ func DefaultPath() (string, error) {
 	if base == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return "", fmt.Errorf("results store: no home directory to put it in (give --store): %w", err)
+			return "", fmt.Errorf("results store: no home directory to put it in (give a store DSN): %w", err)
 		}
 		base = filepath.Join(home, ".local", "share")
 	}

@@ -88,7 +88,7 @@ func tornadoInputs(p params, hw *Hardware, site *Site, pw runrecord.PowerFigures
 		{rateField, "USD/kW-month", rate.Provenance(), func(p params) float64 { return p.facilityUSDPerKWMonth }, func(p *params, v float64) { p.facilityUSDPerKWMonth = v }, 0},
 		{"idle_node_power_w", "W", pw.IdleNodePowerW.Provenance, func(p params) float64 { return p.idleW }, func(p *params, v float64) { p.idleW = v }, 0},
 		{"marginal_node_energy_per_task_j", "J", pw.MarginalEnergyPerTaskJ.Provenance, func(p params) float64 { return p.marginalJPerTask }, func(p *params, v float64) { p.marginalJPerTask = v }, 0},
-		{"throughput_tasks_per_s", "tasks/s", runrecord.Measured, func(p params) float64 { return p.tasksPerS }, scaleThroughput, 0},
+		{"throughput_tasks_per_s", "tasks/s", p.throughputProvenance(), func(p params) float64 { return p.tasksPerS }, scaleThroughput, 0},
 		{"utilization_fraction", "fraction", utilProv, func(p params) float64 { return p.utilization }, func(p *params, v float64) { p.utilization = v }, 1},
 		{"api_usd_per_task", "USD", runrecord.Configured, func(p params) float64 { return p.apiUSDPerTask }, func(p *params, v float64) { p.apiUSDPerTask = v }, 0},
 		{"tokens_per_task", "× base", runrecord.Measured, func(params) float64 { return 1 }, scaleTokensPerTask, 0},

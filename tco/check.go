@@ -64,6 +64,7 @@ func checkHardware(c *checker, h *Hardware) {
 	c.sourced(p("amortisation_years"), h.AmortisationYears, rng{1, 15, "years"})
 	c.sourced(p("residual_value_fraction"), h.ResidualValueFraction, rng{0, 0.9, "(fraction)"})
 	c.sourced(p("maintenance_fraction_of_capex_per_year"), h.MaintenanceFractionOfCapexPerYear, rng{0, 0.5, "(fraction per year)"})
+	checkPerf(c, h)
 }
 
 // ParseSite decodes and validates a site profile; file names it in errors.

@@ -48,6 +48,10 @@ type Options struct {
 	// configured; a model without one and without a run against its API
 	// is assumed to succeed as often as the run's server.
 	PassRates map[string]runrecord.Figure
+	// Projected, when set, replaces the run's measured throughput with a
+	// projection for the priced hardware (package perfmodel): the run was
+	// measured elsewhere, or the figures come from a plan.
+	Projected *ProjectedThroughput
 }
 
 // DefaultOptions are the assumed scenario figures used when the user states none.
@@ -81,7 +85,11 @@ func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Opt
 		Run:      runFigures(run),
 	}
 	c.Notes = append(c.Notes, runNotes(run, opt.CacheWriteSource)...)
+	if opt.Projected != nil {
+		applyProjected(&c.Run, opt.Projected)
+	}
 	pw, p, notes := powerModel(run, hw, site, c.Run)
+	p.throughputProv = c.Run.TasksPerS.Provenance
 	c.Notes = append(c.Notes, notes...)
 	p.utilization = opt.Utilization.Value
 	f := figuresOf(hw, site)
@@ -115,7 +123,11 @@ func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Opt
 	c.Notes = append(c.Notes, outcomeNotes(c)...)
 	c.Notes = append(c.Notes, priceAgeNotes(c)...)
 	c.Notes = append(c.Notes, rentalNotes(hw, opt.Rentals)...)
-	c.Notes = append(c.Notes, fmt.Sprintf("on-prem figures price one %s node delivering the throughput this run measured; they are a projection if the run did not happen on that hardware", hw.Name))
+	if opt.Projected != nil {
+		c.Notes = append(c.Notes, fmt.Sprintf("on-prem figures price one %s node delivering the projected throughput: %s", hw.Name, opt.Projected.Note))
+	} else {
+		c.Notes = append(c.Notes, fmt.Sprintf("on-prem figures price one %s node delivering the throughput this run measured; they are a projection if the run did not happen on that hardware", hw.Name))
+	}
 	return c, nil
 }
 

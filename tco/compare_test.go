@@ -260,3 +260,24 @@ func BenchmarkCompare(b *testing.B) {
 		}
 	}
 }
+
+// TestProjectedThroughput: a projected throughput replaces the run's and
+// every figure built on it says projected, not measured.
+func TestProjectedThroughput(t *testing.T) {
+	pf := func(v float64) runrecord.Figure {
+		return runrecord.Figure{Value: v, Provenance: runrecord.Projected, Source: "perfmodel"}
+	}
+	c := compareFixture(t, "8xh100-sxm", "reference-example", func(o *Options) {
+		o.Projected = &ProjectedThroughput{TasksPerS: pf(10), RequestsPerS: pf(30), TokensPerS: pf(81000), OutputTokensPerS: pf(9000), Note: "test"}
+		o.VolumeTasksPerDay = runrecord.Figure{Value: 2e6, Provenance: runrecord.Configured}
+	})
+	if c.Run.TasksPerS.Value != 10 || c.OnPrem.CapacityTasksPerDay.Value != 864000 || c.OnPrem.CapacityTasksPerDay.Provenance != runrecord.Projected {
+		t.Errorf("capacity %+v from %+v", c.OnPrem.CapacityTasksPerDay, c.Run.TasksPerS)
+	}
+	if c.Scenario.Nodes.Value != 3 || c.Scenario.Nodes.Provenance != runrecord.Projected {
+		t.Errorf("nodes %+v", c.Scenario.Nodes)
+	}
+	if !strings.Contains(strings.Join(c.Notes, "\n"), "projected throughput: test") {
+		t.Errorf("notes %q", c.Notes)
+	}
+}

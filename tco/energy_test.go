@@ -45,3 +45,29 @@ func TestMeasuredEnergyIsUsedAndLabelled(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreliableEnergyIsNotPriced: a measurement flagged unreliable (here
+// the absurd figure a merged MIG counter gave) does not price the run; the
+// profile's power model does, and a note says why.
+func TestUnreliableEnergyIsNotPriced(t *testing.T) {
+	run := fixtureRun()
+	run.Energy = &runrecord.Energy{Measured: true, Source: "prometheus", Reliable: false, WindowS: 120,
+		GPUEnergyJ: 5e9, AvgGPUPowerW: 5e9 / 120,
+		Warnings: []string{"GPU node-a/GPU-1: energy counter went backwards 7 time(s) (driver reload?): energy is unreliable"}}
+	hw, site := mustHW(t, "8xh100-sxm"), mustSite(t, "us-colo")
+	c, err := Compare(run, hw, site, mustCatalog(t), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := c.OnPrem.Power
+	if pw.Basis != "profile" || pw.BusyNodePowerW.Value != hw.NodePowerBusyW.V() {
+		t.Fatalf("power %+v: an unreliable measurement priced the run", pw)
+	}
+	found := false
+	for _, n := range c.Notes {
+		found = found || (strings.Contains(n, "unreliable") && strings.Contains(n, "went backwards"))
+	}
+	if !found {
+		t.Errorf("notes %q do not say why the measured energy was not used", c.Notes)
+	}
+}

@@ -35,7 +35,7 @@ func onPremFigures(p params, f profileFigures, pw runrecord.PowerFigures, util r
 	return runrecord.OnPrem{
 		PerNodeHour:         h,
 		Power:               pw,
-		CapacityTasksPerDay: fig(p.capacityPerDay(), runrecord.Measured, "tasks_per_s × 86400"),
+		CapacityTasksPerDay: fig(p.capacityPerDay(), p.throughputProvenance(), "tasks_per_s × 86400"),
 		Fleet:               fleet,
 		Marginal:            marginal,
 	}
@@ -100,7 +100,7 @@ func apiFor(api []runrecord.APICost, key string) runrecord.APICost {
 func scenario(p params, opt Options, ref string) runrecord.Scenario {
 	vol := opt.VolumeTasksPerDay
 	if vol.Value == 0 {
-		vol = fig(p.capacityPerDay()*p.utilization, runrecord.Weakest(runrecord.Measured, opt.Utilization.Provenance), "one node's capacity (tasks_per_s × 86400) × utilization (no --volume given)")
+		vol = fig(p.capacityPerDay()*p.utilization, runrecord.Weakest(p.throughputProvenance(), opt.Utilization.Provenance), "one node's capacity (tasks_per_s × 86400) × utilization (no --volume given)")
 	}
 	return runrecord.Scenario{
 		Utilization:                opt.Utilization,
@@ -108,6 +108,6 @@ func scenario(p params, opt Options, ref string) runrecord.Scenario {
 		ReferenceModel:             ref,
 		APIPriceDeclinePerYear:     opt.APIPriceDeclinePerYear,
 		TokensPerTaskGrowthPerYear: opt.TokensPerTaskGrowthPerYear,
-		Nodes:                      fig(float64(p.nodesFor(vol.Value)), runrecord.Weakest(runrecord.Measured, vol.Provenance), "ceil(volume / one node's capacity at 100 % utilization)"),
+		Nodes:                      fig(float64(p.nodesFor(vol.Value)), runrecord.Weakest(p.throughputProvenance(), vol.Provenance), "ceil(volume / one node's capacity at 100 % utilization)"),
 	}
 }

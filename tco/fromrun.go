@@ -3,6 +3,7 @@ package tco
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/tcobench/tcobench/runrecord"
 )
@@ -76,7 +77,8 @@ func runTokens(run *runrecord.Run, reqs []RequestTokens) (RequestTokens, string)
 }
 
 // powerModel chooses the node power: from the run's energy counter when it
-// measured one (GPU energy × the profile's node/GPU ratio), else the profile's.
+// measured one reliably (GPU energy × the profile's node/GPU ratio), else
+// the profile's. An unreliable measurement never prices the run.
 func powerModel(run *runrecord.Run, hw *Hardware, site *Site, rf runrecord.RunFigures) (runrecord.PowerFigures, params, []string) {
 	p := profileParams(hw, site)
 	p.tasksPerS, p.requestsPerS = rf.TasksPerS.Value, rf.RequestsPerS.Value
@@ -89,7 +91,7 @@ func powerModel(run *runrecord.Run, hw *Hardware, site *Site, rf runrecord.RunFi
 	}
 	var notes []string
 	e := run.Energy
-	if e != nil && e.Measured && e.GPUEnergyJ > 0 && e.WindowS > 0 {
+	if usableEnergy(e) {
 		pw.Basis = "measured"
 		pw.BusyNodePowerW = fig(e.AvgGPUPowerW*k.Value, runrecord.Weakest(runrecord.Measured, k.Provenance), "energy.avg_gpu_power_w (measured) × node_to_gpu_power_ratio")
 		if e.Idle != nil {
@@ -98,18 +100,11 @@ func powerModel(run *runrecord.Run, hw *Hardware, site *Site, rf runrecord.RunFi
 			pw.IdleNodePowerW = hw.NodePowerIdleW.fig("node_power_idle_w")
 			notes = append(notes, "the run measured no idle baseline: idle power comes from the hardware profile")
 		}
-		if !e.Reliable {
-			notes = append(notes, "the run's energy measurement is flagged unreliable (see energy.warnings): energy figures inherit that")
-		}
 	} else {
 		pw.Basis = "profile"
 		pw.BusyNodePowerW = hw.NodePowerBusyW.fig("node_power_busy_w")
 		pw.IdleNodePowerW = hw.NodePowerIdleW.fig("node_power_idle_w")
-		reason := "no energy record"
-		if e != nil && e.Reason != "" {
-			reason = e.Reason
-		}
-		notes = append(notes, "energy was not measured ("+reason+"): energy comes from the hardware profile's power model")
+		notes = append(notes, unusedEnergyNote(e))
 	}
 	busy := max(pw.BusyNodePowerW.Value, pw.IdleNodePowerW.Value)
 	p.idleW = pw.IdleNodePowerW.Value
@@ -117,6 +112,33 @@ func powerModel(run *runrecord.Run, hw *Hardware, site *Site, rf runrecord.RunFi
 	pw.MarginalEnergyPerTaskJ = fig(p.marginalJPerTask*site.PUE.V(), provs(pw.BusyNodePowerW, pw.IdleNodePowerW, pw.PUE),
 		"(busy − idle node power) / tasks_per_s × PUE")
 	return pw, p, notes
+}
+
+// usableEnergy says whether the run's energy can price it: measured,
+// reliable, and not zero.
+func usableEnergy(e *runrecord.Energy) bool {
+	return e != nil && e.Measured && e.Reliable && e.GPUEnergyJ > 0 && e.WindowS > 0
+}
+
+// unusedEnergyNote says why the run's energy does not price it.
+func unusedEnergyNote(e *runrecord.Energy) string {
+	const model = "energy comes from the hardware profile's power model"
+	switch {
+	case e == nil:
+		return "energy was not measured (no energy record): " + model
+	case e.Measured && !e.Reliable:
+		why := "see energy.warnings"
+		for _, w := range e.Warnings {
+			if strings.Contains(w, "unreliable") {
+				why = w
+				break
+			}
+		}
+		return "the run's energy measurement is unreliable (" + why + "): " + model + "; the measured figures stay in run.json"
+	case e.Reason != "":
+		return "energy was not measured (" + e.Reason + "): " + model
+	}
+	return "energy was not measured (no GPU energy in the window): " + model
 }
 
 // recordedAPI lists the workload's recorded API cost per task, by model name.

@@ -1,6 +1,8 @@
 package tco
 
 import (
+	"github.com/tcobench/tcobench/runrecord"
+
 	"math"
 )
 
@@ -39,6 +41,9 @@ type params struct {
 	// runrecord.Measured throughput at 100 % utilisation.
 	tasksPerS, requestsPerS, tokensPerS, outputTokensPerS float64
 	utilization                                           float64
+	// throughputProv is the provenance of the throughput: measured by the
+	// run, or projected (the zero value reads as measured).
+	throughputProv runrecord.Provenance
 	// API price of the reference model per task (tornado metric).
 	apiUSDPerTask float64
 }

@@ -60,6 +60,10 @@ type Hardware struct {
 	// MaintenanceFractionOfCapexPerYear applies to the server capex (not the infrastructure share).
 	MaintenanceFractionOfCapexPerYear Sourced `yaml:"maintenance_fraction_of_capex_per_year" json:"maintenance_fraction_of_capex_per_year"`
 
+	// Perf holds the figures the performance model needs (see perf.go);
+	// each is optional here and required only by a projection.
+	Perf `yaml:",inline"`
+
 	// Path is where the profile was read from (set by the loader).
 	Path string `yaml:"-" json:"path"`
 }
@@ -116,14 +120,14 @@ type NamedFigure struct {
 
 // Figures lists the profile's figures in file order.
 func (h *Hardware) Figures() []NamedFigure {
-	return []NamedFigure{
+	return append([]NamedFigure{
 		{"accelerators_per_node", h.AcceleratorsPerNode}, {"accelerator_tdp_w", h.AcceleratorTDPW},
 		{"accelerator_memory_gb", h.AcceleratorMemoryGB}, {"node_power_idle_w", h.NodePowerIdleW},
 		{"node_power_busy_w", h.NodePowerBusyW}, {"node_power_max_w", h.NodePowerMaxW},
 		{"node_to_gpu_power_ratio", h.NodeToGPUPowerRatio}, {"server_capex_usd_per_node", h.ServerCapexUSDPerNode},
 		{"infrastructure_fraction_of_capex", h.InfrastructureFractionOfCapex}, {"amortisation_years", h.AmortisationYears},
 		{"residual_value_fraction", h.ResidualValueFraction}, {"maintenance_fraction_of_capex_per_year", h.MaintenanceFractionOfCapexPerYear},
-	}
+	}, h.Perf.figures()...)
 }
 
 // Figures lists the site's figures in file order.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // loadContent reads a JSONL content file: one JSON object a line.
@@ -30,7 +31,7 @@ func loadContent(read readFunc, name string) ([]map[string]any, error) {
 		// Every record has the first one's fields, so a template that
 		// renders for one record renders for all (checked at resolve time).
 		if len(recs) > 0 && !sameKeys(rec, recs[0]) {
-			return nil, fmt.Errorf("%s:%d: record has fields %v; the first record has %v", name, line, sortedKeys(rec), sortedKeys(recs[0]))
+			return nil, fmt.Errorf("%s:%d: record has fields %s; the first record has %s", name, line, quotedKeys(rec), quotedKeys(recs[0]))
 		}
 		recs = append(recs, rec)
 	}
@@ -62,4 +63,19 @@ func sameKeys(a, b map[string]any) bool {
 		}
 	}
 	return true
+}
+
+// quotedKeys lists a record's field names for an error message, each quoted
+// (see snippet), at most ten.
+func quotedKeys(rec map[string]any) string {
+	keys := sortedKeys(rec)
+	var out []string
+	for i, k := range keys {
+		if i == 10 {
+			out = append(out, fmt.Sprintf("… %d more", len(keys)-10))
+			break
+		}
+		out = append(out, snippet(k))
+	}
+	return "[" + strings.Join(out, " ") + "]"
 }

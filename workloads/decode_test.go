@@ -176,7 +176,7 @@ func TestContentFieldsMustMatch(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "c.jsonl"), []byte("{\"a\":\"x\"}\n{\"b\":\"y\"}\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "w.yaml"), []byte("version: 1\nname: w\narrival: {process: closed, users: 1}\ncontent: {c: {file: c.jsonl}}\n"+
 		"tasks: [{name: t, steps: [{max_tokens: 1, messages: [{role: user, template: \"{{.c.a}}\"}]}]}]\n"), 0o644)
-	if _, err := Open(filepath.Join(dir, "w.yaml"), ResolveOptions{}); err == nil || !strings.Contains(err.Error(), "c.jsonl:2: record has fields [b]") {
+	if _, err := Open(filepath.Join(dir, "w.yaml"), ResolveOptions{}); err == nil || !strings.Contains(err.Error(), `c.jsonl:2: record has fields ["b"]`) {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -69,7 +70,7 @@ func (d Dist) Sample(r *rand.Rand) float64 {
 }
 
 // maxSample bounds a sample: 1e15 ns is about 11.6 days (token counts are
-// capped again at maxTokens where they are used).
+// capped again at MaxTokens where they are used).
 const maxSample = 1e15
 
 // DelayDist is a Dist of durations: "1.5s", "200ms", or a bare number of seconds.
@@ -143,6 +144,9 @@ func decodeDistKey(d *Dist, k, v *yaml.Node, unit func(string) (float64, error))
 		if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
 			return fmt.Errorf("line %d: field values: want a non-empty list", v.Line)
 		}
+		if len(v.Content) > MaxValues {
+			return fmt.Errorf("line %d: field values: %d values, above the limit of %d", v.Line, len(v.Content), MaxValues)
+		}
 		for _, e := range v.Content {
 			x, err := unit(e.Value)
 			if err != nil {
@@ -179,16 +183,23 @@ func distKinds() string {
 
 // parseDurationNS reads "1.5s", "200ms" or a bare number of seconds, in
 // nanoseconds (runrecord.ParseDuration's rules).
+// A delay is at most MaxDelay.
 func parseDurationNS(s string) (float64, error) {
 	d, err := runrecord.ParseDuration(s)
-	return float64(d), err
+	if err != nil {
+		return 0, err
+	}
+	if d < 0 || time.Duration(d) > MaxDelay {
+		return 0, fmt.Errorf("want a delay from 0 to the limit of %s, got %q", MaxDelay, s)
+	}
+	return float64(d), nil
 }
 
 // parseCount reads a non-negative whole number of tokens.
 func parseCount(s string) (float64, error) {
 	x, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || x < 0 || x > maxTokens {
-		return 0, fmt.Errorf("want a whole number of tokens (0 to %d), got %q", maxTokens, s)
+	if err != nil || x < 0 || x > MaxTokens {
+		return 0, fmt.Errorf("want a whole number of tokens from 0 to the limit of %d, got %q", MaxTokens, s)
 	}
 	return float64(x), nil
 }

@@ -152,7 +152,7 @@ func columns(h []string, want map[string][]string) (map[string]int, error) {
 			}
 		}
 		if _, ok := idx[key]; !ok {
-			return nil, fmt.Errorf("missing column %s (have %s)", strings.Join(names, " or "), strings.Join(h, ","))
+			return nil, fmt.Errorf("missing column %s (have %s)", strings.Join(names, " or "), snippet(strings.Join(h, ",")))
 		}
 	}
 	return idx, nil
@@ -174,10 +174,10 @@ func tokenCount(f []string, i int, name string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, fmt.Errorf("column %s: not a whole number: %q", name, s)
+		return 0, fmt.Errorf("column %s: not a whole number: %s", name, snippet(s))
 	}
-	if n < 0 || n > 10_000_000 {
-		return 0, fmt.Errorf("column %s: length %d out of range (0 to 10000000)", name, n)
+	if n < 0 || n > MaxTokens {
+		return 0, fmt.Errorf("column %s: length %d out of range (0 to %d tokens)", name, n, MaxTokens)
 	}
 	return n, nil
 }

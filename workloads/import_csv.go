@@ -51,10 +51,10 @@ func azureRow(f []string, col map[string]int, last time.Time) (Call, time.Time, 
 	}
 	at, err := time.Parse(azureTimeLayout, s)
 	if err != nil {
-		return Call{}, time.Time{}, fmt.Errorf("column TIMESTAMP: want 2006-01-02 15:04:05.0000000, got %q", s)
+		return Call{}, time.Time{}, fmt.Errorf("column TIMESTAMP: want 2006-01-02 15:04:05.0000000, got %s", snippet(s))
 	}
 	if !last.IsZero() && at.Before(last) {
-		return Call{}, time.Time{}, fmt.Errorf("column TIMESTAMP: goes backwards (%s after %s)", s, last.Format(azureTimeLayout))
+		return Call{}, time.Time{}, fmt.Errorf("column TIMESTAMP: goes backwards (%s after %s)", snippet(s), last.Format(azureTimeLayout))
 	}
 	in, err := tokenCount(f, col["in"], "ContextTokens")
 	if err != nil {

@@ -87,10 +87,10 @@ func mooncakeCall(b []byte, last int64) (Call, int64, error) {
 		return Call{}, 0, fmt.Errorf("field timestamp: negative")
 	case *row.Timestamp < last:
 		return Call{}, 0, fmt.Errorf("field timestamp: goes backwards (%d ms after %d ms)", *row.Timestamp, last)
-	case *row.InputLength <= 0 || *row.InputLength > 10_000_000:
-		return Call{}, 0, fmt.Errorf("field input_length: %d out of range (1 to 10000000)", *row.InputLength)
-	case *row.OutputLength < 0 || *row.OutputLength > 10_000_000:
-		return Call{}, 0, fmt.Errorf("field output_length: %d out of range (0 to 10000000)", *row.OutputLength)
+	case *row.InputLength <= 0 || *row.InputLength > MaxTokens:
+		return Call{}, 0, fmt.Errorf("field input_length: %d out of range (1 to %d tokens)", *row.InputLength, MaxTokens)
+	case *row.OutputLength < 0 || *row.OutputLength > MaxTokens:
+		return Call{}, 0, fmt.Errorf("field output_length: %d out of range (0 to %d tokens)", *row.OutputLength, MaxTokens)
 	case len(row.HashIDs) > *row.InputLength/BlockTokens+1:
 		return Call{}, 0, fmt.Errorf("field hash_ids: %d blocks for %d tokens", len(row.HashIDs), *row.InputLength)
 	}

@@ -121,10 +121,10 @@ func tau2Calls(s tau2Sim, system, model string) ([]Call, []time.Time, error) {
 	for j, m := range s.Messages {
 		ts, err := time.Parse(tau2TimeLayout, m.Timestamp)
 		if err != nil {
-			return nil, nil, fmt.Errorf("messages[%d].timestamp: want ISO time, got %q", j, m.Timestamp)
+			return nil, nil, fmt.Errorf("messages[%d].timestamp: want ISO time, got %s", j, snippet(m.Timestamp))
 		}
 		if !prevTS.IsZero() && ts.Before(prevTS) {
-			return nil, nil, fmt.Errorf("messages[%d].timestamp: goes backwards (%s)", j, m.Timestamp)
+			return nil, nil, fmt.Errorf("messages[%d].timestamp: goes backwards (%s)", j, snippet(m.Timestamp))
 		}
 		if m.Role == "assistant" && m.Usage != nil {
 			c, err := tau2Call(s, m, j, len(calls), pending, model)

@@ -1,6 +1,7 @@
 package workloads
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -35,13 +36,15 @@ func Open(nameOrPath string, opts ResolveOptions) (*Plan, error) {
 	return TracePlan(t, nameOrPath, opts), nil
 }
 
-// Load reads and validates a YAML workload file.
+// Load reads and validates a YAML workload file, streaming it (see
+// DecodeReader).
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("workload: %w", err)
 	}
-	return Decode(path, data)
+	defer f.Close()
+	return DecodeReader(path, bufio.NewReaderSize(f, 64<<10))
 }
 
 // fileReader opens files named relative to the workload file at path.

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"text/template"
 )
@@ -190,11 +191,12 @@ func (r *resolver) build(ti, i int) (Instance, error) {
 	if t.RecordedCostUSD != nil {
 		inst.RecordedCostUSD, inst.HasRecordedCost = *t.RecordedCostUSD, true
 	}
+	carried := carriedSteps(t)
 	for j, s := range t.Steps {
 		st := Step{ID: stepID(s, j), DependsOn: s.DependsOn, MaxTokens: s.MaxTokens,
 			Carry: s.Carry.Steps, CarryAll: s.Carry.All, RecordedOutput: s.RecordedOutput}
 		if s.Delay != nil {
-			st.DelayNS = int64(s.Delay.Sample(rng))
+			st.DelayNS = int64(min(s.Delay.Sample(rng), float64(MaxDelay)))
 		}
 		for k, m := range s.Messages {
 			text, tokens, err := r.render(m, data, mix(r.seed, uint64(i), uint64(j), uint64(k)))
@@ -204,7 +206,7 @@ func (r *resolver) build(ti, i int) (Instance, error) {
 			st.PromptTokens += tokens
 			st.Messages = append(st.Messages, modelapi.Message{Role: m.Role, Content: text})
 		}
-		if st.RecordedOutput == "" {
+		if st.RecordedOutput == "" && carried[j] { // an output nothing carries is never built
 			n := s.OutputTokens
 			if n == 0 {
 				n = s.MaxTokens
@@ -219,10 +221,23 @@ func (r *resolver) build(ti, i int) (Instance, error) {
 	return inst, nil
 }
 
+// carriedSteps marks the steps whose output a later step carries.
+func carriedSteps(t TaskSpec) []bool {
+	out := make([]bool, len(t.Steps))
+	for k, s := range t.Steps {
+		for j := 0; j < k; j++ {
+			if s.Carry.All || slices.Contains(s.Carry.Steps, stepID(t.Steps[j], j)) {
+				out[j] = true
+			}
+		}
+	}
+	return out
+}
+
 func (r *resolver) render(m MessageSpec, data map[string]any, seed uint64) (string, int, error) {
 	switch {
 	case m.Tokens != nil:
-		n := int(min(m.Tokens.Sample(rngFor(seed)), maxTokens))
+		n := int(min(m.Tokens.Sample(rngFor(seed)), MaxTokens))
 		return SynthText(seed, n, r.tpc), n, nil
 	case m.Template != "":
 		t, ok := r.tmpl[m.Template]

@@ -80,13 +80,9 @@ func Problems(path string) []string {
 		}
 		return nil
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return []string{err.Error()}
-	}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".yaml", ".yml":
-		if _, err := Decode(path, data); err != nil {
+		if _, err := Load(path); err != nil {
 			var pe *ProblemsError
 			if errors.As(err, &pe) {
 				return strings.Split(pe.Error(), "\n")
@@ -97,6 +93,10 @@ func Problems(path string) []string {
 			return []string{err.Error()}
 		}
 		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return []string{err.Error()}
 	}
 	_, rep, err := ImportData(DetectFormat(path, data), path, data, ImportOptions{SkipBad: true})
 	if err != nil {

@@ -11,11 +11,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 )
 
 // TraceFormat names the JSONL trace format in its header line.
 const TraceFormat = "tcobench-trace"
+
+// OrderCompletion is TraceHeader.Order of a trace whose calls were written
+// as they finished.
+const OrderCompletion = "completion"
 
 // TraceHeader is the first line of a JSONL trace.
 type TraceHeader struct {
@@ -33,8 +38,12 @@ type TraceHeader struct {
 	// BlockTokens is the prompt block size of hash_ids (Mooncake: 512).
 	BlockTokens int `json:"block_tokens,omitempty"`
 	// Redacted is true when calls keep only lengths and content hashes.
-	Redacted bool     `json:"redacted,omitempty"`
-	Notes    []string `json:"notes,omitempty"`
+	Redacted bool `json:"redacted,omitempty"`
+	// Order is OrderCompletion when calls were written as they finished
+	// (tcobench record), so at_ns may go backwards in the file; readers
+	// sort such a trace by at_ns. Empty: calls are in arrival order.
+	Order string   `json:"order,omitempty"`
+	Notes []string `json:"notes,omitempty"`
 }
 
 // TraceArrival is the arrival process of a trace.
@@ -157,7 +166,7 @@ func ReadTrace(name string, r io.Reader, skipBad bool) (*Trace, *ImportReport, e
 		var c Call
 		err := decodeStrict(b, &c)
 		if err == nil {
-			err = checkCall(&c, last)
+			err = checkCall(&c, last, t.Header.Order == OrderCompletion)
 		}
 		if err != nil {
 			rep.Bad = append(rep.Bad, Problem{File: name, Line: line, Msg: err.Error()})
@@ -175,11 +184,30 @@ func ReadTrace(name string, r io.Reader, skipBad bool) (*Trace, *ImportReport, e
 	if !sawHeader {
 		return nil, nil, fmt.Errorf("%s: empty trace (want a header line {\"format\":%q,...})", name, TraceFormat)
 	}
+	if t.Header.Order == OrderCompletion {
+		t.sortByArrival()
+	}
 	rep.Imported = len(t.Calls)
 	if err := rep.check(skipBad); err != nil {
 		return nil, rep, err
 	}
 	return t, rep, nil
+}
+
+// sortByArrival puts the calls of a completion-ordered trace in arrival
+// order (stable: calls that arrived together keep their file order); the
+// trace is then in arrival order.
+func (t *Trace) sortByArrival() {
+	idx := make([]int, len(t.Calls))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return t.Calls[idx[a]].AtNS < t.Calls[idx[b]].AtNS })
+	calls, lines := make([]Call, len(idx)), make([]int, len(idx))
+	for i, j := range idx {
+		calls[i], lines[i] = t.Calls[j], t.Lines[j]
+	}
+	t.Calls, t.Lines, t.Header.Order = calls, lines, ""
 }
 
 func decodeStrict(b []byte, v any) error {
@@ -196,13 +224,16 @@ func decodeStrict(b []byte, v any) error {
 
 func checkHeader(h TraceHeader) error {
 	if h.Format != TraceFormat {
-		return fmt.Errorf("field format: want %q, got %q", TraceFormat, h.Format)
+		return fmt.Errorf("field format: want %q, got %s", TraceFormat, snippet(h.Format))
 	}
 	if h.Version != FormatVersion {
 		return fmt.Errorf("field version: want %d, got %d", FormatVersion, h.Version)
 	}
+	if h.Order != "" && h.Order != OrderCompletion {
+		return fmt.Errorf("field order: want %q or nothing, got %s", OrderCompletion, snippet(h.Order))
+	}
 	if h.Replay != "" && h.Replay != ReplayRecorded && h.Replay != ReplayLive {
-		return fmt.Errorf("field replay: want %q or %q, got %q", ReplayRecorded, ReplayLive, h.Replay)
+		return fmt.Errorf("field replay: want %q or %q, got %s", ReplayRecorded, ReplayLive, snippet(h.Replay))
 	}
 	switch h.Arrival.Process {
 	case runrecord.ArrivalTrace:
@@ -217,23 +248,23 @@ func checkHeader(h TraceHeader) error {
 	case "":
 		return errors.New("field arrival.process: missing (trace, closed, constant, poisson or gamma)")
 	default:
-		return fmt.Errorf("field arrival.process: unknown process %q (trace, closed, constant, poisson or gamma)", h.Arrival.Process)
+		return fmt.Errorf("field arrival.process: unknown process %s (trace, closed, constant, poisson or gamma)", snippet(string(h.Arrival.Process)))
 	}
 	return nil
 }
 
-func checkCall(c *Call, last int64) error {
+func checkCall(c *Call, last int64, anyOrder bool) error {
 	switch {
 	case c.AtNS < -1:
 		return fmt.Errorf("field at_ns: negative (%d)", c.AtNS)
-	case c.AtNS >= 0 && c.AtNS < last:
+	case !anyOrder && c.AtNS >= 0 && c.AtNS < last:
 		return fmt.Errorf("field at_ns: timestamp goes backwards (%d ns after %d ns)", c.AtNS, last)
 	case c.PromptTokens < 0 || c.CompletionTokens < 0 || c.MaxTokens < 0:
 		return fmt.Errorf("field prompt_tokens/completion_tokens/max_tokens: negative length")
-	case c.PromptTokens > maxTokens || c.CompletionTokens > maxTokens || c.MaxTokens > maxTokens:
-		return fmt.Errorf("field prompt_tokens/completion_tokens/max_tokens: above %d tokens", maxTokens)
-	case c.PadTokens < 0 || c.PadTokens > maxTokens:
-		return fmt.Errorf("field pad_tokens: %d out of range (0 to %d)", c.PadTokens, maxTokens)
+	case c.PromptTokens > MaxTokens || c.CompletionTokens > MaxTokens || c.MaxTokens > MaxTokens:
+		return fmt.Errorf("field prompt_tokens/completion_tokens/max_tokens: above the limit of %d tokens", MaxTokens)
+	case c.PadTokens < 0 || c.PadTokens > MaxTokens:
+		return fmt.Errorf("field pad_tokens: %d out of range (0 to %d)", c.PadTokens, MaxTokens)
 	case c.DelayNS < 0 || c.LatencyNS < 0:
 		return fmt.Errorf("field delay_ns/latency_ns: negative")
 	case len(c.Messages) == 0 && len(c.Digests) == 0 && c.PromptTokens == 0:
@@ -241,12 +272,15 @@ func checkCall(c *Call, last int64) error {
 	}
 	for i, m := range c.Messages {
 		if !roles[m.Role] {
-			return fmt.Errorf("field messages[%d].role: want system, user, assistant or tool, got %q", i, m.Role)
+			return fmt.Errorf("field messages[%d].role: want system, user, assistant or tool, got %s", i, snippet(m.Role))
 		}
 	}
+	if len(c.Messages) > MaxMessages || len(c.Digests) > MaxMessages {
+		return fmt.Errorf("field messages: %d messages, above the limit of %d", max(len(c.Messages), len(c.Digests)), MaxMessages)
+	}
 	for i, d := range c.Digests {
-		if d.Chars < 0 || d.Chars > 100*maxTokens {
-			return fmt.Errorf("field digests[%d].chars: negative", i)
+		if d.Chars < 0 || d.Chars > 100*MaxTokens {
+			return fmt.Errorf("field digests[%d].chars: %d out of range (0 to %d)", i, d.Chars, 100*MaxTokens)
 		}
 	}
 	for i, id := range c.HashIDs {
@@ -256,9 +290,6 @@ func checkCall(c *Call, last int64) error {
 	}
 	return nil
 }
-
-// maxTokens bounds any recorded or synthesised length.
-const maxTokens = 10_000_000
 
 // ImportReport says how many rows an import or trace read saw and which it refused.
 type ImportReport struct {

@@ -84,3 +84,29 @@ func TestTracePlanRedacted(t *testing.T) {
 		t.Error("equal content hashes gave different text")
 	}
 }
+
+// TestCompletionOrderedTrace: a trace whose header says its calls were
+// written as they finished is read in arrival order (each call keeping its
+// line); without that header, at_ns going backwards is refused.
+func TestCompletionOrderedTrace(t *testing.T) {
+	body := `{"at_ns":30,"task":"b","prompt_tokens":5}
+{"at_ns":0,"task":"a","prompt_tokens":5}
+{"at_ns":10,"task":"c","prompt_tokens":5}
+`
+	head := `{"format":"tcobench-trace","version":1,"name":"r","arrival":{"process":"trace"},"order":"completion"}` + "\n"
+	tr, _, err := ReadTrace("r.jsonl", strings.NewReader(head+body), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range tr.Calls {
+		got = append(got, c.Task)
+	}
+	if !reflect.DeepEqual(got, []string{"a", "c", "b"}) || !reflect.DeepEqual(tr.Lines, []int{3, 4, 2}) || tr.Header.Order != "" {
+		t.Fatalf("calls %v lines %v order %q", got, tr.Lines, tr.Header.Order)
+	}
+	plain := strings.Replace(head, `,"order":"completion"`, "", 1)
+	if _, _, err := ReadTrace("r.jsonl", strings.NewReader(plain+body), false); err == nil || !strings.Contains(err.Error(), "r.jsonl:3: field at_ns: timestamp goes backwards") {
+		t.Fatalf("arrival-ordered trace going backwards: %v", err)
+	}
+}

@@ -116,7 +116,7 @@ func traceInstance(t *Trace, idx []int, i int, seed uint64, tpc float64, timed b
 			st.Messages = full
 		}
 		st.RecordedOutput = c.Output
-		if st.RecordedOutput == "" {
+		if st.RecordedOutput == "" && k < len(idx)-1 { // the last call's output is never carried
 			st.RecordedOutput = SynthText(mix(seed, uint64(ci), 0x0a7), c.CompletionTokens, tpc)
 		}
 		ctx = append(append([]modelapi.Message{}, full...), modelapi.Message{Role: "assistant", Content: st.RecordedOutput})

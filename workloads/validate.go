@@ -4,7 +4,9 @@ import (
 	"github.com/tcobench/tcobench/runrecord"
 
 	"fmt"
+	"math"
 	"path"
+	"slices"
 	"text/template"
 
 	"github.com/tcobench/tcobench/internal/yamlpath"
@@ -53,12 +55,16 @@ func Validate(name string, f *File, root *yaml.Node) []Problem {
 		} else if path.IsAbs(c.File) {
 			v.add(at(p, "file"), "want a path relative to the workload file")
 		}
-		if c.Pick < 0 {
-			v.add(at(p, "pick"), "must not be negative")
+		if c.Pick < 0 || c.Pick > MaxPick {
+			v.add(at(p, "pick"), "want 0 to the limit of %d records, got %d", MaxPick, c.Pick)
 		}
 	}
 	if len(f.Tasks) == 0 && f.Arrival.Process != runrecord.ArrivalTrace {
 		v.add([]any{"tasks"}, "want at least one task")
+	}
+	if len(f.Tasks) > MaxTasks {
+		v.add([]any{"tasks"}, "%d tasks, above the limit of %d", len(f.Tasks), MaxTasks)
+		return v.problems
 	}
 	names := map[string]bool{}
 	for i, t := range f.Tasks {
@@ -79,15 +85,15 @@ func (v *validator) arrival(a ArrivalSpec) {
 	p := []any{"arrival"}
 	switch a.Process {
 	case runrecord.ArrivalConstant, runrecord.ArrivalPoisson, runrecord.ArrivalGamma:
-		if !(a.RatePerS > 0) {
-			v.add(at(p, "rate_per_s"), "want a rate above 0 tasks/s for %s arrivals", a.Process)
+		if !(a.RatePerS > 0) || a.RatePerS > MaxRatePerS {
+			v.add(at(p, "rate_per_s"), "want a rate above 0 tasks/s for %s arrivals, up to the limit of %d", a.Process, MaxRatePerS)
 		}
-		if a.Process == runrecord.ArrivalGamma && !(a.GammaShape > 0) {
-			v.add(at(p, "gamma_shape"), "want a shape above 0 for gamma arrivals")
+		if a.Process == runrecord.ArrivalGamma && (!(a.GammaShape > 0) || a.GammaShape > MaxGammaShape) {
+			v.add(at(p, "gamma_shape"), "want a shape above 0 for gamma arrivals, up to the limit of %d", MaxGammaShape)
 		}
 	case runrecord.ArrivalClosed:
-		if a.Users < 1 {
-			v.add(at(p, "users"), "want at least 1 user for closed-loop arrivals")
+		if a.Users < 1 || a.Users > MaxUsers {
+			v.add(at(p, "users"), "want 1 to the limit of %d users for closed-loop arrivals, got %d", MaxUsers, a.Users)
 		}
 	case runrecord.ArrivalTrace:
 		if a.Trace == "" {
@@ -98,46 +104,120 @@ func (v *validator) arrival(a ArrivalSpec) {
 	default:
 		v.add(at(p, "process"), "unknown process %q (closed, constant, poisson, gamma or trace)", a.Process)
 	}
+	if a.ThinkTime < 0 || a.ThinkTime.D() > MaxDelay {
+		v.add(at(p, "think_time"), "want 0 to the limit of %s, got %s", MaxDelay, a.ThinkTime)
+	}
 }
 
 func (v *validator) task(p []any, t TaskSpec, content map[string]ContentSpec) {
-	if t.Weight < 0 {
-		v.add(at(p, "weight"), "must not be negative")
+	if t.Weight < 0 || !finite(t.Weight) || t.Weight > MaxWeight {
+		v.add(at(p, "weight"), "want 0 to the limit of %g, got %g", float64(MaxWeight), t.Weight)
+	}
+	if c := t.RecordedCostUSD; c != nil && (*c < 0 || !finite(*c)) {
+		v.add(at(p, "recorded_cost_usd"), "want a cost of 0 USD or more, got %g", *c)
 	}
 	if len(t.Steps) == 0 {
 		v.add(at(p, "steps"), "want at least one step")
 	}
+	if len(t.Steps) > MaxSteps {
+		v.add(at(p, "steps"), "%d steps, above the limit of %d", len(t.Steps), MaxSteps)
+		return
+	}
 	seen := map[string]bool{}
 	for j, s := range t.Steps {
-		sp := at(p, "steps", j)
-		id := stepID(s, j)
-		if seen[id] {
-			v.add(at(sp, "id"), "duplicate step id %q", id)
-		}
-		if s.MaxTokens < 1 {
-			v.add(at(sp, "max_tokens"), "want an output limit of at least 1 token")
-		}
-		if s.OutputTokens < 0 {
-			v.add(at(sp, "output_tokens"), "must not be negative")
-		}
-		for k, d := range s.DependsOn {
-			if !seen[d] {
-				v.add(at(sp, "depends_on", k), "unknown or later step %q (a step may depend only on earlier steps)", d)
-			}
-		}
-		for k, c := range s.Carry.Steps {
-			if !seen[c] {
-				v.add(at(sp, "carry", k), "unknown or later step %q", c)
-			}
-		}
-		if len(s.Messages) == 0 {
-			v.add(at(sp, "messages"), "want at least one message")
-		}
-		for k, m := range s.Messages {
-			v.message(at(sp, "messages", k), m, content)
-		}
-		seen[id] = true
+		v.step(at(p, "steps", j), s, j, seen, content)
+		seen[stepID(s, j)] = true
 	}
+	v.promptBound(p, t)
+}
+
+// step checks one step; seen holds the ids of the steps before it.
+func (v *validator) step(sp []any, s StepSpec, j int, seen map[string]bool, content map[string]ContentSpec) {
+	if id := stepID(s, j); seen[id] {
+		v.add(at(sp, "id"), "duplicate step id %q", id)
+	}
+	if s.MaxTokens < 1 || s.MaxTokens > MaxTokens {
+		v.add(at(sp, "max_tokens"), "want an output limit of at least 1 token, up to the limit of %d, got %d", MaxTokens, s.MaxTokens)
+	}
+	if s.OutputTokens < 0 || s.OutputTokens > MaxTokens {
+		v.add(at(sp, "output_tokens"), "want 0 to the limit of %d tokens, got %d", MaxTokens, s.OutputTokens)
+	}
+	for k, d := range s.DependsOn {
+		if !seen[d] {
+			v.add(at(sp, "depends_on", k), "unknown or later step %q (a step may depend only on earlier steps)", d)
+		}
+	}
+	for k, c := range s.Carry.Steps {
+		if !seen[c] {
+			v.add(at(sp, "carry", k), "unknown or later step %q", c)
+		}
+	}
+	switch {
+	case len(s.Messages) == 0:
+		v.add(at(sp, "messages"), "want at least one message")
+	case len(s.Messages) > MaxMessages:
+		v.add(at(sp, "messages"), "%d messages, above the limit of %d", len(s.Messages), MaxMessages)
+		return
+	}
+	for k, m := range s.Messages {
+		v.message(at(sp, "messages", k), m, content)
+	}
+}
+
+// promptBound refuses a step whose synthesised prompt (its tokens:
+// messages, plus the messages and outputs of the steps it carries) can
+// exceed MaxTokens. Unbounded distributions count at a high quantile (see
+// tokenBound); outputs at output_tokens, else max_tokens.
+func (v *validator) promptBound(p []any, t TaskSpec) {
+	own := make([]float64, len(t.Steps))
+	out := make([]float64, len(t.Steps))
+	for j, s := range t.Steps {
+		for _, m := range s.Messages {
+			if m.Tokens != nil {
+				own[j] += tokenBound(m.Tokens.Dist)
+			}
+		}
+		out[j] = float64(max(s.OutputTokens, 0))
+		if out[j] == 0 {
+			out[j] = float64(max(s.MaxTokens, 0))
+		}
+		sent := own[j]
+		for k := 0; k < j; k++ {
+			if s.Carry.All || slices.Contains(s.Carry.Steps, stepID(t.Steps[k], k)) {
+				sent += own[k] + out[k]
+			}
+		}
+		if sent > MaxTokens {
+			v.add(at(p, "steps", j, "messages"), "the step's synthesised prompt (its tokens: messages and the context it carries) can reach %.0f tokens, above the limit of %d", sent, MaxTokens)
+		}
+	}
+}
+
+// tokenBound is the most tokens a tokens: distribution gives, or for an
+// unbounded one a high quantile (normal: mean + 4 standard deviations;
+// lognormal: median·e^(4σ); exponential: 9.2 means, the 99.99th
+// percentile), never above MaxTokens (where samples are capped).
+func tokenBound(d Dist) float64 {
+	p := d.Params
+	var b float64
+	switch d.Kind {
+	case DistFixed:
+		b = p["value"]
+	case DistUniform:
+		b = p["max"]
+	case DistNormal:
+		b = p["mean"] + 4*p["stddev"]
+	case DistLognormal:
+		b = p["median"] * math.Exp(4*p["sigma"])
+	case DistExponential:
+		b = 9.2 * p["mean"]
+	case DistEmpirical:
+		b = slices.Max(append([]float64{0}, d.Values...))
+	}
+	if !finite(b) {
+		return MaxTokens
+	}
+	return min(max(b, 0), MaxTokens)
 }
 
 func (v *validator) message(p []any, m MessageSpec, content map[string]ContentSpec) {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
 	"github.com/tcobench/tcobench/internal/gguf"
 	"github.com/tcobench/tcobench/internal/localserver"
 	"github.com/tcobench/tcobench/internal/localserver/localservertest"
@@ -151,4 +153,26 @@ func TestDoctorLiveServer(t *testing.T) {
 	if !rep.Target.Answers || len(rep.Target.APIs) != 2 || rep.Target.Ollama.Version != "0.17.4" || len(rep.Target.OpenAI.Models) != 1 {
 		t.Errorf("report %+v", rep.Target)
 	}
+}
+
+// TestEveryCommandHasHelp: each command's --help prints its text, with its
+// long help where it has one (help/*.txt), and exits 0.
+func TestEveryCommandHasHelp(t *testing.T) {
+	var walk func(path []string, c *cobra.Command)
+	walk = func(path []string, c *cobra.Command) {
+		code, stdout, stderr := runTcobench(t, append(path, "--help")...)
+		want := c.Long
+		if want == "" {
+			want = c.Short
+		}
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("%v --help: exit %d, %q %q", path, code, stdout, stderr)
+		}
+		for _, sub := range c.Commands() {
+			if sub.Name() != "help" && sub.Name() != "completion" {
+				walk(append(append([]string(nil), path...), sub.Name()), sub)
+			}
+		}
+	}
+	walk(nil, newRootCmd(newApp(io.Discard, io.Discard)))
 }

@@ -49,12 +49,16 @@ func TestCostPricesARealRun(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
+	// The pricing is written beside run.json (cost.json); run.json stays as the run wrote it.
 	run, err := runrecord.ReadRun(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.Cost == nil {
-		t.Fatal("run.json has no cost")
+	if run.Cost != nil {
+		t.Error("cost rewrote run.json")
+	}
+	if err := runrecord.LatestCost(dir, run); err != nil || run.Cost == nil {
+		t.Fatalf("cost.json: %v", err)
 	}
 	c := *run.Cost
 	if len(c.API) < 6 {
@@ -76,6 +80,32 @@ func TestCostPricesARealRun(t *testing.T) {
 	}
 	if again.Scenario.Utilization.Provenance != runrecord.Configured || !(again.OnPrem.Fleet.USDPerTask.Value < c.OnPrem.Fleet.USDPerTask.Value) {
 		t.Errorf("re-priced at 90%%: %+v vs %+v", again.OnPrem.Fleet.USDPerTask, c.OnPrem.Fleet.USDPerTask)
+	}
+
+	// Without profiles, cost re-prices with those the run was last priced with.
+	code, stdout, stderr = runTcobench(t, "cost", dir, "--format", "json")
+	var same runrecord.Cost
+	if code != 0 || json.Unmarshal([]byte(stdout), &same) != nil || same.Hardware.Name != "cpu-server" || same.Site.Name != "office" {
+		t.Errorf("re-priced from the record: exit %d, %s %s: %s", code, same.Hardware.Name, same.Site.Name, stderr)
+	}
+
+	// A CPU run priced on GPU hardware is projected there by the performance
+	// model and says so; --as-measured keeps the measured throughput, noted.
+	code, stdout, stderr = runTcobench(t, "cost", dir, "--hardware", "8xh100-sxm", "--site", "us-colo", "--format", "json")
+	var proj runrecord.Cost
+	if code != 0 || json.Unmarshal([]byte(stdout), &proj) != nil {
+		t.Fatalf("projected: exit %d: %s", code, stderr)
+	}
+	if tp := proj.Run.TasksPerS; tp.Provenance != runrecord.Projected || !(tp.Value > run.Summary.Throughput.TasksPerS) || !strings.Contains(strings.Join(proj.Notes, " "), "projected for 8xh100-sxm") {
+		t.Errorf("on 8xh100-sxm: tasks/s %+v (measured %v), notes %q", tp, run.Summary.Throughput.TasksPerS, proj.Notes)
+	}
+	code, stdout, stderr = runTcobench(t, "cost", dir, "--hardware", "8xh100-sxm", "--site", "us-colo", "--as-measured", "--format", "json")
+	var asm runrecord.Cost
+	if code != 0 || json.Unmarshal([]byte(stdout), &asm) != nil {
+		t.Fatalf("as measured: exit %d: %s", code, stderr)
+	}
+	if tp := asm.Run.TasksPerS; tp.Provenance != runrecord.Measured || tp.Value != run.Summary.Throughput.TasksPerS || !strings.Contains(strings.Join(asm.Notes, " "), "as measured, not projected") {
+		t.Errorf("--as-measured: tasks/s %+v, notes %q", tp, asm.Notes)
 	}
 
 	// The pricing request prices the record in memory, as tcobench run does at its end.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,41 +14,32 @@ import (
 	"github.com/tcobench/tcobench/modelapi"
 )
 
-const doctorLong = `Shows what this node offers for a benchmark, in plain lines:
-  GPU      the NVIDIA driver and GPUs, through NVML (or why there are none)
-  host     OS, kernel, CPU and memory, as the OS reports them
-  target   with --target URL: whether a model server answers there, which API
-           it speaks (Ollama native, OpenAI-compatible), its version and models
-
-EXIT STATUS
-  0  all probes ran and, with --target, the server answers
-  1  the target does not answer as a model server (neither Ollama's API nor
-     an OpenAI-compatible /v1/models)
-  2  bad usage (for example a malformed --target URL)`
-
 // newDoctorCmd reports the node's GPUs, host and, optionally, a model server.
 func newDoctorCmd(a *app) *cobra.Command {
 	var o doctorOptions
 	cmd := &cobra.Command{
-		Use:   "doctor [--target URL] [--json]",
+		Use:   "doctor [--target URL] [--format text|json]",
 		Short: "Show what this node offers: GPUs, driver, host, model servers",
-		Long:  doctorLong,
+		Long:  helpText("doctor"),
 		Example: `  tcobench doctor
   tcobench doctor --target http://127.0.0.1:11434
-  tcobench doctor --target http://127.0.0.1:8000/v1 --json`,
+  tcobench doctor --target http://127.0.0.1:8000/v1 --format json`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.doctor(cmd.Context(), o)
 		},
 	}
 	cmd.Flags().StringVar(&o.Target, "target", "", "model server base URL to check, e.g. http://127.0.0.1:11434")
-	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the report as JSON")
+	o.bind(cmd.Flags(), "text", "text", "json")
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "same as --format json")
+	_ = cmd.Flags().MarkHidden("json")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", 0, "how long to wait for each answer from the target (default 5s)")
 	return cmd
 }
 
 type doctorOptions struct {
-	Target  string
-	JSON    bool
+	Target string
+	JSON   bool
+	output
 	Timeout time.Duration
 }
 
@@ -64,14 +56,22 @@ func (a *app) doctor(ctx context.Context, o doctorOptions) error {
 	if o.Timeout > 0 {
 		client = &http.Client{Timeout: o.Timeout}
 	}
-	rep := doctor.Run(ctx, doctor.Options{Target: o.Target, Client: client})
 	if o.JSON {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			return err
+		o.Format = "json"
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
+	rep := doctor.Run(ctx, doctor.Options{Target: o.Target, Client: client})
+	err := a.write(o.output, "", "doctor report", func(b *bytes.Buffer, format string) error {
+		if format == "json" {
+			enc := json.NewEncoder(b)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
 		}
-	} else if err := doctor.WriteText(a.out, rep); err != nil {
+		return doctor.WriteText(b, rep)
+	})
+	if err != nil {
 		return err
 	}
 	if rep.Target != nil && !rep.Target.Answers {

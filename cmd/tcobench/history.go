@@ -13,33 +13,23 @@ import (
 	"github.com/tcobench/tcobench/store"
 )
 
-const historyLong = `Show trends of the runs in the results store: one row per run with the
-chosen figures, oldest first, and the regression gate's verdict on each.
-
-The store is SQLite by default, at $XDG_DATA_HOME/tcobench/results.db (else
-~/.local/share/tcobench/results.db); --store postgres://user@host/db uses
-PostgreSQL. Runs get there with tcobench compare --save (nightly) or when
-tcobench run --save stores them.
-
-Figures (--metric, repeatable or comma-separated): ttft_p50, ttft_p99,
-e2e_p50, e2e_p99, tpot_p50, tpot_p99, itl_p99 (ms); output_tok_s (tokens/s),
-requests_s (requests/s), error_rate (fraction), measured_requests; energy_j
-(J), avg_power_w (W), j_per_token (J/token); cost_per_task_usd (USD/task),
-cost_per_mtok_usd (USD per million output tokens).`
-
 func newHistoryCmd(a *app) *cobra.Command {
 	var f store.Filter
 	var metrics []string
-	var dsn, format, out string
+	var dsn string
+	var o output
 	cmd := &cobra.Command{
-		Use:   "history [--store DSN] [--workload W] [--target T] [--metric M...] [--format table|html]",
+		Use:   "history [--store DSN] [--workload W] [--target T] [--metric M...] [--format text|html|json|csv] [--out FILE]",
 		Short: "Show trends of stored runs",
-		Long:  historyLong,
+		Long:  helpText("history"),
 		Example: `  tcobench history --workload tier1-support-ticket --metric ttft_p99,output_tok_s
   tcobench history --store postgres://tcobench@db/tcobench --format html --out trends.html`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "table" && format != "html" {
-				return usageErrorf("--format %q: want table or html", format)
+			if o.Format == "table" {
+				o.Format = "text"
+			}
+			if err := o.check(); err != nil {
+				return err
 			}
 			f.Figures = splitMetrics(metrics)
 			for _, m := range f.Figures {
@@ -56,16 +46,9 @@ func newHistoryCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var b bytes.Buffer
-			if format == "html" {
-				err = report.HistoryHTML(&b, st.Where, historyPoints(pts))
-			} else {
-				err = report.HistoryText(&b, st.Where, historyPoints(pts))
-			}
-			if err != nil {
-				return err
-			}
-			return a.writeOut(b.Bytes(), out, "history")
+			return a.write(o, "", "history", func(b *bytes.Buffer, format string) error {
+				return report.WriteHistory(b, format, st.Where, historyPoints(pts))
+			})
 		},
 	}
 	fl := cmd.Flags()
@@ -74,8 +57,7 @@ func newHistoryCmd(a *app) *cobra.Command {
 	fl.StringVar(&f.Target, "target", "", "only runs against this target URL")
 	fl.StringSliceVar(&metrics, "metric", []string{rundata.FigTTFTP99, rundata.FigE2EP99, rundata.FigOutputTokS, rundata.FigJPerToken, rundata.FigCostPerTask}, "figures to show")
 	fl.IntVar(&f.Limit, "limit", 0, "only the latest N runs (0: all)")
-	fl.StringVar(&format, "format", "table", "table or html")
-	fl.StringVar(&out, "out", "", "write to this file instead of standard output")
+	o.bind(fl, "text", "text", "html", "json", "csv", "table")
 	return cmd
 }
 

@@ -10,11 +10,7 @@ func newPricesCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "prices",
 		Short: "List, show and validate API price catalogs",
-		Long: `API price catalogs list, per model, the USD price per million tokens of input,
-cached input (read), cache writes, output and reasoning, the batch discount,
-long-context tiers, the date the prices were checked and their source. Built-in
-catalogs are listed here; tcobench cost --prices also takes a YAML file path
-(start from a copy of a built-in one). Prices move fast: check the dates.`,
+		Long:  helpText("prices"),
 		Example: `  tcobench prices list
   tcobench prices show api-2026
   tcobench prices validate my-prices.yaml`,
@@ -42,15 +38,8 @@ catalogs are listed here; tcobench cost --prices also takes a YAML file path
 		&cobra.Command{
 			Use:   "validate [NAME|FILE...]",
 			Short: "Validate catalogs (all built-in ones when none is given); exit 2 if any is invalid",
-			Long: `Validate API price catalogs (all built-in ones when none is given): every
-price field present (state 0 explicitly when it is zero), none negative, each
-within a plausible range, a checked date and a source. Prints "ok FILE (prices)" or one
-line per problem, "file:line: field: what is wrong".
-
-EXIT STATUS
-  0  every catalog is valid
-  2  at least one is invalid`,
-			Args: wantArgs(0, -1, "profile or catalog NAMEs or FILEs"),
+			Long:  helpText("prices-validate"),
+			Args:  wantArgs(0, -1, "profile or catalog NAMEs or FILEs"),
 			Example: `  tcobench prices validate
   tcobench prices validate my-prices.yaml`,
 			RunE: func(_ *cobra.Command, args []string) error {

@@ -15,19 +15,7 @@ func newPricesImportCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import FILE [--overlay F] [--checked YYYY-MM-DD] [--data-version V] [--out CATALOG.yaml]",
 		Short: "Import genai-prices data (prices/data.json) into a price catalog",
-		Long: `Import the price data of pydantic/genai-prices (its prices/data.json, MIT)
-into a price catalog: every provider's models with text token prices, with
-cache read and write prices, tiers above an input-token threshold, per-request
-fees and the date of each price. The data carries no check dates: state the
-date it lists its prices as current with --checked (default today), or give an
-overlay file (tco/prices/genai-prices/overlay.yaml is the built-in catalog's)
-that names the catalog, the data's version and date, the models cost compares
-by default and batch discounts. The catalog is written to --out (default
-standard output); tcobench cost --prices takes it.
-
-EXIT STATUS
-  0  imported
-  2  bad usage, or data of an unknown shape, a negative price, a price without a unit`,
+		Long:  helpText("prices-import"),
 		Example: `  tcobench prices import data.json --checked 2026-11-30 --out my-prices.yaml
   tcobench prices import tco/prices/genai-prices/data.json --overlay tco/prices/genai-prices/overlay.yaml`,
 		Args: wantArgs(1, 1, "one genai-prices data FILE"),

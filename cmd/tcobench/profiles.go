@@ -10,12 +10,7 @@ func newProfilesCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "profiles",
 		Short: "List, show and validate hardware and site profiles",
-		Long: `Hardware profiles describe one node (accelerators, power, capex, amortisation,
-maintenance); site profiles describe where it runs (electricity, PUE, colocation
-or owned facility, staff, cost of capital). Each figure carries its unit in its
-field name, a source, a date and whether it is an estimate. Built-in profiles
-are listed here; any command that takes a profile also takes a YAML file path
-(start from a copy of a built-in one). See docs/cost-model.md.`,
+		Long:  helpText("profiles"),
 		Example: `  tcobench profiles list
   tcobench profiles show 8xh100-sxm
   tcobench profiles show us-colo
@@ -37,15 +32,8 @@ are listed here; any command that takes a profile also takes a YAML file path
 		&cobra.Command{
 			Use:   "validate [NAME|FILE...]",
 			Short: "Validate profiles (all built-in ones when none is given); exit 2 if any is invalid",
-			Long: `Validate hardware and site profiles (all built-in ones when none is given):
-every required figure present with its value, source, date and estimate
-flag, none negative, each within a plausible range. Prints "ok FILE (kind)" or one line per
-problem, "file:line: field: what is wrong".
-
-EXIT STATUS
-  0  every profile is valid
-  2  at least one is invalid`,
-			Args: wantArgs(0, -1, "profile or catalog NAMEs or FILEs"),
+			Long:  helpText("profiles-validate"),
+			Args:  wantArgs(0, -1, "profile or catalog NAMEs or FILEs"),
 			Example: `  tcobench profiles validate
   tcobench profiles validate my-server.yaml my-site.yaml`,
 			RunE: func(_ *cobra.Command, args []string) error {

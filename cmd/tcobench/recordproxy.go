@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -21,6 +20,9 @@ import (
 type recordOptions struct {
 	Listen, Upstream, Out, Name string
 	Redact                      bool
+	CredHeaders, CredParams     []string
+	MaxBody                     int64
+	Grace                       time.Duration
 }
 
 func newRecordCmd(a *app) *cobra.Command {
@@ -28,15 +30,7 @@ func newRecordCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "record --upstream URL --out FILE",
 		Short: "Capture real traffic through an OpenAI-compatible proxy as a workload",
-		Long: `record runs an OpenAI-compatible reverse proxy: point your application at
---listen instead of the model server. Requests and streamed responses pass
-through unchanged (each chunk is flushed as it arrives); every chat call is
-appended to --out as a tcobench JSONL trace: arrival time, task id (request
-header X-Tcobench-Task; X-Tcobench-Step names the step), model, messages,
-usage, latency, status. Upstream errors are passed through and recorded.
---redact keeps only lengths and SHA-256 hashes of messages and outputs.
-Credentials (Authorization, API-key headers, api_key fields) are never
-written. Stop with Ctrl-C; replay with: tcobench run --workload FILE.`,
+		Long:  helpText("record"),
 		Example: `  tcobench record --upstream http://127.0.0.1:11434 --out traces/support.jsonl
   # point the application at http://127.0.0.1:8088/v1 instead of :11434/v1, then
   tcobench run --workload traces/support.jsonl --model llama3`,
@@ -50,6 +44,10 @@ written. Stop with Ctrl-C; replay with: tcobench run --workload FILE.`,
 	f.StringVar(&o.Out, "out", "", "trace file to append to (JSONL)")
 	f.BoolVar(&o.Redact, "redact", false, "record only lengths and content hashes, no message text")
 	f.StringVar(&o.Name, "name", "", "workload name in the trace header (default: the file's base name)")
+	f.StringSliceVar(&o.CredHeaders, "credential-header", nil, "more request headers that carry credentials, never written (repeatable)")
+	f.StringSliceVar(&o.CredParams, "credential-param", nil, "more query parameters or JSON body fields that carry credentials, never written (repeatable)")
+	f.Int64Var(&o.MaxBody, "max-body", recorder.DefaultMaxBody, "largest request body forwarded and recorded, bytes (a larger one is answered 413)")
+	f.DurationVar(&o.Grace, "grace", 10*time.Second, "after Ctrl-C, how long calls in flight may finish before they are written unfinished")
 	return cmd
 }
 
@@ -62,16 +60,16 @@ func (a *app) record(ctx context.Context, o recordOptions) error {
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return usageErrorf("record: --upstream %q: want http://HOST:PORT", up)
 	}
-	name := o.Name
-	if name == "" {
-		name = strings.TrimSuffix(filepath.Base(out), filepath.Ext(out))
+	if o.Name == "" {
+		o.Name = strings.TrimSuffix(filepath.Base(out), filepath.Ext(out))
 	}
 	f, err := os.OpenFile(out, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
 	if err != nil {
 		return usageErrorf("record: %v (a trace is never overwritten)", err)
 	}
 	defer f.Close()
-	rec, err := recorder.New(recorder.Options{Upstream: u, Out: f, Redact: o.Redact, Name: name})
+	rec, err := recorder.New(recorder.Options{Upstream: u, Out: f, Redact: o.Redact, Name: o.Name,
+		CredentialHeaders: o.CredHeaders, CredentialParams: o.CredParams, MaxBodyBytes: o.MaxBody})
 	if err != nil {
 		return err
 	}
@@ -79,23 +77,15 @@ func (a *app) record(ctx context.Context, o recordOptions) error {
 	if err != nil {
 		return usageErrorf("record: %v", err)
 	}
-	srv := &http.Server{Handler: rec, ReadHeaderTimeout: 30 * time.Second}
 	fmt.Fprintf(a.errOut, "recording http://%s -> %s into %s (redact %v); Ctrl-C stops\n", ln.Addr(), u.Redacted(), out, o.Redact)
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case <-ctx.Done():
-	case err := <-done:
-		if !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("record: %w", err)
-		}
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(sctx)
-	fmt.Fprintf(a.errOut, "recorded %d call(s) into %s\n", rec.Calls(), out)
-	if err := rec.Err(); err != nil {
+	st, err := rec.Serve(ctx, ln, o.Grace)
+	fmt.Fprintf(a.errOut, "recorded %d call(s) into %s; %d unfinished (written without their answer), %d refused (body over the limit), %d not written\n",
+		st.Calls, out, st.Unfinished, st.Refused, st.Unwritten)
+	if err := errors.Join(err, f.Sync()); err != nil {
 		return err
 	}
-	return f.Sync()
+	if n := st.Lost(); n > 0 {
+		return fmt.Errorf("record: %d call(s) without their answer in %s", n, out)
+	}
+	return nil
 }

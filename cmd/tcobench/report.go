@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -12,61 +14,56 @@ import (
 	"github.com/tcobench/tcobench/report"
 )
 
-const reportLong = `Write the report of a run directory, or one combined report of a suite or
-sweep directory (a directory of run directories).
-
-  --format md    Markdown, for pull requests and chat (default)
-  --format html  one self-contained HTML file: no external scripts, styles or
-                 fonts, charts as inline SVG (latency CDFs, throughput against
-                 latency across load points, power and utilisation over time,
-                 energy per token, cost per task beside each API model, cost
-                 against utilisation with the break-even, the sensitivity
-                 tornado); it opens on an air-gapped machine
-  --format json  the report's data, for machines
-
-Every figure gives its unit and provenance: measured on the run, configured by
-you, assumed (a default), or derived from measured and configured inputs. A
-chart whose data the run lacks says "not measured on this run". Text that
-comes from outside (model and server names, task names, error messages) is
-escaped.
-
-EXIT STATUS
-  0  written
-  1  the report could not be written
-  2  bad usage, or DIR is no run, suite or sweep directory`
-
 func newReportCmd(a *app) *cobra.Command {
-	var format, out string
+	var o output
 	cmd := &cobra.Command{
-		Use:   "report DIR [--format md|html|json] [--out FILE]",
-		Short: "Write a report of a run or suite (md, html, json)",
-		Long:  reportLong,
-		Example: `  tcobench report runs/ticket-c8
-  tcobench report runs/nightly --format html --out nightly.html`,
+		Use:   "report DIR [--format md|html|json|csv] [--out FILE]",
+		Short: "Write a report of a run, suite or sweep (md, html, json, csv)",
+		Long:  helpText("report"),
+		Example: `  tcobench report runs/ticket-c8                      # writes runs/ticket-c8/report.md
+  tcobench report runs/nightly --format html --out nightly.html
+  tcobench report runs/ticket-c8 --format md --out -      # to standard output`,
 		Args: wantArgs(1, 1, "one run, suite or sweep DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch format {
-			case "md", "markdown", "html", "json":
-			default:
-				return usageErrorf("--format %q: want md, html or json", format)
+			if o.Format == "markdown" {
+				o.Format = "md"
 			}
-			if fi, err := os.Stat(args[0]); errors.Is(err, fs.ErrNotExist) {
-				return usageErrorf("%s: no such run, suite or sweep directory", args[0])
+			if err := o.check(); err != nil {
+				return err
+			}
+			dir := args[0]
+			if fi, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+				return usageErrorf("%s: no such run, suite or sweep directory", dir)
 			} else if err == nil && !fi.IsDir() {
-				return usageErrorf("%s: a file, not a run, suite or sweep directory", args[0])
+				return usageErrorf("%s: a file, not a run, suite or sweep directory", dir)
 			}
-			r, err := report.Load(args[0])
+			r, err := report.Load(dir)
 			if err != nil {
 				return badinput.Wrap(err)
 			}
-			var b bytes.Buffer
-			if err := r.Write(&b, format); err != nil {
-				return err
+			path := reportPath(o, dir)
+			if o.Format == "csv" && path != "" {
+				rq := strings.TrimSuffix(path, ".csv") + "-requests.csv"
+				if err := a.write(output{Out: rq}, "", "per-request CSV", func(b *bytes.Buffer, _ string) error { return r.RequestsCSV(b) }); err != nil {
+					return err
+				}
 			}
-			return a.writeOut(b.Bytes(), out, "report")
+			return a.write(output{Format: o.Format, Out: path}, "", "report", func(b *bytes.Buffer, f string) error { return r.Write(b, f) })
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "md", "md, html or json")
-	cmd.Flags().StringVar(&out, "out", "", "write to this file instead of standard output")
+	o.bind(cmd.Flags(), "md", "md", "html", "json", "csv", "markdown")
+	cmd.Flags().Lookup("out").Usage = "file to write (default: report.<format> in DIR; - for standard output)"
 	return cmd
+}
+
+// reportPath is where a report goes: --out, else report.<format> in the
+// directory; "" for standard output (--out -).
+func reportPath(o output, dir string) string {
+	switch o.Out {
+	case "-":
+		return ""
+	case "":
+		return filepath.Join(dir, "report."+o.Format)
+	}
+	return o.Out
 }

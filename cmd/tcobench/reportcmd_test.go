@@ -17,9 +17,14 @@ import (
 func TestReportCommand(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
 	rundatatest.Write(t, dir, rundatatest.Options{ID: "r1", Telemetry: true, Cost: rundatatest.SampleCost})
+	// Without --out a report goes to a file in the run directory, and says where.
 	code, out, errOut := runTcobench(t, "report", dir)
-	if code != 0 || !strings.Contains(out, "# tcobench report: run") {
+	md, _ := os.ReadFile(filepath.Join(dir, "report.md"))
+	if code != 0 || !strings.Contains(out, "wrote "+filepath.Join(dir, "report.md")) || !strings.Contains(string(md), "# tcobench report: run") {
 		t.Fatalf("md: %d %s %s", code, out, errOut)
+	}
+	if code, out, _ := runTcobench(t, "report", dir, "--out", "-"); code != 0 || !strings.Contains(out, "# tcobench report: run") {
+		t.Fatalf("md to standard output: %d %.200s", code, out)
 	}
 	page := filepath.Join(t.TempDir(), "r.html")
 	if code, _, errOut := runTcobench(t, "report", dir, "--format", "html", "--out", page); code != 0 {
@@ -28,12 +33,20 @@ func TestReportCommand(t *testing.T) {
 	if b, _ := os.ReadFile(page); !strings.Contains(string(b), "<svg") {
 		t.Error("html report has no chart")
 	}
-	code, out, _ = runTcobench(t, "report", dir, "--format", "json")
+	code, out, _ = runTcobench(t, "report", dir, "--format", "json", "--out", "-")
 	var v map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &v) != nil {
 		t.Errorf("json: %d %.200s", code, out)
 	}
-	if code, _, errOut := runTcobench(t, "report", dir, "--format", "pdf"); code != 2 || !strings.Contains(errOut, "want md, html or json") {
+	if code, _, errOut := runTcobench(t, "report", dir, "--format", "csv"); code != 0 {
+		t.Errorf("csv: %d %s", code, errOut)
+	}
+	sum, _ := os.ReadFile(filepath.Join(dir, "report.csv"))
+	reqs, _ := os.ReadFile(filepath.Join(dir, "report-requests.csv"))
+	if !strings.HasPrefix(string(sum), "run_id,workload,") || !strings.Contains(string(sum), "ttft_p99") || strings.Count(string(reqs), "\n") < 400 {
+		t.Errorf("csv: summary %.100q, %d request lines", sum, strings.Count(string(reqs), "\n"))
+	}
+	if code, _, errOut := runTcobench(t, "report", dir, "--format", "pdf"); code != 2 || !strings.Contains(errOut, "want md, html, json") {
 		t.Errorf("bad format: %d %s", code, errOut)
 	}
 	if code, _, errOut := runTcobench(t, "report", t.TempDir()); code != 2 || !strings.Contains(errOut, "neither a run directory") {

@@ -8,56 +8,13 @@ import (
 	"github.com/tcobench/tcobench/badinput"
 )
 
-const rootLong = `tcobench answers one question: what does one task really cost on our own GPUs,
-next to the API bill for the same task?
-
-It replays recorded enterprise workflows (a support ticket resolved by an agent,
-a drafted email, a contract redline) against a local open-weight model server
-(Ollama, vLLM, llama.cpp server, TGI, SGLang), samples GPU power and energy
-(NVML), host and server metrics while the load runs, and prices the result
-with your hardware, site and energy costs beside the API price for the same
-tokens, with the break-even point.
-
-TYPICAL USE
-  tcobench doctor --target http://127.0.0.1:11434
-  tcobench run --workload tier1-support-ticket --target http://127.0.0.1:11434 \
-      --model llama3 --concurrency 8 --duration 5m --out runs/ticket-c8
-  tcobench cost runs/ticket-c8 --hardware 8xh100-sxm --site us-colo --prices api-2026
-  tcobench report runs/ticket-c8 --format html
-  tcobench compare runs/last-night runs/tonight     # exit 1 on regression
-
-CONFIGURATION
-  Every flag can also be set in a YAML config file (--config FILE, keys are flag
-  names, e.g. "target: http://127.0.0.1:11434") or in the environment as
-  TCOBENCH_<FLAG>, upper case with dashes as underscores (TCOBENCH_TARGET,
-  TCOBENCH_REQUEST_TIMEOUT). Precedence, highest first:
-      1. command-line flags
-      2. TCOBENCH_* environment variables
-      3. the config file
-      4. built-in defaults
-  An unknown key in the config file is an error.
-
-EXIT STATUS
-  0  success
-  1  failure (the target did not answer, no request of a run succeeded,
-     compare found a regression, no sweep point met the SLOs)
-  2  bad usage or unusable input (unknown flag, a config, environment,
-     workload, profile, price or suite value that cannot be used, a missing
-     run directory, runs of different workloads given to compare)
-  Errors are one line on standard error: "tcobench: what, where".
-
-FILES
-  A run writes a directory: run.json (configuration, environment, summary),
-  requests.jsonl (every attempt, failed ones too) and telemetry.jsonl.
-  See docs/ for the run record, the workload format and the cost model.`
-
 func newRootCmd(a *app) *cobra.Command {
 	var configPath string
 	ver, rev := buildInfo()
 	root := &cobra.Command{
 		Use:           "tcobench",
 		Short:         "Measure the on-prem cost per task of LLM workflows against the API price",
-		Long:          rootLong,
+		Long:          helpText("tcobench"),
 		Version:       ver + " (commit " + rev + ")",
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -85,10 +42,12 @@ func newRootCmd(a *app) *cobra.Command {
 		newWorkloadsCmd(a),
 		newRecordCmd(a),
 		newCostCmd(a),
+		newPlanCmd(a),
 		newPortfolioCmd(a),
 		newProfilesCmd(a),
 		newPricesCmd(a),
 		newReportCmd(a),
+		newRecoverCmd(a),
 		newCompareCmd(a),
 		newHistoryCmd(a),
 		newFakeServerCmd(a),

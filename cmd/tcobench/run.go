@@ -12,38 +12,6 @@ import (
 	"github.com/tcobench/tcobench/load"
 )
 
-const runLong = `Run a workload against a model server and write a run directory:
-requests.jsonl (every attempt, appended as it finishes) and run.json
-(configuration, environment, summary, warnings).
-
-LOAD
-  closed loop   --concurrency N users, each starting its next task when the
-                last one ended (plus --think-time)
-  open loop     --rate R tasks/s with --arrival constant|poisson|gamma
-                (--gamma-shape below 1 is burstier than Poisson); the schedule
-                is fixed from the run's start, whatever the server does;
-                --concurrency then caps requests in flight and the time
-                spent waiting for a slot is recorded as queue time
-  trace         --arrival trace replays a trace's recorded offsets, times
-                --time-scale, within --trace-start/--trace-end
-  Limits: --duration (measured phase) and/or --requests (measured tasks);
-  --warmup and --cooldown run before and after and are excluded from figures.
-
-Latencies are kept both from the scheduled time (no coordinated omission)
-and from the actual send. Ctrl-C stops sending, gives requests in flight
---grace to finish, and writes the run marked partial.
-
-PRICING
-  With --hardware and --site (and --prices, --utilization...), the run is
-  priced at its end as tcobench cost would, into run.json; tcobench report
-  then shows the cost per task beside each API model.
-
-EXIT STATUS
-  0  the run completed and at least one request succeeded
-  1  no request succeeded (every attempt is still recorded), the run was
-     interrupted (a partial record is written), or it could not be written
-  2  bad usage or unusable input: flags, workload, suite or profile files`
-
 // runOptions are `tcobench run`'s flags: the run's settings, and the
 // command's own.
 type runOptions struct {
@@ -57,7 +25,7 @@ func newRunCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run [--workload W] --target URL --model M [load flags]",
 		Short: "Run a workload against a model server and write a run record",
-		Long:  runLong,
+		Long:  helpText("run"),
 		Example: `  tcobench run --target http://127.0.0.1:11434 --model llama3 --concurrency 4 --duration 1m
   tcobench run --workload tier1-support-ticket --backend ollama --model llama3 \
       --rate 2 --arrival poisson --duration 5m --warmup 30s --slo ttft=500ms,tpot=50ms

@@ -87,4 +87,46 @@ func TestSweepFindsHighestPassingPoint(t *testing.T) {
 	if !strings.Contains(out, "highest load meeting the SLOs: 2 users") {
 		t.Fatalf("output:\n%s", out)
 	}
+	// The sweep's report draws the operating curve, each point labelled with
+	// its load, and names the highest load meeting the SLOs.
+	if code, _, errOut := runTcobench(t, "report", dir, "--format", "html"); code != 0 {
+		t.Fatalf("report: %s", errOut)
+	}
+	page, _ := os.ReadFile(filepath.Join(dir, "report.html"))
+	for _, want := range []string{"Operating curve", `class="plabel">c=1`, `class="plabel">c=2`, "(highest meeting the SLOs)", "tokens/s per user"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("sweep report lacks %q", want)
+		}
+	}
+}
+
+// TestRunDirectoryRefusedReplacedRecovered: a run into an existing run's
+// directory is refused with one line unless --replace; a directory whose
+// run.json is gone is recovered from its requests.jsonl.
+func TestRunDirectoryRefusedReplacedRecovered(t *testing.T) {
+	target := fakeTarget(t)
+	dir := filepath.Join(t.TempDir(), "run")
+	args := []string{"run", "--target", target, "--model", "fake", "--requests", "3", "--max-tokens", "4", "--collectors", "none", "--quiet", "--out", dir}
+	if code, _, errOut := runTcobench(t, args...); code != 0 {
+		t.Fatalf("first run: %s", errOut)
+	}
+	code, _, errOut := runTcobench(t, args...)
+	if code != 2 {
+		t.Errorf("second run: exit %d, want 2", code)
+	}
+	oneLineErr(t, errOut, dir+" already holds a run")
+	if code, _, errOut := runTcobench(t, append(args, "--replace")...); code != 0 {
+		t.Fatalf("--replace: %s", errOut)
+	}
+	if err := os.Remove(filepath.Join(dir, runrecord.RunFile)); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runTcobench(t, "recover", dir)
+	run, err := runrecord.ReadRun(dir)
+	if code != 0 || err != nil || !run.Partial || run.Summary.Requests.Scheduled != 3 || !strings.Contains(out, "requests: 3 scheduled") {
+		t.Fatalf("recover: exit %d %s: %+v %v", code, errOut, run, err)
+	}
+	if code, _, _ := runTcobench(t, "recover", dir); code != 2 {
+		t.Errorf("recover of a run that has its run.json: exit %d, want 2", code)
+	}
 }

@@ -2,37 +2,26 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tcobench/tcobench/collectors/nvml"
 	"github.com/tcobench/tcobench/harness"
 	"github.com/tcobench/tcobench/load"
+	"github.com/tcobench/tcobench/runrecord"
 )
-
-const sweepLong = `Run the same workload at several load points, one run directory per point,
-and find the highest load still meeting the SLOs: a point passes when at
-least --min-goodput of its measured requests met every --slo at once (judged
-from the scheduled time) and at most --max-errors of them failed.
-
-Give either --rates (open loop, tasks per second) or --concurrencies (closed
-loop users). Points run in the order given; the sweep stops after the first
-failing point unless --keep-going. It writes DIR/sweep.json (DIR is --out)
-and prints a table; tcobench report DIR draws throughput against latency.
-With --search, the two values given are a range searched by bisection until
-the highest load meeting the SLOs is known within --tolerance (capacity.json).
-tcobench cost DIR prices the best point: the node's capacity at the SLOs.
-
-EXIT STATUS
-  0  at least one load point met the SLOs
-  1  no load point met them, or a run failed
-  2  bad usage (no --slo, both or neither of --rates and --concurrencies)`
 
 // sweepOptions are `tcobench sweep`'s flags.
 type sweepOptions struct {
 	harness.RunSettings
 	Rates, Concurrencies  string
+	PowerLimits, Clocks   string
 	MinGoodput, MaxErrors float64
 	KeepGoing, Quiet      bool
 	Search                bool
@@ -44,10 +33,10 @@ func newSweepCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sweep --rates 1,2,4 | --concurrencies 1,2,4  --slo ttft=500ms,... [run flags]",
 		Short: "Run a workload at several load points and find the highest meeting the SLOs",
-		Long:  sweepLong,
+		Long:  helpText("sweep"),
 		Example: `  tcobench sweep --model llama3 --rates 0.5,1,2,4 --duration 2m --slo ttft=1s,tpot=100ms
   tcobench sweep --model llama3 --concurrencies 1,2,4,8 --requests 50 --slo e2e=20s --out runs/sweep
-  tcobench sweep --model llama3 --rates 0.5,16 --search --tolerance 0.1 --duration 1m --slo ttft=1s --out runs/cap`,
+  tcobench sweep --model llama3 --rates 0.5,16 --search --duration 1m --slo ttft=1s --out runs/cap`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.sweep(cmd.Context(), o) },
 	}
 	f := cmd.Flags()
@@ -55,8 +44,10 @@ func newSweepCmd(a *app) *cobra.Command {
 	f.Lookup("out").Usage = "sweep directory to write, one run directory per point inside it (default runs/sweep-<UTC time>)"
 	f.StringVar(&o.Rates, "rates", "", "open-loop arrival rates to try, tasks per second, comma-separated")
 	f.StringVar(&o.Concurrencies, "concurrencies", "", "closed-loop user counts to try, comma-separated")
-	f.Float64Var(&o.MinGoodput, "min-goodput", 0.95, "share of measured requests that must meet every SLO for a point to pass")
-	f.Float64Var(&o.MaxErrors, "max-errors", 0.01, "largest share of failed measured requests for a point to pass")
+	f.StringVar(&o.PowerLimits, "power-limits", "", "GPU power limits to sweep, e.g. 300W,450W,600W (set through NVML between points, restored after; needs permission)")
+	f.StringVar(&o.Clocks, "clocks", "", "GPU SM clock locks to sweep, MHz, e.g. 1410,1200-1410 (with --power-limits: every pair)")
+	f.Float64Var(&o.MinGoodput, "min-goodput", runrecord.DefaultMinGoodput, "share of measured requests that must meet every SLO for a point to pass")
+	f.Float64Var(&o.MaxErrors, "max-errors", runrecord.DefaultMaxErrors, "largest share of failed measured requests for a point to pass")
 	f.BoolVar(&o.KeepGoing, "keep-going", false, "run every point even after one fails")
 	f.BoolVar(&o.Quiet, "quiet", false, "no progress output")
 	f.BoolVar(&o.Search, "search", false, "capacity search: --rates or --concurrencies give LOW,HIGH, bisected until within --tolerance")
@@ -68,7 +59,11 @@ func (a *app) sweep(ctx context.Context, o sweepOptions) error {
 	if len(o.SLOs) == 0 {
 		return usageErrorf("sweep needs --slo (what \"meeting the SLOs\" means)")
 	}
-	points, err := harness.ParseLoadPoints(o.Rates, o.Concurrencies)
+	gpu, err := o.gpuSweep()
+	if err != nil {
+		return err
+	}
+	points, err := sweepPoints(o.Rates, o.Concurrencies, gpu != nil)
 	if err != nil {
 		return err
 	}
@@ -77,14 +72,17 @@ func (a *app) sweep(ctx context.Context, o sweepOptions) error {
 		dir = filepath.Join("runs", "sweep-"+time.Now().UTC().Format("20060102T150405Z"))
 	}
 	base := o.RunSettings
-	base.Out, base.Load = filepath.Join(dir, "point"), points[0].Load(o.Load)
+	base.Out = filepath.Join(dir, "point")
+	if len(points) > 0 {
+		base.Load = points[0].load(o.Load)
+	}
 	spec, err := base.Spec()
 	if err != nil {
 		return err
 	}
-	ss := harness.SweepSpec{Base: spec, Dir: dir, MinGoodput: o.MinGoodput, MaxErrors: o.MaxErrors, KeepGoing: o.KeepGoing}
+	ss := harness.SweepSpec{Base: spec, Dir: dir, MinGoodput: o.MinGoodput, MaxErrors: o.MaxErrors, KeepGoing: o.KeepGoing, GPU: gpu}
 	for _, p := range points {
-		sc, err := p.Load(o.Load).Schedule(spec.Load.Plan.Arrival)
+		sc, err := p.load(o.Load).Schedule(spec.Load.Plan.Arrival)
 		if err != nil {
 			return err
 		}
@@ -97,20 +95,152 @@ func (a *app) sweep(ctx context.Context, o sweepOptions) error {
 	}
 	res, err := harness.Sweep(ctx, ss)
 	if res != nil {
-		harness.WriteSweep(a.out, dir, res)
+		printSweep(a.out, dir, res)
 	}
 	return err
 }
 
-// capacity is sweep --search: bisection between two load points.
-func (a *app) capacity(ctx context.Context, o sweepOptions, ss harness.SweepSpec, pts []harness.LoadPoint) error {
-	cs, err := harness.SearchBetween(ss, pts, o.Load, o.Tolerance)
+// capacity is sweep --search: bisection between the two load points given.
+func (a *app) capacity(ctx context.Context, o sweepOptions, ss harness.SweepSpec, pts []sweepPoint) error {
+	if len(pts) != 2 {
+		return usageErrorf("--search: give two load points, LOW,HIGH (got %d)", len(pts))
+	}
+	conc := pts[0].concurrency > 0
+	cs, err := harness.SearchBetween(ss, pts[0].rate+float64(pts[0].concurrency), pts[1].rate+float64(pts[1].concurrency), conc, o.Tolerance,
+		func(v float64) (load.Schedule, error) {
+			p := sweepPoint{rate: v}
+			if conc {
+				p = sweepPoint{concurrency: int(v)}
+			}
+			return p.load(o.Load).Schedule(ss.Base.Load.Plan.Arrival)
+		})
 	if err != nil {
 		return err
 	}
 	res, err := harness.Capacity(ctx, cs)
 	if res != nil {
-		harness.WriteCapacity(a.out, ss.Dir, res)
+		printSweep(a.out, ss.Dir, &res.Sweep)
+		harness.WriteCapacityVerdict(a.out, ss.Dir, res)
 	}
 	return err
+}
+
+type sweepPoint struct {
+	rate        float64
+	concurrency int
+}
+
+// load is the run's load at this point: a concurrency point is a closed
+// loop of that many users, a rate point the run's open loop at that rate.
+func (p sweepPoint) load(ls load.LoadSettings) load.LoadSettings {
+	if p.concurrency > 0 {
+		ls.Concurrency, ls.Rate = p.concurrency, 0
+	} else {
+		ls.Rate = p.rate
+	}
+	return ls
+}
+
+// gpuSweep reads --power-limits and --clocks; nil when neither is given.
+func (o sweepOptions) gpuSweep() (*harness.GPUSweep, error) {
+	if o.PowerLimits == "" && o.Clocks == "" {
+		return nil, nil
+	}
+	limits, err := nvml.ParsePowerLimits(o.PowerLimits)
+	if err != nil {
+		return nil, usageErrorf("--power-limits: %v", err)
+	}
+	clocks, err := nvml.ParseClockLocks(o.Clocks)
+	if err != nil {
+		return nil, usageErrorf("--clocks: %v", err)
+	}
+	return &harness.GPUSweep{Settings: nvml.Settings(limits, clocks), GPUs: o.Telemetry.GPUs}, nil
+}
+
+// sweepPoints reads --rates or --concurrencies (at most one; one is
+// needed unless GPU settings are swept).
+func sweepPoints(rates, concs string, gpu bool) ([]sweepPoint, error) {
+	switch {
+	case rates != "" && concs != "":
+		return nil, usageErrorf("give one of --rates or --concurrencies, not both")
+	case rates == "" && concs == "" && gpu:
+		return nil, nil
+	case rates == "" && concs == "":
+		return nil, usageErrorf("give one of --rates or --concurrencies (or --power-limits, --clocks)")
+	}
+	var out []sweepPoint
+	for _, s := range strings.Split(rates+concs, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if concs != "" {
+			c, err := strconv.Atoi(s)
+			if err != nil || c <= 0 {
+				return nil, usageErrorf("--concurrencies: %q is not a positive whole number", s)
+			}
+			out = append(out, sweepPoint{concurrency: c})
+			continue
+		}
+		r, err := strconv.ParseFloat(s, 64)
+		if err != nil || r <= 0 {
+			return nil, usageErrorf("--rates: %q is not a positive number of tasks per second", s)
+		}
+		out = append(out, sweepPoint{rate: r})
+	}
+	return out, nil
+}
+
+func printSweep(w io.Writer, dir string, res *runrecord.Sweep) {
+	fmt.Fprintf(w, "sweep %s (%d point(s), pass: ≥%.0f%% of requests meet every SLO, ≤%.1f%% errors)\n",
+		dir, len(res.Points), 100*res.MinGoodput, 100*res.MaxErrors)
+	fmt.Fprintf(w, "%-22s %10s %12s %10s %14s %12s %6s\n", "load", "req/s", "goodput/s", "good %", "ttft_sched p99", "tpot p99", "pass")
+	for _, p := range res.Points {
+		fmt.Fprintf(w, "%-22s %10.2f %12.2f %9.1f%% %11.1f ms %9.1f ms %6v%s\n", pointLoad(res, p), p.RequestsPerS, p.GoodputPerS,
+			100*p.GoodputFraction, p.TTFTSchedP99MS, p.TPOTP99MS, p.Meets, gpuFigures(p))
+	}
+	if c := res.Cheapest; c >= 0 && c < len(res.Points) {
+		p := res.Points[c]
+		fmt.Fprintf(w, "lowest cost per task meeting the SLOs: %s at %s (%s)\n", p.GPUSetting, pointLoad(res, p), p.Dir)
+	}
+	if res.Best < 0 {
+		fmt.Fprintln(w, "no load point met the SLOs")
+		return
+	}
+	b := res.Points[res.Best]
+	if b.GPUSetting != "" {
+		fmt.Fprintf(w, "highest load meeting the SLOs: %s (%s)\n", pointLoad(res, b), b.Dir)
+		return
+	}
+	if res.Kind == "rate" {
+		fmt.Fprintf(w, "highest load meeting the SLOs: %g tasks/s (%s)\n", b.Rate, b.Dir)
+	} else {
+		fmt.Fprintf(w, "highest load meeting the SLOs: %d users (%s)\n", b.Concurrency, b.Dir)
+	}
+}
+
+// pointLoad is a point's load (and GPU setting) for the table.
+func pointLoad(res *runrecord.Sweep, p runrecord.SweepPoint) string {
+	load := fmt.Sprintf("c=%d", p.Concurrency)
+	if res.Kind == "rate" {
+		load = fmt.Sprintf("%g/s", p.Rate)
+	}
+	if p.GPUSetting != "" {
+		load = p.GPUSetting + " " + load
+	}
+	return load
+}
+
+// gpuFigures are a GPU-setting point's efficiency figures, for the table.
+func gpuFigures(p runrecord.SweepPoint) string {
+	if p.GPUSetting == "" {
+		return ""
+	}
+	s := fmt.Sprintf("  %.3g tokens/s/W, %.3g J/task", p.OutputTokensPerW, p.EnergyPerTaskJ)
+	if p.CostPerTaskUSD > 0 {
+		s += fmt.Sprintf(", $%.4g/task", p.CostPerTaskUSD)
+	}
+	if p.Throttled {
+		s += ", THROTTLED"
+	}
+	return s
 }

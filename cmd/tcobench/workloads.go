@@ -18,10 +18,7 @@ func newWorkloadsCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "workloads",
 		Short: "List, show, validate, import and calibrate workloads",
-		Long: `Workloads say what tcobench sends: tasks (units of business work made of LLM
-calls) mixed with weights, and how they arrive. The catalog is built in; YAML
-files describe your own; JSONL traces replay recorded traffic (tcobench record,
-or an import of a public trace). See docs/workloads.md and docs/catalog.md.`,
+		Long:  helpText("workloads"),
 	}
 	cmd.AddCommand(newWorkloadsListCmd(a), newWorkloadsShowCmd(a), newWorkloadsValidateCmd(a),
 		newWorkloadsImportCmd(a), newWorkloadsCalibrateCmd(a))
@@ -30,11 +27,9 @@ or an import of a public trace). See docs/workloads.md and docs/catalog.md.`,
 
 func newWorkloadsListCmd(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "list",
-		Short: "List the built-in catalog",
-		Long: `List the built-in catalog: each workload's name (what --workload takes), its
-number of LLM calls per task and a one-line description. docs/catalog.md
-describes each one and its sources.`,
+		Use:     "list",
+		Short:   "List the built-in catalog",
+		Long:    helpText("workloads-list"),
 		Example: `  tcobench workloads list`,
 		RunE:    func(*cobra.Command, []string) error { return workloads.WriteCatalog(a.out) },
 	}
@@ -47,9 +42,7 @@ func newWorkloadsShowCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show NAME|FILE",
 		Short: "Show a workload and one resolved task instance",
-		Long: `Show a workload (a catalog name or a YAML/JSONL file): its catalog YAML, then
-one task instance as tcobench would send it, step by step: delay, carried
-steps, message count, prompt characters and the output limit (max tokens).`,
+		Long:  helpText("workloads-show"),
 		Example: `  tcobench workloads show tier1-support-ticket
   tcobench workloads show draft-email --instance 3 --resolved-only
   tcobench workloads show my-workload.yaml --seed 7`,
@@ -77,16 +70,9 @@ steps, message count, prompt characters and the output limit (max tokens).`,
 
 func newWorkloadsValidateCmd(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "validate FILE...",
-		Short: "Check workload YAML files and JSONL traces; report every problem with file:line",
-		Long: `Check workload YAML files and JSONL traces without sending anything: strict
-YAML (an unknown field is a problem), every field's range, templates, content
-files and step references. Prints "ok FILE" for a good file and one line per
-problem, "file:line: field: what is wrong", for a bad one (on standard error).
-
-EXIT STATUS
-  0  every file is valid
-  2  at least one file has problems`,
+		Use:     "validate FILE...",
+		Short:   "Check workload YAML files and JSONL traces; report every problem with file:line",
+		Long:    helpText("workloads-validate"),
 		Example: `  tcobench workloads validate my-workload.yaml traces/prod.jsonl`,
 		Args:    wantArgs(1, -1, "one or more workload or trace FILEs"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -117,13 +103,7 @@ func newWorkloadsImportCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import FILE --out TRACE.jsonl",
 		Short: "Convert a public trace (azure, mooncake, tau2, lengths CSV) or a recording into a tcobench trace",
-		Long: `Convert a public trace or a recording into a tcobench JSONL trace that
-tcobench run --workload replays: the Azure LLM inference CSVs (azure), the
-Mooncake JSONL traces (mooncake), tau2-bench simulation results (tau2), a CSV
-of prompt and output lengths (lengths; arrivals drawn with --process and
---rate) or a tcobench trace (trace). The format is detected unless --format
-says it. A bad row stops the import with its file:line, unless --skip-bad.
-See docs/workloads.md.`,
+		Long:  helpText("workloads-import"),
 		Example: `  tcobench workloads import AzureLLMInferenceTrace_conv_2023.csv --out traces/azure-conv.jsonl
   tcobench workloads import mooncake_conversation_trace.jsonl --out traces/mooncake.jsonl --timestamp-policy burst
   tcobench run --workload traces/azure-conv.jsonl --arrival trace --time-scale 0.5 --model llama3`,
@@ -174,19 +154,7 @@ func newWorkloadsCalibrateCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "calibrate --target URL --model NAME",
 		Short: "Measure the target's tokenizer so synthesised prompts land within 5% of the asked length",
-		Long: `Measure the target model's tokens per character: it sends a probe, then
-prompts of about 64, 256 and 1,024 tokens with a one-token output limit,
-reads the server's prompt token counts (--backend openai-chat or
-openai-completions: usage.prompt_tokens; --backend ollama: prompt_eval_count) and fits tokens = slope × chars + overhead,
-then checks the fit on two more prompts. tcobench run then uses the saved
-file for that target and model, so that synthesised prompts ("tokens: 1000"
-in a workload) land within 5 % of the asked length instead of the estimate
-of 0.15 tokens per character. See docs/workloads.md.
-
-EXIT STATUS
-  0  calibrated, check error under 5 %
-  1  the target did not answer, or the check error is above 5 % (file still saved)
-  2  bad usage`,
+		Long:  helpText("workloads-calibrate"),
 		Example: `  tcobench workloads calibrate --target http://127.0.0.1:11434 --model llama3 --backend ollama
   tcobench workloads calibrate --target http://127.0.0.1:8000 --model meta-llama/Llama-3.1-8B-Instruct`,
 		RunE: func(cmd *cobra.Command, _ []string) error {

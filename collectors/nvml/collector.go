@@ -5,9 +5,11 @@ package nvml
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,9 +24,11 @@ type Options struct {
 	// GPUs is --gpus: "" or "all", or indices / UUIDs (see Select).
 	GPUs string
 	// CUDAVisibleDevices is the CUDA_VISIBLE_DEVICES value; CUDAVisibleSet
-	// says whether the variable was set at all.
+	// says whether the variable was set at all. CUDADeviceOrder is
+	// CUDA_DEVICE_ORDER (see Select; CUDAEnvFrom reads all three).
 	CUDAVisibleDevices string
 	CUDAVisibleSet     bool
+	CUDADeviceOrder    string
 	// PowerInterval is the instant-power sampling period (default 100 ms, 10 Hz).
 	PowerInterval time.Duration
 	// EnergyInterval is the energy-counter period (default 1 s).
@@ -35,12 +39,26 @@ type Options struct {
 	Lib Library
 }
 
+// Metric names of the context readings (units in the names).
+const (
+	metricGPUUtil     = "gpu_util_pct"
+	metricMemUtil     = "mem_util_pct"
+	metricMemUsed     = "mem_used_bytes"
+	metricSMClock     = "sm_clock_mhz"
+	metricMemClock    = "mem_clock_mhz"
+	metricTemp        = "temp_c"
+	metricPowerLimit  = "power_limit_w"
+	metricClockEvents = collectors.MetricClockEventReasons
+)
+
 // Collector samples the selected GPUs.
 type Collector struct {
 	opts   Options
 	lib    Library
 	inv    *Inventory
 	health collectors.Health
+	// reasons reads the clock-event reasons (nil: the driver cannot).
+	reasons func(Device) (uint64, gonvml.Return)
 
 	mu   sync.Mutex // guards gpus' reading state (Run and Mark may race)
 	gpus []*gpu
@@ -69,17 +87,23 @@ func New(o Options) (*Collector, error) {
 	if err := initLib(o.Lib); err != nil {
 		return nil, err
 	}
-	inv, devs, err := inventory(o.Lib)
+	sym := newSymbols(o.Lib)
+	inv, devs, err := inventory(o.Lib, sym)
 	if err != nil {
 		o.Lib.Shutdown()
 		return nil, err
 	}
-	sel, err := Select(inv.GPUs, o.GPUs, o.CUDAVisibleDevices, o.CUDAVisibleSet)
+	sel, err := Select(inv.GPUs, o.GPUs, o.cudaEnv())
 	if err != nil {
 		o.Lib.Shutdown()
 		return nil, err
 	}
 	c := &Collector{opts: o, lib: o.Lib, inv: inv}
+	sel, err = c.reachable(sel, !selectsAll(o.GPUs))
+	if err != nil {
+		o.Lib.Shutdown()
+		return nil, err
+	}
 	for _, g := range sel {
 		c.gpus = append(c.gpus, &gpu{
 			info:   g,
@@ -91,7 +115,73 @@ func New(o Options) (*Collector, error) {
 	if len(c.gpus) == 0 {
 		c.health.Note("no GPU selected (CUDA_VISIBLE_DEVICES or --gpus hides them all)")
 	}
+	for _, g := range sel {
+		if g.MIG {
+			c.health.Note(MIGNote(g))
+		}
+	}
+	c.checkSymbols(sym)
 	return c, nil
+}
+
+// checkSymbols stops the readings whose NVML entry point the driver lacks:
+// they are listed as unsupported, never called.
+func (c *Collector) checkSymbols(sym *symbols) {
+	for _, m := range metricSymbols {
+		if !sym.has(m.symbol) {
+			c.disable(m.metric, missing(m.metric, m.symbol))
+		}
+	}
+	var note string
+	c.reasons, note = reasonsReader(sym)
+	if c.reasons == nil {
+		c.disable(metricClockEvents, note)
+	} else if note != "" {
+		c.health.Note(note)
+	}
+}
+
+// disable marks metric unsupported on every GPU, with a note.
+func (c *Collector) disable(metric, note string) {
+	c.health.Unsupported(metric)
+	c.health.Note(note)
+	for _, g := range c.gpus {
+		g.skip[metric] = true
+		if metric == collectors.MetricPowerInstantW {
+			g.noInstant = true
+		}
+	}
+}
+
+// reachable drops the selected GPUs NVML could not open, noting each in the
+// health. A GPU named explicitly, or none left, is an error wrapping
+// ErrUnavailable: the run goes on without GPU energy.
+func (c *Collector) reachable(sel []GPUInfo, explicit bool) ([]GPUInfo, error) {
+	var ok []GPUInfo
+	var lost []string
+	for _, g := range sel {
+		if g.Unreachable == "" {
+			ok = append(ok, g)
+			continue
+		}
+		lost = append(lost, fmt.Sprintf("GPU %d unreachable (%s)", g.Index, g.Unreachable))
+	}
+	if len(lost) > 0 && (explicit || len(ok) == 0) {
+		return nil, errors.Join(ErrUnavailable, errors.New(strings.Join(lost, "; ")))
+	}
+	for _, l := range lost {
+		c.health.Error(l + ": not measured")
+	}
+	return ok, nil
+}
+
+func (o Options) cudaEnv() CUDAEnv {
+	return CUDAEnv{VisibleDevices: o.CUDAVisibleDevices, VisibleSet: o.CUDAVisibleSet, DeviceOrder: o.CUDADeviceOrder}
+}
+
+// SetCUDAEnv sets the CUDA fields from env (see CUDAEnvFrom).
+func (o *Options) SetCUDAEnv(env CUDAEnv) {
+	o.CUDAVisibleDevices, o.CUDAVisibleSet, o.CUDADeviceOrder = env.VisibleDevices, env.VisibleSet, env.DeviceOrder
 }
 
 func setDefault(d *time.Duration, v time.Duration) {
@@ -178,11 +268,20 @@ func (c *Collector) readPower(sink collectors.Sink) {
 	defer c.mu.Unlock()
 	for _, g := range c.gpus {
 		if !g.noInstant {
-			if w, ok := c.instantPower(g); ok {
+			w, ret := c.instantPower(g)
+			switch {
+			case ret == gonvml.SUCCESS:
 				c.emit(sink, g, time.Now(), collectors.MetricPowerInstantW, w)
+				continue
+			case !lasting(ret):
+				// One failed read loses this reading only: switching to the
+				// 1-second average would change the source for the rest of the run.
+				c.health.Error(fmt.Sprintf("GPU %d %s: %s", g.info.Index, collectors.MetricPowerInstantW, ret.Error()))
 				continue
 			}
 			g.noInstant = true
+			c.health.Unsupported(collectors.MetricPowerInstantW)
+			c.health.Note(fmt.Sprintf("GPU %d: instant power unavailable (%s); using GetPowerUsage, a 1-second average", g.info.Index, ret.Error()))
 		}
 		if g.skip[collectors.MetricPowerAvg1sW] {
 			continue
@@ -194,25 +293,32 @@ func (c *Collector) readPower(sink collectors.Sink) {
 	}
 }
 
-// instantPower reads FI_DEV_POWER_INSTANT (GPU scope) in W. A failure marks
-// the field unsupported so that power falls back to GetPowerUsage.
-func (c *Collector) instantPower(g *gpu) (float64, bool) {
+// lasting says whether a return code will not change on a retry: the field
+// is not supported, not found, or not permitted.
+func lasting(ret gonvml.Return) bool {
+	switch ret {
+	case gonvml.ERROR_NOT_SUPPORTED, gonvml.ERROR_FUNCTION_NOT_FOUND, gonvml.ERROR_NO_PERMISSION, gonvml.ERROR_INVALID_ARGUMENT:
+		return true
+	}
+	return false
+}
+
+// instantPower reads FI_DEV_POWER_INSTANT (GPU scope) in W. A value of a
+// type it cannot decode counts as not supported.
+func (c *Collector) instantPower(g *gpu) (float64, gonvml.Return) {
 	fv := []gonvml.FieldValue{{FieldId: gonvml.FI_DEV_POWER_INSTANT, ScopeId: gonvml.POWER_SCOPE_GPU}}
 	ret := g.dev.GetFieldValues(fv)
 	if ret == gonvml.SUCCESS {
 		ret = gonvml.Return(fv[0].NvmlReturn)
 	}
 	if ret != gonvml.SUCCESS {
-		c.health.Unsupported(collectors.MetricPowerInstantW)
-		c.health.Note(fmt.Sprintf("GPU %d: instant power unavailable (%s); using GetPowerUsage, a 1-second average", g.info.Index, ret.Error()))
-		return 0, false
+		return 0, ret
 	}
 	v, ok := fieldValue(fv[0])
 	if !ok {
-		c.health.Unsupported(collectors.MetricPowerInstantW)
-		return 0, false
+		return 0, gonvml.ERROR_NOT_SUPPORTED
 	}
-	return v / 1000, true // mW -> W
+	return v / 1000, gonvml.SUCCESS // mW -> W
 }
 
 // fieldValue decodes a field value by its type (little-endian union).
@@ -237,39 +343,42 @@ func (c *Collector) readContext(sink collectors.Sink) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, g := range c.gpus {
+		d := g.dev
 		c.readUtil(sink, g)
-		c.read(sink, g, "mem_used_bytes", func() (float64, gonvml.Return) {
-			m, r := g.dev.GetMemoryInfo()
+		c.read(sink, g, metricMemUsed, func() (float64, gonvml.Return) {
+			m, r := d.GetMemoryInfo()
 			return float64(m.Used), r
 		})
-		c.read(sink, g, "sm_clock_mhz", u32(func() (uint32, gonvml.Return) { return g.dev.GetClockInfo(gonvml.CLOCK_SM) }))
-		c.read(sink, g, "mem_clock_mhz", u32(func() (uint32, gonvml.Return) { return g.dev.GetClockInfo(gonvml.CLOCK_MEM) }))
-		c.read(sink, g, "temp_c", u32(func() (uint32, gonvml.Return) { return g.dev.GetTemperature(gonvml.TEMPERATURE_GPU) }))
-		c.read(sink, g, "power_limit_w", func() (float64, gonvml.Return) {
-			v, r := g.dev.GetEnforcedPowerLimit()
+		c.read(sink, g, metricSMClock, u32(func() (uint32, gonvml.Return) { return d.GetClockInfo(gonvml.CLOCK_SM) }))
+		c.read(sink, g, metricMemClock, u32(func() (uint32, gonvml.Return) { return d.GetClockInfo(gonvml.CLOCK_MEM) }))
+		c.read(sink, g, metricTemp, u32(func() (uint32, gonvml.Return) { return d.GetTemperature(gonvml.TEMPERATURE_GPU) }))
+		c.read(sink, g, metricPowerLimit, func() (float64, gonvml.Return) {
+			v, r := d.GetEnforcedPowerLimit()
 			return float64(v) / 1000, r
 		})
-		c.read(sink, g, "clocks_event_reasons", func() (float64, gonvml.Return) {
-			v, r := g.dev.GetCurrentClocksEventReasons()
-			return float64(v), r
-		})
+		if c.reasons != nil {
+			c.read(sink, g, metricClockEvents, func() (float64, gonvml.Return) {
+				v, r := c.reasons(d)
+				return float64(v), r
+			})
+		}
 	}
 }
 
 func (c *Collector) readUtil(sink collectors.Sink, g *gpu) {
-	if g.skip["gpu_util_pct"] {
+	if g.skip[metricGPUUtil] {
 		return
 	}
 	u, ret := g.dev.GetUtilizationRates()
 	now := time.Now()
-	if !c.ok(g, "gpu_util_pct", ret) {
+	if !c.ok(g, metricGPUUtil, ret) {
 		if ret == gonvml.ERROR_NOT_SUPPORTED {
-			c.health.Unsupported("mem_util_pct")
+			c.health.Unsupported(metricMemUtil)
 		}
 		return
 	}
-	c.emit(sink, g, now, "gpu_util_pct", float64(u.Gpu))
-	c.emit(sink, g, now, "mem_util_pct", float64(u.Memory))
+	c.emit(sink, g, now, metricGPUUtil, float64(u.Gpu))
+	c.emit(sink, g, now, metricMemUtil, float64(u.Memory))
 }
 
 func u32(f func() (uint32, gonvml.Return)) func() (float64, gonvml.Return) {
@@ -290,7 +399,9 @@ func (c *Collector) read(sink collectors.Sink, g *gpu, metric string, f func() (
 }
 
 // ok sorts a return code: success, unsupported (recorded once, field no
-// longer polled on that GPU) or an error (counted).
+// longer polled on that GPU), not permitted (likewise, with a note: a
+// container given one MIG slice may not query its parent GPU) or an error
+// (counted).
 func (c *Collector) ok(g *gpu, metric string, ret gonvml.Return) bool {
 	switch ret {
 	case gonvml.SUCCESS:
@@ -298,6 +409,10 @@ func (c *Collector) ok(g *gpu, metric string, ret gonvml.Return) bool {
 	case gonvml.ERROR_NOT_SUPPORTED, gonvml.ERROR_FUNCTION_NOT_FOUND:
 		g.skip[metric] = true
 		c.health.Unsupported(metric)
+	case gonvml.ERROR_NO_PERMISSION:
+		g.skip[metric] = true
+		c.health.Unsupported(metric)
+		c.health.Note(fmt.Sprintf("GPU %d %s: no permission (%s); not read again", g.info.Index, metric, ret.Error()))
 	default:
 		c.health.Error(fmt.Sprintf("GPU %d %s: %s", g.info.Index, metric, ret.Error()))
 	}

@@ -121,6 +121,30 @@ func TestEnergyOverWindowAndCrossCheck(t *testing.T) {
 	}
 }
 
+// TestThrottleFlag: the clock-event reasons the collector reads during the
+// window flag the run as throttled in its energy record.
+func TestThrottleFlag(t *testing.T) {
+	srv, fakes := newServer(t)
+	d := srv.Devices[0].(*server.Device)
+	d.GetCurrentClocksEventReasonsFunc = func() (uint64, gonvml.Return) { return gonvml.ClocksEventReasonSwPowerCap, gonvml.SUCCESS }
+	c, err := New(Options{Lib: srv, GPUs: "0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &clockSink{base: time.Now()}
+	c.ReadEnergy(sink)
+	for i := 0; i < 60; i++ {
+		drive(c, sink, fakes[:1], 100*time.Millisecond, func(int) float64 { return 450 })
+		if i%10 == 0 {
+			c.readContext(sink)
+		}
+	}
+	e := energy.Account(&runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: int64(6 * time.Second)}}, nil, sink.samples(), energy.Config{})
+	if !e.Throttled || !slices.Equal(e.GPUs[0].ClockEventReasons, []string{"sw_power_cap"}) {
+		t.Errorf("throttled %v reasons %v", e.Throttled, e.GPUs[0].ClockEventReasons)
+	}
+}
+
 func TestCounterReset(t *testing.T) {
 	srv, fakes := newServer(t)
 	c, err := New(Options{Lib: srv, GPUs: "0"})
@@ -184,6 +208,75 @@ func TestUnsupportedFields(t *testing.T) {
 	}
 	if h.Errors != 0 || !h.OK {
 		t.Errorf("unsupported fields counted as errors: %+v", h)
+	}
+}
+
+// TestMissingSymbols: a reading whose entry point the driver lacks is listed
+// as unsupported and never called (calling it would end the process).
+func TestMissingSymbols(t *testing.T) {
+	srv, _ := newServer(t)
+	srv.LookupSymbolFunc = func(name string) error {
+		if name == symEnergy || name == symEventReasons || name == symThrottleReasons {
+			return errors.New("undefined symbol")
+		}
+		return nil
+	}
+	for _, d := range srv.Devices {
+		d := d.(*server.Device)
+		d.GetTotalEnergyConsumptionFunc = func() (uint64, gonvml.Return) { panic("energy counter called") }
+		d.GetCurrentClocksEventReasonsFunc = func() (uint64, gonvml.Return) { panic("event reasons called") }
+	}
+	c, err := New(Options{Lib: srv, GPUs: "0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &clockSink{base: time.Now()}
+	c.ReadEnergy(sink)
+	c.readPower(sink)
+	c.readContext(sink)
+	h := c.Health()
+	if !slices.Contains(h.Unsupported, collectors.MetricEnergyMJ) || !slices.Contains(h.Unsupported, "clocks_event_reasons") || h.Errors != 0 {
+		t.Errorf("health %+v", h)
+	}
+	if !strings.Contains(h.Message, symEnergy) {
+		t.Errorf("message %q does not name the missing entry point", h.Message)
+	}
+	if n := len(c.Inventory().Notes); n != 2 {
+		t.Errorf("inventory notes %q, want 2", c.Inventory().Notes)
+	}
+}
+
+// TestTransientInstantPowerFailure: one failed instant-power read is an
+// error for that reading, not a switch to the 1-second average for the
+// rest of the run.
+func TestTransientInstantPowerFailure(t *testing.T) {
+	srv, _ := newServer(t, 200)
+	d := srv.Devices[0].(*server.Device)
+	inner, failed := d.GetFieldValuesFunc, false
+	d.GetFieldValuesFunc = func(v []gonvml.FieldValue) gonvml.Return {
+		if !failed {
+			failed = true
+			return gonvml.ERROR_UNKNOWN
+		}
+		return inner(v)
+	}
+	c, err := New(Options{Lib: srv, GPUs: "0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &clockSink{base: time.Now()}
+	for i := 0; i < 5; i++ {
+		c.readPower(sink)
+	}
+	got := map[string]int{}
+	for _, r := range sink.got {
+		got[r.Metric]++
+	}
+	if got[collectors.MetricPowerInstantW] != 4 || got[collectors.MetricPowerAvg1sW] != 0 {
+		t.Errorf("readings %v: want 4 instant readings after one transient failure, no fallback", got)
+	}
+	if h := c.Health(); h.Errors != 1 || slices.Contains(h.Unsupported, collectors.MetricPowerInstantW) {
+		t.Errorf("health %+v", h)
 	}
 }
 

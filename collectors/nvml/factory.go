@@ -31,12 +31,15 @@ func Factory(o Options) collectors.Factory {
 func (c *Collector) MeasuresGPU() bool { return len(c.Selected()) > 0 }
 
 // GPURecords describes the measured GPUs for the run's energy record: the
-// driver and NVML versions and each selected GPU's identity.
+// driver and NVML versions and each selected GPU's identity (EnergyInfo:
+// MIG mode, instances and the MIG devices it was selected through
+// included), in selection order.
 func (c *Collector) GPURecords() (driver, nvmlVersion string, gpus []runrecord.GPUEnergy) {
 	inv := c.Inventory()
-	for _, g := range c.Selected() {
-		gpus = append(gpus, runrecord.GPUEnergy{Index: g.Index, UUID: g.UUID, Name: g.Name,
-			Architecture: g.Architecture, MIGEnabled: g.MIG, PowerLimitW: g.PowerLimitW})
+	sel := c.Selected()
+	info := EnergyInfo(sel)
+	for _, g := range sel {
+		gpus = append(gpus, info[g.UUID])
 	}
 	return inv.DriverVersion, inv.NVMLVersion, gpus
 }

@@ -19,6 +19,8 @@ type Library interface {
 	SystemGetCudaDriverVersion() (int, gonvml.Return)
 	DeviceGetCount() (int, gonvml.Return)
 	DeviceGetHandleByIndex(int) (gonvml.Device, gonvml.Return)
+	// Extensions looks symbols up in the loaded library (see symbols).
+	Extensions() gonvml.ExtendedInterface
 }
 
 // Device is the part of go-nvml's Device this package uses.
@@ -36,6 +38,16 @@ type Device interface {
 	GetTemperature(gonvml.TemperatureSensors) (uint32, gonvml.Return)
 	GetEnforcedPowerLimit() (uint32, gonvml.Return)
 	GetCurrentClocksEventReasons() (uint64, gonvml.Return)
+	GetCurrentClocksThrottleReasons() (uint64, gonvml.Return)
+	GetMaxMigDeviceCount() (int, gonvml.Return)
+	GetMigDeviceHandleByIndex(int) (gonvml.Device, gonvml.Return)
+	// GPU control (sweeps).
+	GetPowerManagementLimit() (uint32, gonvml.Return)
+	GetPowerManagementLimitConstraints() (uint32, uint32, gonvml.Return)
+	SetPowerManagementLimit(uint32) gonvml.Return
+	GetMaxClockInfo(gonvml.ClockType) (uint32, gonvml.Return)
+	SetGpuLockedClocks(uint32, uint32) gonvml.Return
+	ResetGpuLockedClocks() gonvml.Return
 }
 
 // DefaultLibrary is the system's NVML (libnvidia-ml.so.1, loaded at Init).
@@ -59,46 +71,92 @@ func initLib(lib Library) error {
 }
 
 // inventory lists the node's GPUs with their identity.
-func inventory(lib Library) (*Inventory, []Device, error) {
+func inventory(lib Library, sym *symbols) (*Inventory, []Device, error) {
 	inv := &Inventory{}
 	inv.DriverVersion, _ = str(lib.SystemGetDriverVersion())
 	inv.NVMLVersion, _ = str(lib.SystemGetNVMLVersion())
-	if v, ret := lib.SystemGetCudaDriverVersion(); ret == gonvml.SUCCESS {
-		inv.CUDAVersion = fmt.Sprintf("%d.%d", v/1000, (v%1000)/10)
+	if sym.has(symCudaVersion) {
+		if v, ret := lib.SystemGetCudaDriverVersion(); ret == gonvml.SUCCESS {
+			inv.CUDAVersion = fmt.Sprintf("%d.%d", v/1000, (v%1000)/10)
+		}
 	}
+	inv.Notes = driverNotes(sym)
 	n, ret := lib.DeviceGetCount()
 	if ret != gonvml.SUCCESS {
-		return nil, nil, fmt.Errorf("NVML device count: %s", ret.Error())
+		return nil, nil, errors.Join(ErrUnavailable, fmt.Errorf("NVML device count: %s", ret.Error()))
 	}
 	devs := make([]Device, 0, n)
 	for i := 0; i < n; i++ {
 		d, ret := lib.DeviceGetHandleByIndex(i)
 		if ret != gonvml.SUCCESS {
-			return nil, nil, fmt.Errorf("NVML GPU %d: %s", i, ret.Error())
+			// One GPU off the bus must not hide the others.
+			inv.GPUs = append(inv.GPUs, GPUInfo{Index: i, Unreachable: "NVML: " + ret.Error()})
+			devs = append(devs, nil)
+			continue
 		}
-		inv.GPUs = append(inv.GPUs, identify(i, d))
+		inv.GPUs = append(inv.GPUs, identify(i, d, sym))
 		devs = append(devs, d)
 	}
 	return inv, devs, nil
 }
 
-func identify(i int, d Device) GPUInfo {
+func identify(i int, d Device, sym *symbols) GPUInfo {
 	g := GPUInfo{Index: i}
 	g.UUID, _ = str(d.GetUUID())
 	g.Name, _ = str(d.GetName())
-	if a, ret := d.GetArchitecture(); ret == gonvml.SUCCESS {
-		g.Architecture = archName(a)
+	if sym.has(symArchitecture) {
+		if a, ret := d.GetArchitecture(); ret == gonvml.SUCCESS {
+			g.Architecture = archName(a)
+		}
 	}
-	if m, ret := d.GetMemoryInfo(); ret == gonvml.SUCCESS {
-		g.MemoryBytes = m.Total
+	if sym.has(symMemoryInfo) {
+		if m, ret := d.GetMemoryInfo(); ret == gonvml.SUCCESS {
+			g.MemoryBytes = m.Total
+		}
 	}
-	if cur, _, ret := d.GetMigMode(); ret == gonvml.SUCCESS {
-		g.MIG = cur == gonvml.DEVICE_MIG_ENABLE
+	if sym.has(symMigMode) {
+		if cur, _, ret := d.GetMigMode(); ret == gonvml.SUCCESS {
+			g.MIG = cur == gonvml.DEVICE_MIG_ENABLE
+		}
 	}
-	if p, ret := d.GetEnforcedPowerLimit(); ret == gonvml.SUCCESS {
-		g.PowerLimitW = float64(p) / 1000
+	if g.MIG {
+		g.MIGDevices = migDevices(d, sym)
+	}
+	if sym.has(symEnforcedLimit) {
+		if p, ret := d.GetEnforcedPowerLimit(); ret == gonvml.SUCCESS {
+			g.PowerLimitW = float64(p) / 1000
+		}
 	}
 	return g
+}
+
+// migDevices lists the MIG devices of a GPU in MIG mode that this process
+// can see (a container given one slice sees that one).
+func migDevices(d Device, sym *symbols) []MIGDevice {
+	if !sym.has(symMigCount) || !sym.has(symMigHandle) {
+		return nil
+	}
+	n, ret := d.GetMaxMigDeviceCount()
+	if ret != gonvml.SUCCESS {
+		return nil
+	}
+	var out []MIGDevice
+	for i := 0; i < n; i++ {
+		m, ret := d.GetMigDeviceHandleByIndex(i)
+		if ret != gonvml.SUCCESS {
+			continue // not created, or not visible here
+		}
+		md := MIGDevice{}
+		md.UUID, _ = str(m.GetUUID())
+		if id, ret := m.GetGpuInstanceId(); ret == gonvml.SUCCESS {
+			md.GPUInstanceID = id
+		}
+		if id, ret := m.GetComputeInstanceId(); ret == gonvml.SUCCESS {
+			md.ComputeInstanceID = id
+		}
+		out = append(out, md)
+	}
+	return out
 }
 
 func str(s string, ret gonvml.Return) (string, bool) {
@@ -130,6 +188,6 @@ func ProbeLibrary(lib Library) (*Inventory, error) {
 		return nil, err
 	}
 	defer lib.Shutdown()
-	inv, _, err := inventory(lib)
+	inv, _, err := inventory(lib, newSymbols(lib))
 	return inv, err
 }

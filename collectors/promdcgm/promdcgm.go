@@ -8,6 +8,7 @@ package promdcgm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -32,11 +33,15 @@ var series = []struct{ dcgm, metric string }{
 type Options struct {
 	// URL is the Prometheus server's base URL.
 	URL string
-	// Nodes are the values of NodeLabel to read (empty: every node).
-	Nodes []string
-	// NodeLabel, GPULabel and UUIDLabel name dcgm-exporter's labels
-	// (defaults "Hostname", "gpu", "UUID").
-	NodeLabel, GPULabel, UUIDLabel string
+	// Nodes are the values of NodeLabel to read: the nodes serving the
+	// model. Empty is refused unless AllNodes says to read every node the
+	// selector matches (the whole cluster's GPUs would be summed).
+	Nodes    []string
+	AllNodes bool
+	// NodeLabel, GPULabel, UUIDLabel and InstanceLabel name dcgm-exporter's
+	// labels (defaults "Hostname", "gpu", "UUID", "GPU_I_ID": the MIG GPU
+	// instance, whose series repeat the whole GPU's counter).
+	NodeLabel, GPULabel, UUIDLabel, InstanceLabel string
 	// Matchers are extra label matchers, for example `job="dcgm"`.
 	Matchers string
 	// Margin widens the span read on both sides so that readings bracket
@@ -45,10 +50,25 @@ type Options struct {
 	// Timeout bounds each query (default 30 s).
 	Timeout time.Duration
 	// Settle is how long to wait after the span's end before reading, so
-	// that a scrape after the end exists (make it longer than the scrape
-	// interval; 0: read at once, and the accounting will warn if the last
-	// reading comes before the window's end).
+	// that a fresh reading after the end exists: longer than both the
+	// exporter's collect interval and Prometheus's scrape interval
+	// (dcgm-exporter collects every 30 s by default). Preflight checks it;
+	// 0 reads at once, and a window whose end no fresh reading follows is
+	// accounted as unreliable.
 	Settle time.Duration
+}
+
+// Validate checks the options that need no server.
+func (o *Options) Validate() error {
+	switch {
+	case len(o.Nodes) == 0 && !o.AllNodes:
+		return errors.New("prometheus collector: nodes: none named; name the nodes that serve the model (an empty list would sum every GPU of the cluster), or ask for all nodes explicitly")
+	case len(o.Nodes) > 0 && o.AllNodes:
+		return errors.New("prometheus collector: nodes and all nodes both given; choose one")
+	case o.Settle < 0:
+		return fmt.Errorf("prometheus collector: settle %s: must not be negative", o.Settle)
+	}
+	return nil
 }
 
 // Collector reads a Prometheus server's DCGM series over a span.
@@ -69,6 +89,9 @@ func New(o Options) (*Collector, error) {
 	if o.UUIDLabel == "" {
 		o.UUIDLabel = "UUID"
 	}
+	if o.InstanceLabel == "" {
+		o.InstanceLabel = "GPU_I_ID"
+	}
 	if o.Margin <= 0 {
 		o.Margin = time.Minute
 	}
@@ -77,6 +100,9 @@ func New(o Options) (*Collector, error) {
 	}
 	cl, err := NewClient(o.URL, nil)
 	if err != nil {
+		return nil, err
+	}
+	if err := o.Validate(); err != nil {
 		return nil, err
 	}
 	return &Collector{opts: o, api: cl}, nil
@@ -110,24 +136,27 @@ func (c *Collector) Selector() string {
 	return "{" + strings.Join(m, ",") + "}"
 }
 
-// CollectWindow reads the raw samples of each DCGM series over [from, to]
-// (widened by the margin) and hands them on as readings.
-func (c *Collector) CollectWindow(ctx context.Context, from, to time.Time, sink collectors.Sink) error {
-	if wait := time.Until(to.Add(c.opts.Settle)); wait > 0 {
+// CollectWindow reads the raw samples of each DCGM series over [from, end]
+// (widened by the margin) and hands them on as readings. A repeated
+// counter value is a scrape of a reading already seen, not a reading: it is
+// dropped, so that a stale scrape after the end cannot pass for a
+// measurement of it.
+func (c *Collector) CollectWindow(ctx context.Context, from, end time.Time, sink collectors.Sink) error {
+	if wait := time.Until(end.Add(c.opts.Settle)); wait > 0 {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(wait):
 		}
 	}
-	from, to = from.Add(-c.opts.Margin), to.Add(c.opts.Margin)
+	from, to := from.Add(-c.opts.Margin), end.Add(c.opts.Margin)
 	if now := time.Now(); to.After(now) {
 		to = now
 	}
 	secs := int(math.Ceil(to.Sub(from).Seconds()))
 	found := false
 	for _, s := range series {
-		n, err := c.read(ctx, fmt.Sprintf("%s%s[%ds]", s.dcgm, c.Selector(), secs), to, s.metric, sink)
+		n, err := c.read(ctx, fmt.Sprintf("%s%s[%ds]", s.dcgm, c.Selector(), secs), to, end, s.metric, sink)
 		if err != nil {
 			c.health.Error(fmt.Sprintf("query %s: %v", s.dcgm, err))
 			continue
@@ -144,7 +173,7 @@ func (c *Collector) CollectWindow(ctx context.Context, from, to time.Time, sink 
 	return nil
 }
 
-func (c *Collector) read(ctx context.Context, query string, at time.Time, metric string, sink collectors.Sink) (int, error) {
+func (c *Collector) read(ctx context.Context, query string, at, end time.Time, metric string, sink collectors.Sink) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	res, err := c.api.QueryMatrix(ctx, query, at)
@@ -158,11 +187,40 @@ func (c *Collector) read(ctx context.Context, query string, at time.Time, metric
 			collectors.LabelGPU:  ss.Metric[c.opts.GPULabel],
 			collectors.LabelUUID: ss.Metric[c.opts.UUIDLabel],
 		}
-		for _, p := range ss.Values {
+		if inst := ss.Metric[c.opts.InstanceLabel]; inst != "" {
+			labels[collectors.LabelGPUInstance] = inst
+		}
+		values := ss.Values
+		if metric == collectors.MetricEnergyMJ {
+			values = fresh(values)
+			c.checkEnd(labels, values, end)
+		}
+		for _, p := range values {
 			sink.Add(collectors.Reading{At: p.At, Metric: metric, Labels: labels, Value: p.Value})
 			n++
 		}
 	}
 	c.health.Sample(n)
 	return n, nil
+}
+
+// fresh keeps the samples whose value differs from the one before: the
+// exporter's new readings, not Prometheus's repeats of its cached one.
+func fresh(ps []Point) []Point {
+	out := make([]Point, 0, len(ps))
+	for i, p := range ps {
+		if i == 0 || p.Value != ps[i-1].Value {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// checkEnd notes a counter with no fresh reading after the run's end.
+func (c *Collector) checkEnd(labels map[string]string, ps []Point, end time.Time) {
+	if len(ps) == 0 || !ps[len(ps)-1].At.Before(end) {
+		return
+	}
+	c.health.Note(fmt.Sprintf("%s GPU %s: no fresh energy reading after the run's end (the last is %s before it): make the settle time longer than the exporter's collect and Prometheus's scrape intervals",
+		labels[collectors.LabelNode], labels[collectors.LabelGPU], end.Sub(ps[len(ps)-1].At).Round(time.Second)))
 }

@@ -178,7 +178,7 @@ func ParseSeries(s string) (map[string][]string, error) {
 		}
 		k, v, ok := strings.Cut(item, "=")
 		if !ok || strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
-			return nil, fmt.Errorf("--server-series %q: want standard=metric[|metric...]", item)
+			return nil, fmt.Errorf("server series %q: want standard=metric[|metric...]", item)
 		}
 		out[strings.TrimSpace(k)] = strings.Split(strings.TrimSpace(v), "|")
 	}

@@ -72,3 +72,6 @@ func (c Config) Params() int64 {
 	}
 	return n
 }
+
+// VocabSize is the number of tokens of the generated vocabulary.
+func (c Config) VocabSize() int { return len(vocabulary()) }

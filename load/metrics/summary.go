@@ -117,10 +117,11 @@ func Summarize(run *runrecord.Run, attempts []runrecord.Attempt) (*runrecord.Sum
 	return s, c.Warnings(s)
 }
 
-// SummarizeDir reads a run directory (run.json and requests.jsonl) and
-// recomputes its summary and warnings, streaming the attempts.
+// SummarizeDir reads a run directory (run.json and requests.jsonl; a
+// directory without run.json is recovered, see LoadRun) and recomputes its
+// summary and warnings, streaming the attempts.
 func SummarizeDir(dir string) (*runrecord.Run, *runrecord.Summary, []string, error) {
-	run, err := runrecord.ReadRun(dir)
+	run, err := LoadRun(dir)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -26,6 +26,9 @@ func (c *Accumulator) Warnings(s *runrecord.Summary) []string {
 	if s.Requests.Dropped > 0 {
 		w = append(w, fmt.Sprintf("%d scheduled requests were dropped (never sent: the run ended or was interrupted while they waited); they count as failures", s.Requests.Dropped))
 	}
+	if n := s.ErrorsByClass[runrecord.ErrHarness]; n > 0 {
+		w = append(w, fmt.Sprintf("%d measured requests failed on tcobench's own limits (class harness: open files, local ports or memory), not on the server: the load applied was less than the load configured; their errors say which limit to raise", n))
+	}
 	if t := c.trendWarning(); t != "" {
 		w = append(w, t)
 	}

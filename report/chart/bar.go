@@ -19,6 +19,12 @@ type Bar struct {
 type Bars struct {
 	Title, Unit string
 	Bars        []Bar
+	// Notes, when given, follow each bar's value (its provenance, break-even).
+	Notes []string
+	// Line, when set, draws a vertical line at that value across the bars,
+	// labelled LineLabel (the on-prem cost among API prices).
+	Line      *float64
+	LineLabel string
 }
 
 // SVG draws the bar chart; with no bars it says so.
@@ -33,8 +39,18 @@ func (c Bars) SVG() template.HTML {
 	if hi <= 0 {
 		hi = 1
 	}
+	// Each bar's value text (with its note) follows the bar: the bars end
+	// where the longest text still fits.
+	texts, tw := make([]string, len(c.Bars)), 0.0
+	for i, bar := range c.Bars {
+		texts[i] = Fmt(bar.Value) + " " + c.Unit
+		if i < len(c.Notes) && c.Notes[i] != "" {
+			texts[i] += " · " + c.Notes[i]
+		}
+		tw = math.Max(tw, labelCharW*float64(len([]rune(texts[i]))))
+	}
 	left := barLeft
-	xs := scale{lo: 0, hi: hi * 1.25, p0: left, p1: Width - padR}
+	xs := scale{lo: 0, hi: hi, p0: left, p1: math.Max(left+30, Width-padR-tw-4)}
 	height, rowH := barLayout(len(c.Bars))
 	var b strings.Builder
 	openSized(&b, c.Title, height)
@@ -47,9 +63,14 @@ func (c Bars) SVG() template.HTML {
 		w := math.Max(1, xs.at(math.Max(bar.Value, 0))-left)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" class="tick">%s</text>`, left-6, y+rowH*0.6, esc(clip(bar.Label, barLabelChars)))
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, left, y+2, w, rowH*0.7, col)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="tick">%s</text>`, left+w+4, y+rowH*0.6, esc(Fmt(bar.Value)+" "+c.Unit))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="tick">%s</text>`, left+w+4, y+rowH*0.6, esc(texts[i]))
 	}
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" class="frame"/>`, left, padT+4, left, height-padB)
+	if c.Line != nil {
+		x := xs.at(*c.Line)
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" class="marker"/>`, x, padT+4, x, height-padB)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="mlabel">%s</text>`, math.Min(math.Max(x, left+80), Width-84), height-padB+14, esc(c.LineLabel))
+	}
 	b.WriteString("</svg>")
 	return template.HTML(b.String())
 }
@@ -58,8 +79,8 @@ func (c Bars) SVG() template.HTML {
 // barLabelChars; each bar gets at least minRowH units of height, so a chart
 // of many bars grows taller instead of overprinting its labels.
 const (
-	barLeft       = 250.0
-	barLabelChars = 40
+	barLeft       = 270.0
+	barLabelChars = 46
 	minRowH       = 18.0
 	maxRowH       = 28.0
 )
@@ -86,6 +107,15 @@ type Tornado struct {
 	Title, Unit string
 	Base        float64
 	Bars        []TornadoBar
+	// LowLabel and HighLabel name the two colours ("input −20 %").
+	LowLabel, HighLabel string
+}
+
+func orText(s, dflt string) string {
+	if s == "" {
+		return dflt
+	}
+	return s
 }
 
 // SVG draws the tornado, widest swing first; with no bars it says so.
@@ -108,15 +138,24 @@ func (c Tornado) SVG() template.HTML {
 	for _, t := range ticks(lo-pad, hi+pad, 5) {
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="tick">%s</text>`, xs.at(t), height-padB+14, esc(Fmt(t)))
 	}
+	x := xs.at(c.Base)
+	seg := func(y, v float64, col string) {
+		a, z := math.Min(x, xs.at(v)), math.Max(x, xs.at(v))
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, a, y+2, math.Max(1, z-a), rowH*0.7, col)
+	}
 	for i, t := range bars {
 		y := float64(padT+8) + rowH*float64(i)
-		a, z := xs.at(math.Min(t.Low, t.High)), xs.at(math.Max(t.Low, t.High))
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" class="tick">%s</text>`, left-6, y+rowH*0.6, esc(clip(t.Label, barLabelChars)))
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, a, y+2, math.Max(1, z-a), rowH*0.7, palette[0])
+		seg(y, t.Low, palette[0])
+		seg(y, t.High, palette[1])
 	}
-	x := xs.at(c.Base)
+	for i, l := range []string{orText(c.LowLabel, "input low"), orText(c.HighLabel, "input high")} {
+		lx := float64(padL) + 150*float64(i)
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="10" height="8" fill="%s"/>`, lx, height-padB+22, palette[i])
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="legend">%s</text>`, lx+14, height-padB+30, esc(l))
+	}
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" class="marker"/>`, x, padT+4, x, height-padB)
-	fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, (left+Width-padR)/2, height-6, esc("base "+Fmt(c.Base)+" "+c.Unit))
+	fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="end" class="axis">%s</text>`, float64(Width-padR), height-6, esc("base "+Fmt(c.Base)+" "+c.Unit))
 	b.WriteString("</svg>")
 	return template.HTML(b.String())
 }

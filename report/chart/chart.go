@@ -31,6 +31,10 @@ type Series struct {
 	Step bool
 	// Points draws markers at each point.
 	Points bool
+	// Labels, when given, name each point (its load, say) beside its marker;
+	// Ring rings point Ring-1 (0: none).
+	Labels []string
+	Ring   int
 }
 
 // Marker is a vertical line at X, labelled.

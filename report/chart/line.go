@@ -37,7 +37,7 @@ func (c Line) SVG() template.HTML {
 	}
 	var b strings.Builder
 	open(&b, c.Title)
-	axes(&b, xs, ys, xt, yt, c.XLabel, c.YLabel)
+	axes(&b, xs, ys, xt, yt, logLabel(c.XLabel, log), logLabel(c.YLabel, logY))
 	for i, s := range c.Series {
 		col := palette[i%len(palette)]
 		b.WriteString(path(s, xs, ys, col))
@@ -46,12 +46,18 @@ func (c Line) SVG() template.HTML {
 				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>`, xs.at(s.X[j]), ys.at(s.Y[j]), col)
 			}
 		}
+		pointLabels(&b, s, xs, ys, col)
 	}
 	for i, m := range c.Markers {
 		x := xs.at(m.X)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" class="marker"/>`, x, ys.p0, x, ys.p1)
-		// Labels step down one line each, so neighbouring markers never overprint.
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="mlabel">%s</text>`, x+4, ys.p1+12+13*float64(i), esc(m.Label))
+		// Labels step down one line each, so neighbouring markers never
+		// overprint, and sit left of a marker too near the right edge.
+		lx, anchor := x+4, "start"
+		if x+4+labelCharW*float64(len([]rune(m.Label))) > float64(Width)-4 {
+			lx, anchor = x-4, "end"
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="%s" class="mlabel">%s</text>`, lx, ys.p1+12+13*float64(i), anchor, esc(m.Label))
 	}
 	legend(&b, c.Series)
 	b.WriteString("</svg>")
@@ -79,25 +85,47 @@ func path(s Series, xs, ys scale, col string) string {
 	return b.String()
 }
 
+// logLabel marks an axis label drawn on a log scale.
+func logLabel(l string, log bool) string {
+	if log && l != "" {
+		return l + ", log scale"
+	}
+	return l
+}
+
+// legendChars is the most characters a legend entry shows: longer names
+// lose their middle, so names that differ only at the end stay apart.
+const legendChars = 40
+
 func legend(b *strings.Builder, ss []Series) {
 	if len(ss) < 2 && (len(ss) == 0 || ss[0].Name == "") {
 		return
 	}
-	x := float64(Width - padR - 8)
-	fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="166" height="%d" fill="#fff" fill-opacity="0.85"/>`, x-174, padT+4, 14*len(ss)+4)
+	n := 0
+	for _, s := range ss {
+		n = max(n, len([]rune(clip(s.Name, legendChars))))
+	}
+	w := 24 + legendCharW*float64(n)
+	x := float64(Width-padR-4) - w
+	fmt.Fprintf(b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="#fff" fill-opacity="0.85"/>`, x, padT+4, w, 14*len(ss)+4)
 	for i, s := range ss {
 		y := float64(padT + 14 + 14*i)
-		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="10" height="3" fill="%s"/>`, x-170, y-4, palette[i%len(palette)])
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" class="legend">%s</text>`, x-156, y, esc(clip(s.Name, 26)))
+		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="10" height="3" fill="%s"/>`, x+4, y-4, palette[i%len(palette)])
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" class="legend">%s</text>`, x+18, y, esc(clip(s.Name, legendChars)))
 	}
 }
 
+// legendCharW is a legend character's width at the legend's 10 px font, generously.
+const legendCharW = 5.8
+
+// clip shortens s to n characters by cutting out its middle.
 func clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
 	}
-	return string(r[:n-1]) + "…"
+	head := (n - 1) / 2
+	return string(r[:head]) + "…" + string(r[len(r)-(n-1-head):])
 }
 
 // CDF returns a step series of the empirical CDF of sorted values (at most 400 steps).
@@ -116,4 +144,26 @@ func CDF(name string, sorted []float64) Series {
 		s.X, s.Y = append(s.X, sorted[n-1]), append(s.Y, 1)
 	}
 	return s
+}
+
+// labelCharW is the width of a point label's character at the labels' 10 px
+// font, generously: labels are kept inside the chart by it.
+const labelCharW = 6.2
+
+// pointLabels writes each labelled point's name beside it, moved inside the
+// chart when it would run past an edge, and rings point s.Ring-1.
+func pointLabels(b *strings.Builder, s Series, xs, ys scale, col string) {
+	for j := range s.X {
+		if j >= len(s.Labels) || s.Labels[j] == "" {
+			continue
+		}
+		x, y := xs.at(s.X[j]), ys.at(s.Y[j])
+		if j == s.Ring-1 {
+			fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="7" fill="none" stroke="%s" stroke-width="2"/>`, x, y, col)
+		}
+		w := labelCharW * float64(len([]rune(s.Labels[j])))
+		lx := min(x+7, float64(Width)-4-w)
+		ly := max(y-6, float64(padT)+10)
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" class="plabel">%s</text>`, lx, ly, esc(s.Labels[j]))
+	}
 }

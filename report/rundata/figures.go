@@ -110,9 +110,12 @@ func (d *Data) rateFigures() []runrecord.Figure {
 
 func (d *Data) energyFigures() []runrecord.Figure {
 	if e := d.Run.Energy; e != nil && e.Measured && e.GPUEnergyJ > 0 {
-		src := "GPU energy counter (" + e.Source + ")"
+		src := energySource(e)
 		if !e.Reliable {
 			src += "; flagged unreliable, see warnings"
+		}
+		if e.Throttled {
+			src += "; GPU clocks throttled during the window"
 		}
 		out := []runrecord.Figure{
 			{Name: FigEnergyJ, Label: "GPU energy in window", Value: e.GPUEnergyJ, Unit: "J", Provenance: runrecord.Measured, Source: src},
@@ -182,4 +185,16 @@ func orDerived(p runrecord.Provenance) runrecord.Provenance {
 		return runrecord.Derived
 	}
 	return p
+}
+
+// energySource says how the GPU energy was read: the counter, or the
+// sampled power integrated where no counter was read.
+func energySource(e *runrecord.Energy) string {
+	switch e.EnergySource {
+	case "power_integral":
+		return "GPU sampled power integrated, no energy counter (" + e.Source + ")"
+	case "counter+power_integral":
+		return "GPU energy counter, sampled power where a GPU had none (" + e.Source + ")"
+	}
+	return "GPU energy counter (" + e.Source + ")"
 }

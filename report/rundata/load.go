@@ -8,6 +8,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/tcobench/tcobench/load/metrics"
 	"github.com/tcobench/tcobench/runrecord"
 )
 
@@ -32,10 +33,15 @@ type Data struct {
 }
 
 // Load reads a run directory. A missing telemetry.jsonl is not an error
-// (no collector ran); a missing requests.jsonl is.
+// (no collector ran); a missing requests.jsonl is. A directory without
+// run.json (a killed run) is read through metrics.LoadRun: its record is
+// recovered from requests.jsonl and marked partial.
 func Load(dir string) (*Data, error) {
-	run, err := runrecord.ReadRun(dir)
+	run, err := metrics.LoadRun(dir)
 	if err != nil {
+		return nil, err
+	}
+	if err := runrecord.LatestCost(dir, run); err != nil {
 		return nil, err
 	}
 	atts, err := runrecord.LoadAttempts(dir)
@@ -51,10 +57,15 @@ func Load(dir string) (*Data, error) {
 	return d, nil
 }
 
-// IsRunDir reports whether dir holds a run.json.
+// IsRunDir reports whether dir holds a run: a run.json, or the
+// requests.jsonl of a run that never wrote one (read as a recovered run).
 func IsRunDir(dir string) bool {
-	_, err := os.Stat(filepath.Join(dir, runrecord.RunFile))
-	return err == nil
+	for _, name := range []string{runrecord.RunFile, runrecord.RequestsFile} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err == nil && st.Mode().IsRegular() {
+			return true
+		}
+	}
+	return false
 }
 
 // RunDirs lists the run directories directly below dir (a suite or sweep

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -111,11 +110,12 @@ func (o *Options) defaults() {
 	}
 }
 
-// Write writes a synthetic run into dir (created) and returns the run.
+// Write writes a synthetic run into dir (created, or its earlier run
+// replaced) and returns the run.
 func Write(t testing.TB, dir string, o Options) *runrecord.Run {
 	t.Helper()
 	o.defaults()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := runrecord.PrepareDir(dir, runrecord.DirOptions{Replace: true}); err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 7))
