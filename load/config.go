@@ -63,6 +63,17 @@ type Config struct {
 	Version, Commit string
 
 	Hooks []Hooks
+	// Shard, when its Count is above 1, sends only this process's share of
+	// an open-loop or trace schedule (arrivals i with i mod Count = Index).
+	// Every arrival still passes the gate, so phases and the run's end are
+	// the whole schedule's: shards of one seed and start send, together,
+	// exactly the single-process schedule.
+	Shard Shard
+	// Rendezvous, when set, is asked after the Prepare hooks for the run
+	// clock's zero, and the run waits until then: the shards of a fleet
+	// agree on one start through it. Its error aborts the run before
+	// anything is sent.
+	Rendezvous func(ctx context.Context) (time.Time, error)
 	// Progress receives live progress (nil: none). On a terminal it is one
 	// rewritten line; otherwise a plain line every ProgressEvery (default 5 s).
 	Progress      io.Writer
@@ -73,6 +84,7 @@ type Config struct {
 	load                 runrecord.LoadConfig
 	traceStart, traceEnd int64
 	maxQueue             int
+	startAt              time.Time
 }
 
 // DefaultGrace is how long in-flight requests may finish after an interrupt.
@@ -105,6 +117,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Limits.Validate(c.Schedule.Mode()); err != nil {
+		return err
+	}
+	if err := c.Shard.validate(c.Schedule.Mode()); err != nil {
 		return err
 	}
 	for _, s := range c.SLOs {

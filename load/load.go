@@ -43,7 +43,13 @@ func (e *engine) openLoop(arr *Arrivals) {
 			return
 		}
 		inst, ok := e.instance(i)
-		if !ok || !e.waitPrecise(at) {
+		if !ok {
+			return
+		}
+		if !e.cfg.Shard.keeps(i) {
+			continue
+		}
+		if !e.waitPrecise(at) {
 			return
 		}
 		e.startPaced(inst, i, at, phase)
@@ -65,7 +71,13 @@ func (e *engine) traceLoop() {
 		}
 		at := int64(float64(inst.AtNS-from) * scale)
 		phase, ok := e.gate.admit(at)
-		if !ok || !e.waitPrecise(at) {
+		if !ok {
+			return
+		}
+		if !e.cfg.Shard.keeps(i) {
+			continue
+		}
+		if !e.waitPrecise(at) {
 			return
 		}
 		e.startPaced(inst, i, at, phase)

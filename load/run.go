@@ -52,6 +52,14 @@ func Run(ctx context.Context, cfg Config) (*runrecord.Run, error) {
 			}
 		}
 	}
+	if cfg.Rendezvous != nil {
+		at, err := cfg.Rendezvous(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("rendezvous: %w", err)
+		}
+		cfg.startAt = at
+		waitStart(ctx, at)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("interrupted before the run started: %w", err)
 	}
@@ -115,7 +123,7 @@ func (e *engine) execute(ctx context.Context, run *runrecord.Run) error {
 	e.sendCtx, e.reqCtx = sendCtx, reqCtx
 	e.brk.stop = stopSending
 
-	start := time.Now()
+	start := clockZero(e.cfg.startAt)
 	e.clk = modelapi.NewClock(start)
 	run.StartedAt = start
 	run.ID = start.UTC().Format("20060102T150405Z") + fmt.Sprintf("-%04x", rand.Uint32()&0xffff)

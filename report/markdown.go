@@ -106,6 +106,7 @@ func mdRun(b *strings.Builder, i int, rr RunReport, suite bool) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", md(f.Label), FormatValue(f.Value, f.Unit), md(unit), f.Provenance, md(f.Source))
 	}
 	b.WriteString("\n")
+	mdFleet(b, rr.Fleet)
 	if e := rr.Energy; e != nil && !e.Measured {
 		fmt.Fprintf(b, "Energy not measured on this run: %s\n\n", md(e.Reason))
 	}

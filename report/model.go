@@ -58,6 +58,8 @@ type RunReport struct {
 	Collectors []runrecord.CollectorHealth `json:"collectors,omitempty"`
 	Cost       *CostView                   `json:"cost,omitempty"`
 	Warnings   []string                    `json:"warnings,omitempty"`
+	// Fleet is a merged fleet run's shards (nil for other runs).
+	Fleet *runrecord.Fleet `json:"fleet,omitempty"`
 }
 
 // CostView is the cost part of a run report.
@@ -200,7 +202,7 @@ func runReport(d *rundata.Data) RunReport {
 		Target: run.Config.Target, Model: run.Config.Model, Backend: run.Config.Backend,
 		Server: serverText(run.Environment.Server), Load: run.Config.Load.String(), Started: run.StartedAt,
 		Partial: run.Partial, PartialReason: run.PartialReason, Figures: d.Figures(), Config: configFigures(run),
-		Energy: run.Energy, Collectors: run.Collectors, Warnings: run.Warnings}
+		Energy: run.Energy, Collectors: run.Collectors, Warnings: run.Warnings, Fleet: run.Fleet}
 	if !run.EndedAt.IsZero() {
 		rr.DurationS = run.EndedAt.Sub(run.StartedAt).Seconds()
 	}
@@ -217,13 +219,14 @@ func runReport(d *rundata.Data) RunReport {
 func errorsAndTasks(d *rundata.Data) (map[string]int, []string, map[string]int) {
 	errs, tasks := map[string]int{}, map[string]int{}
 	var ex []string
-	seen := map[string]bool{}
+	seen, seenTask := map[string]bool{}, map[string]bool{}
 	for i := range d.Attempts {
 		a := &d.Attempts[i]
 		if !rundata.Measured(a) {
 			continue
 		}
-		if a.TaskName != "" {
+		if a.TaskName != "" && !seenTask[a.TaskID] { // tasks, not their attempts
+			seenTask[a.TaskID] = true
 			tasks[a.TaskName]++
 		}
 		if a.OK {

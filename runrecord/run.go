@@ -53,6 +53,8 @@ type Run struct {
 	// Warnings are things a reader must know to trust the figures (the harness fell
 	// behind its schedule, tokens were estimated, the energy window was too short...).
 	Warnings []string `json:"warnings,omitempty"`
+	// Fleet is set on a shard of a fleet run and on a fleet's merged result.
+	Fleet *Fleet `json:"fleet,omitempty"`
 }
 
 // RunConfig is the resolved configuration of a run.

@@ -19,6 +19,10 @@ test=(
   "prometheus:the Prometheus collector's tests scrape a real Prometheus"
   "prometheus-pushgateway:the push tests send run summaries to a real Pushgateway"
   "postgresql:the results-store tests run against a real PostgreSQL"
+  "munge:the fleet tests' Slurm authenticates with munge"
+  "slurmctld:the fleet tests submit job arrays to a real Slurm controller"
+  "slurmd:the fleet tests' Slurm node runs the shards"
+  "slurm-client:sbatch, squeue and sinfo for the fleet tests"
 )
 case $purpose in
   demo) want=("${demo[@]}") ;;
@@ -37,7 +41,8 @@ done
 if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
-# The packaged services are not needed as system services: tests start their own.
-for s in prometheus prometheus-pushgateway prometheus-node-exporter postgresql; do
+# The packaged services are not needed as system services: tests start their own
+# (PostgreSQL, and a one-node Slurm with its own munge key, on loopback).
+for s in prometheus prometheus-pushgateway prometheus-node-exporter postgresql munge slurmctld slurmd; do
   $sudo systemctl disable --now "$s" >/dev/null 2>&1 || $sudo service "$s" stop >/dev/null 2>&1 || true
 done

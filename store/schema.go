@@ -32,6 +32,38 @@ var migrations = [][]string{
 			PRIMARY KEY (run_id, name)
 		)`,
 	},
+	{
+		// A fleet run: its shards meet here (see package fleet).
+		`CREATE TABLE fleets (
+			id             TEXT PRIMARY KEY,
+			shards         INTEGER NOT NULL,
+			split          TEXT NOT NULL,
+			nodes          INTEGER NOT NULL,
+			plan           TEXT NOT NULL,
+			created_unix_ns BIGINT NOT NULL,
+			wait_unix_ns   BIGINT NOT NULL,
+			start_unix_ns  BIGINT,
+			merged_unix_ns BIGINT
+		)`,
+		`CREATE TABLE fleet_shards (
+			fleet_id       TEXT NOT NULL REFERENCES fleets (id) ON DELETE CASCADE,
+			shard          INTEGER NOT NULL,
+			host           TEXT NOT NULL,
+			state          TEXT NOT NULL,
+			error          TEXT NOT NULL,
+			joined_unix_ns BIGINT NOT NULL,
+			seen_unix_ns   BIGINT NOT NULL,
+			run_json       TEXT NOT NULL,
+			PRIMARY KEY (fleet_id, shard)
+		)`,
+		`CREATE TABLE fleet_attempts (
+			fleet_id TEXT NOT NULL REFERENCES fleets (id) ON DELETE CASCADE,
+			shard    INTEGER NOT NULL,
+			seq      BIGINT NOT NULL,
+			attempt  TEXT NOT NULL,
+			PRIMARY KEY (fleet_id, shard, seq)
+		)`,
+	},
 }
 
 // SchemaVersion is the schema version this build writes.

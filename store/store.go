@@ -133,6 +133,12 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
+	if s.kind == KindPostgres {
+		// Shards of a fleet open a new store at once: one migrates, the others wait.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(8246917325)`); err != nil {
+			return fmt.Errorf("lock the schema: %w", err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS tcobench_schema (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema table: %w", err)
 	}

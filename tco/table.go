@@ -20,20 +20,19 @@ func WriteTable(w io.Writer, c *runrecord.Cost) error {
 	p := func(format string, args ...any) { fmt.Fprintf(tw, format+"\n", args...) }
 	r := c.Run
 	if h := orString(c.Headline, Headline(c)); h != "" {
-		p("%s", h)
+		for _, l := range wrap(h, 100) {
+			p("%s", l)
+		}
 		p("")
 	}
-	p("Run %s · model %s · workload %s · %.0f tasks, %.0f requests in %.1f s (measured)", r.ID, dash(r.Model), dash(r.Workload), r.Tasks.Value, r.Requests.Value, r.WindowS.Value)
+	p("Run %s · model %s · workload %s", r.ID, dash(r.Model), dash(r.Workload))
+	p("Measured: %.0f tasks, %.0f requests in %.1f s", r.Tasks.Value, r.Requests.Value, r.WindowS.Value)
 	p("Tokens: %.0f input (%.0f cached), %.0f output (%.0f reasoning); %.0f tokens/task; %.3g tasks/s (measured)",
 		r.InputTokens.Value, r.CachedInput.Value, r.OutputTokens.Value, r.ReasoningTokens.Value, r.TokensPerTask.Value, r.TasksPerS.Value)
 	writeOutcomeLines(p, c)
-	p("Hardware %s (%s) · site %s (%s) · prices %s (checked %s)", c.Hardware.Name, c.Hardware.Path, c.Site.Name, c.Site.Path, c.Prices.Name, c.Prices.Date)
+	p("Hardware %s · site %s · prices %s (checked %s)", refText(c.Hardware), refText(c.Site), refText(c.Prices), c.Prices.Date)
 	if pa := c.PriceAge; pa != nil {
-		v := ""
-		if c.Prices.Version != "" {
-			v = "data " + c.Prices.Version + " · "
-		}
-		p("Prices: %soldest price used %s (%s) · %d older than %d days (flagged STALE)", v, pa.OldestDate, pa.OldestKey, pa.Stale, pa.StaleAfterDays)
+		p("Prices: oldest used %s (%s) · %d older than %d days (flagged STALE)", pa.OldestDate, pa.OldestKey, pa.Stale, pa.StaleAfterDays)
 	}
 	s := c.Scenario
 	p("Scenario: utilization %s · volume %.0f tasks/day (%s) · %s node(s)", pct(s.Utilization), s.VolumeTasksPerDay.Value, s.VolumeTasksPerDay.Provenance, num(s.Nodes.Value))
@@ -48,9 +47,9 @@ func WriteTable(w io.Writer, c *runrecord.Cost) error {
 		p("  %s\t%s\t%s", row.name, usd(row.f.Value), row.f.Provenance)
 	}
 	pw := c.OnPrem.Power
-	p("  power (%s): busy %s W %s, idle %s W %s, average %s W, PUE %s %s, %s/kWh %s", pw.Basis,
-		num(pw.BusyNodePowerW.Value), tag(pw.BusyNodePowerW), num(pw.IdleNodePowerW.Value), tag(pw.IdleNodePowerW),
-		num(pw.AverageNodePowerW.Value), num(pw.PUE.Value), tag(pw.PUE), usd(pw.ElectricityUSDPerKWh.Value), tag(pw.ElectricityUSDPerKWh))
+	p("  power (%s): busy %s W %s, idle %s W %s, average %s W,", pw.Basis,
+		num(pw.BusyNodePowerW.Value), tag(pw.BusyNodePowerW), num(pw.IdleNodePowerW.Value), tag(pw.IdleNodePowerW), num(pw.AverageNodePowerW.Value))
+	p("    PUE %s %s, %s/kWh %s", num(pw.PUE.Value), tag(pw.PUE), usd(pw.ElectricityUSDPerKWh.Value), tag(pw.ElectricityUSDPerKWh))
 	p("")
 	f, m := c.OnPrem.Fleet, c.OnPrem.Marginal
 	p("ON-PREM unit costs\tfleet\tmarginal (energy above idle)")
@@ -60,13 +59,7 @@ func WriteTable(w io.Writer, c *runrecord.Cost) error {
 	p("  per million tokens\t%s %s\t%s %s", usd(f.USDPerMillionTokens.Value), tag(f.USDPerMillionTokens), usd(m.USDPerMillionTokens.Value), tag(m.USDPerMillionTokens))
 	p("  per million output tokens\t%s %s\t%s %s", usd(f.USDPerMillionOutputTokens.Value), tag(f.USDPerMillionOutputTokens), usd(m.USDPerMillionOutputTokens.Value), tag(m.USDPerMillionOutputTokens))
 	p("")
-	p("API (tokens × catalog prices)\tUSD/task\tUSD/successful task\tbatch USD/task\tUSD/1M tok\ton-prem/API\tbreak-even tasks/day\tpayback months\ttokens\tprice date (age)")
-	for i, a := range c.API {
-		be := c.BreakEven[i]
-		p("  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", a.Key, usd(a.USDPerTask.Value), usdTag(a.USDPerSuccessfulTask), usd(a.BatchUSDPerTask.Value), usd(a.USDPerMillionTokens.Value),
-			ratio(a.OnPremFleetRatio), optNum(be.TasksPerDay, "never"), payback(be), tokensBasisText(a.TokensBasis), priceDate(a.Checked, a.PriceAgeDays, a.Stale))
-	}
-	p("  (API figures: %s; on-prem/API uses the fleet cost; break-even and payback: %s)", provOf(c.API), provOfBE(c.BreakEven))
+	writeAPITable(p, c)
 	for _, ra := range c.RecordedAPI {
 		p("  recorded by the workload's source: %s\t%s\t%s\t%s", ra.Model, usd(ra.USDPerTask.Value), usdTag(ra.USDPerSuccessfulTask), ra.USDPerTask.Provenance)
 	}
@@ -79,10 +72,13 @@ func WriteTable(w io.Writer, c *runrecord.Cost) error {
 	for _, pt := range c.UtilizationCurve {
 		curve = append(curve, fmt.Sprintf("%.0f%% %s", pt.UtilizationFraction*100, usd(pt.USDPerTask)))
 	}
-	p("Fleet USD/task by utilization: %s", strings.Join(curve, " · "))
+	for i, l := range wrap("Fleet USD/task by utilization: "+strings.Join(curve, " · "), 110) {
+		p("%s%s", map[bool]string{true: "  "}[i > 0], l)
+	}
 	p("")
 	sn := c.Sensitivity
-	p("Sensitivity ±%.0f%%: on-prem minus %s, USD/task (base %s)\tlow\thigh\tswing\tprovenance", sn.SwingFraction*100, sn.ReferenceModel, usd(sn.BaseUSDPerTask))
+	p("SENSITIVITY: on-prem minus %s, USD/task (base %s), each input moved ±%.0f%%", sn.ReferenceModel, usd(sn.BaseUSDPerTask), sn.SwingFraction*100)
+	p("  input\tlow\thigh\tswing\tprovenance")
 	for i, row := range sn.Rows {
 		if i == 8 {
 			break
@@ -91,19 +87,34 @@ func WriteTable(w io.Writer, c *runrecord.Cost) error {
 	}
 	p("")
 	pj := c.Projection
-	p("Projection vs %s (API prices −%s/yr, tokens/task +%s/yr)\tAPI USD\ton-prem USD\tnodes", pj.ReferenceModel, pct(s.APIPriceDeclinePerYear), pct(s.TokensPerTaskGrowthPerYear))
+	p("PROJECTION against %s: API prices −%s/yr, tokens/task +%s/yr", pj.ReferenceModel, pct(s.APIPriceDeclinePerYear), pct(s.TokensPerTaskGrowthPerYear))
+	p("  year\tAPI USD\ton-prem USD\tnodes")
 	for _, y := range pj.Years {
-		p("  year %d\t%s\t%s\t%d", y.Year, usd(y.APIUSD), usd(y.OnPremUSD), y.Nodes)
+		p("  %d\t%s\t%s\t%d", y.Year, usd(y.APIUSD), usd(y.OnPremUSD), y.Nodes)
 	}
-	p("  cumulative saving on-prem vs API: %s (%s)", usd(pj.CumulativeSavingUSD.Value), pj.CumulativeSavingUSD.Provenance)
+	p("  %s", savingText(pj))
 	if len(c.Notes) > 0 {
 		p("")
 		p("Notes:")
 		for _, n := range c.Notes {
-			p("  - %s", n)
+			for i, l := range wrap(n, 112) {
+				p("%s%s", map[bool]string{false: "  - ", true: "    "}[i > 0], l)
+			}
 		}
 	}
 	return tw.Flush()
+}
+
+// refText names a profile: its name, with its file when it is not built in.
+func refText(r runrecord.ProfileRef) string {
+	s := r.Name
+	if r.Path != "" && !strings.HasPrefix(r.Path, EmbeddedPrefix) {
+		s += " (" + r.Path + ")"
+	}
+	if v, _, _ := strings.Cut(r.Version, " ("); v != "" {
+		s += " " + v
+	}
+	return s
 }
 
 func dash(s string) string {
@@ -201,4 +212,30 @@ func payback(be runrecord.BreakEven) string {
 		s += " (> life)"
 	}
 	return s
+}
+
+// savingText says what the projection saves, or what owning costs more.
+func savingText(pj runrecord.Projection) string {
+	f := pj.CumulativeSavingUSD
+	if f.Value < 0 {
+		return fmt.Sprintf("over %d years on-prem costs %s MORE than %s (%s)", len(pj.Years), usd(-f.Value), pj.ReferenceModel, f.Provenance)
+	}
+	return fmt.Sprintf("over %d years on-prem saves %s against %s (%s)", len(pj.Years), usd(f.Value), pj.ReferenceModel, f.Provenance)
+}
+
+// wrap breaks text into lines of at most width characters, at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && len([]rune(line))+1+len([]rune(w)) > width {
+			lines, line = append(lines, line), w
+			continue
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return append(lines, line)
 }

@@ -7,55 +7,6 @@ import (
 	"github.com/tcobench/tcobench/runrecord"
 )
 
-// Headline says the answer in one line: owned, the cheapest rented term
-// and the cheapest API model per task, and how old that API price is.
-func Headline(c *runrecord.Cost) string {
-	var parts []string
-	var rented *runrecord.OptionCost
-	for i, o := range c.Options {
-		switch {
-		case o.Kind == "owned":
-			parts = append(parts, fmt.Sprintf("owned %s %s", o.Key, usd(o.USDPerTask.Value)))
-		case o.Kind == "rented" && (rented == nil || o.USDPerTask.Value < rented.USDPerTask.Value):
-			rented = &c.Options[i]
-		}
-	}
-	if rented != nil {
-		parts = append(parts, fmt.Sprintf("rented %s %s", rented.Key, usd(rented.USDPerTask.Value)))
-	}
-	lead := "Per task"
-	if b := c.Throughput; b != nil && b.Basis == runrecord.BasisOfferedLoad {
-		lead += " (on-prem at offered load, not capacity)"
-	}
-	pa := c.PriceAge
-	if pa == nil || pa.CheapestAPI == "" {
-		if len(parts) == 0 {
-			return ""
-		}
-		return lead + ": " + strings.Join(parts, " · ") + successHeadline(c, "")
-	}
-	for _, a := range c.API {
-		if a.Key == pa.CheapestAPI {
-			parts = append(parts, fmt.Sprintf("cheapest API %s %s", a.Key, usd(a.USDPerTask.Value)))
-		}
-	}
-	return fmt.Sprintf("%s: %s.%s The cheapest API's price was last checked %s.", lead, strings.Join(parts, " · "), successHeadline(c, pa.CheapestAPI),
-		priceDate(pa.CheapestAPIDate, pa.CheapestAPIAgeDays, pa.CheapestAPIStale))
-}
-
-// successHeadline gives the cost per successful task of owned hardware and
-// the cheapest API, when the workload's checks judged the tasks.
-func successHeadline(c *runrecord.Cost, cheapest string) string {
-	if c.Run.OutcomeBasis != runrecord.OutcomeChecked || c.OnPrem.Fleet.USDPerSuccessfulTask == nil {
-		return ""
-	}
-	s := fmt.Sprintf(" Per successful task (%.0f%% passed the checks): owned %s", 100*c.Run.PassRate.Value, usd(c.OnPrem.Fleet.USDPerSuccessfulTask.Value))
-	if a := apiFor(c.API, cheapest); a.USDPerSuccessfulTask != nil {
-		s += fmt.Sprintf(" · %s %s (%s)", a.Key, usd(a.USDPerSuccessfulTask.Value), a.USDPerSuccessfulTask.Provenance)
-	}
-	return s + "."
-}
-
 // priceDate shows a price's date, age and stale flag.
 func priceDate(date string, days int, stale bool) string {
 	if date == "" {
@@ -71,7 +22,8 @@ func writeSideBySide(p func(string, ...any), c *runrecord.Cost) {
 		return
 	}
 	p("")
-	p("OWNED, RENTED AND API side by side (same measured throughput, %s utilization)\tUSD/task\tUSD/successful task\tUSD/1M tok\tprovenance\tprice date (age)", pct(c.Scenario.Utilization))
+	p("OWNED, RENTED AND API side by side: the same throughput at %s utilization", pct(c.Scenario.Utilization))
+	p("  option\tUSD/task\tUSD/successful task\tUSD/1M tok\tprovenance\tprice date (age)")
 	for _, o := range c.Options {
 		date := "-"
 		if o.PriceDate != "" {
@@ -83,10 +35,21 @@ func writeSideBySide(p func(string, ...any), c *runrecord.Cost) {
 		return
 	}
 	p("")
-	p("BREAK-EVEN between each pair: where A becomes the cheaper\tA saves per month at the stated volume\tprovenance")
+	p("BREAK-EVEN between each pair: where A becomes the cheaper, and what A saves at the stated volume")
 	for _, pr := range c.Pairs {
-		p("  %s vs %s: %s\t%s\t%s", pr.A, pr.B, orString(pr.Text, pairText(pr)), usd(pr.SavingUSDPerMonth.Value), pr.SavingUSDPerMonth.Provenance)
+		line := fmt.Sprintf("%s vs %s: %s; %s", pr.A, pr.B, orString(pr.Text, pairText(pr)), monthlySaving(pr.SavingUSDPerMonth))
+		for i, l := range wrap(line, 110) {
+			p("%s%s", map[bool]string{false: "  ", true: "      "}[i > 0], l)
+		}
 	}
+}
+
+// monthlySaving says what A saves per month, or what it costs more.
+func monthlySaving(f runrecord.Figure) string {
+	if f.Value < 0 {
+		return fmt.Sprintf("A costs %s/month MORE (%s)", usd(-f.Value), f.Provenance)
+	}
+	return fmt.Sprintf("A saves %s/month (%s)", usd(f.Value), f.Provenance)
 }
 
 // pairText says where A starts to beat B.
@@ -156,4 +119,19 @@ func writeOutcomeLines(p func(string, ...any), c *runrecord.Cost) {
 		}
 		p("%s", line)
 	}
+}
+
+// successSentence gives the cost per successful task of owned hardware and
+// the cheapest API, when the workload's checks judged the tasks.
+func successSentence(c *runrecord.Cost, cheapest int) string {
+	if c.Run.OutcomeBasis != runrecord.OutcomeChecked || c.OnPrem.Fleet.USDPerSuccessfulTask == nil {
+		return ""
+	}
+	s := fmt.Sprintf("Per successful task (%.0f%% passed the checks): on-prem %s", 100*c.Run.PassRate.Value, usd(c.OnPrem.Fleet.USDPerSuccessfulTask.Value))
+	if cheapest >= 0 {
+		if a := c.API[cheapest]; a.USDPerSuccessfulTask != nil {
+			s += fmt.Sprintf(", %s %s (%s)", a.Key, usd(a.USDPerSuccessfulTask.Value), a.USDPerSuccessfulTask.Provenance)
+		}
+	}
+	return s + "."
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/compare"
+	"github.com/tcobench/tcobench/fleet"
 	"github.com/tcobench/tcobench/harness"
 )
 
@@ -23,12 +24,18 @@ func newCompareCmd(a *app) *cobra.Command {
 		Long:  helpText("compare"),
 		Example: `  tcobench compare runs/last-night runs/tonight
   tcobench compare runs/main runs/pr-123 --format md --out compare.md --junit compare.xml
-  tcobench compare last-good runs/nightly-2026-03-01 --store postgres://tcobench@db/tcobench --save`,
+  tcobench compare last-good runs/nightly-2026-03-01 --store postgres://tcobench@db/tcobench --save
+  tcobench compare fleet:nightly-1041 fleet:nightly-1042 --store "$TCOBENCH_STORE"`,
 		Args: wantArgs(2, 2, "BASELINE and CANDIDATE directories"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.check(); err != nil {
 				return err
 			}
+			cleanup, err := fleet.MergeArgs(cmd.Context(), g.Store, args, g.Save)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
 			g.Baseline, g.Candidate, g.Log, g.Config = args[0], args[1], a.errOut, compare.DefaultConfig()
 			var text bytes.Buffer
 			g.Text = &text

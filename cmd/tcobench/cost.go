@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tcobench/tcobench/badinput"
+	"github.com/tcobench/tcobench/fleet"
 	"github.com/tcobench/tcobench/harness"
 	"github.com/tcobench/tcobench/load/metrics"
 	"github.com/tcobench/tcobench/report"
@@ -18,7 +19,8 @@ func newCostCmd(a *app) *cobra.Command {
 	var o struct {
 		harness.PricingSettings
 		output
-		JSON bool
+		JSON            bool
+		Fleet, FleetDSN string
 	}
 	o.PricingSettings = harness.Defaults().Pricing
 	cmd := &cobra.Command{
@@ -28,8 +30,11 @@ func newCostCmd(a *app) *cobra.Command {
 		Example: `  tcobench cost runs/ticket-c8 --hardware 8xh100-sxm --site us-colo
   tcobench cost runs/demo --utilization 0.3 --format json     # the profiles the run was priced with
   tcobench cost runs/demo --hardware my-server.yaml --site my-site.yaml --prices my-prices.yaml`,
-		Args: wantArgs(1, 1, "one RUN_DIR"),
+		Args: wantArgs(0, 1, "one RUN_DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.Fleet == "" && len(args) == 0 {
+				return wantArgs(1, 1, "one RUN_DIR")(cmd, args)
+			}
 			if o.JSON {
 				o.Format = "json"
 			}
@@ -43,6 +48,16 @@ func newCostCmd(a *app) *cobra.Command {
 				if req, err = ps.Request(); err != nil {
 					return err
 				}
+			}
+			if o.Fleet != "" {
+				if req == nil {
+					return usageErrorf("cost --fleet needs --hardware and --site (tcobench profiles list)")
+				}
+				run, err := fleet.Cost(cmd.Context(), o.FleetDSN, o.Fleet, req)
+				if err != nil {
+					return err
+				}
+				return a.write(o.output, "", "cost", func(b *bytes.Buffer, f string) error { return writeCost(b, run.Cost, f) })
 			}
 			dir, basis, err := tco.CapacityRun(args[0]) // a sweep or capacity search: its best point
 			if err != nil {
@@ -79,6 +94,8 @@ func newCostCmd(a *app) *cobra.Command {
 	o.bind(cmd.Flags(), "text", "text", "md", "json")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "same as --format json")
 	_ = cmd.Flags().MarkHidden("json")
+	cmd.Flags().StringVar(&o.Fleet, "fleet", "", "price the fleet run of this ID, merged from the results store: its nodes × the hardware profile")
+	cmd.Flags().StringVar(&o.FleetDSN, "store", "", "results store DSN of --fleet (default: SQLite in the user's data directory)")
 	return cmd
 }
 

@@ -67,7 +67,10 @@ func (s *stager) do(name string, f func() (string, error)) error {
 	fmt.Fprintf(s.log, "\n== %s\n", name)
 	start := time.Now()
 	done, err := f()
-	took := time.Since(start).Round(100 * time.Millisecond)
+	took := fmt.Sprintf("%.1f s", time.Since(start).Seconds())
+	if d := time.Since(start); d >= time.Minute {
+		took = d.Round(time.Second).String()
+	}
 	if err != nil {
 		fmt.Fprintf(s.out, "FAILED after %s (details: %s)\n", took, s.path)
 		return err
@@ -154,7 +157,7 @@ func (a *app) demoBenchmark(ctx context.Context, srv *localserver.Server, dir st
 		spec.Load.Progress, spec.Load.ProgressEvery = st.log, 10*time.Second
 	}
 	var res *harness.Result
-	err = st.do("benchmark: a 5-step support agent, 2 tasks, 2 users", func() (string, error) {
+	err = st.do("benchmark: 2 support-agent tasks, 2 users", func() (string, error) {
 		if tty {
 			fmt.Fprintln(a.errOut)
 		}

@@ -50,6 +50,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newRecoverCmd(a),
 		newCompareCmd(a),
 		newHistoryCmd(a),
+		newFleetCmd(a),
 		newFakeServerCmd(a),
 		newDemoCmd(a),
 	)

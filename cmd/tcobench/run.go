@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tcobench/tcobench/fleet"
 	"github.com/tcobench/tcobench/harness"
 	"github.com/tcobench/tcobench/load"
 )
@@ -16,12 +17,13 @@ import (
 // command's own.
 type runOptions struct {
 	harness.RunSettings
+	Fleet fleet.Settings
 	Suite string
 	Quiet bool
 }
 
 func newRunCmd(a *app) *cobra.Command {
-	o := runOptions{RunSettings: harness.Defaults()}
+	o := runOptions{RunSettings: harness.Defaults(), Fleet: fleet.DefaultSettings()}
 	cmd := &cobra.Command{
 		Use:   "run [--workload W] --target URL --model M [load flags]",
 		Short: "Run a workload against a model server and write a run record",
@@ -40,7 +42,11 @@ func newRunCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := a.runSpec(cmd.Context(), spec, o.Quiet)
+			var shard []fleet.Spec
+			if o.Fleet.ID != "" {
+				shard = append(shard, fleet.Spec{Settings: o.Fleet, Store: o.Store})
+			}
+			res, err := a.runSpec(cmd.Context(), spec, o.Quiet, shard...)
 			if res != nil {
 				printSummary(a.out, res.Run, res.Dir)
 			}
@@ -48,19 +54,25 @@ func newRunCmd(a *app) *cobra.Command {
 		},
 	}
 	o.Bind(cmd.Flags())
-	cmd.Flags().StringVar(&o.Suite, "suite", "", "run every run of a suite file into one suite directory (--out) with one combined report; the file sets each run, so only --out, --quiet, --save and --store go with it")
+	o.Fleet.Bind(cmd.Flags())
+	cmd.Flags().StringVar(&o.Suite, "suite", "", "run every run of a suite file into one suite directory (--out) with one combined report; the file sets each run, so only --out, --quiet, --save, --store and the fleet flags go with it")
 	cmd.Flags().BoolVar(&o.Quiet, "quiet", false, "no progress output")
 	return cmd
 }
 
-// runSpec runs one spec with the command's progress, notes and GC setting.
-func (a *app) runSpec(ctx context.Context, spec harness.Spec, quiet bool) (*harness.Result, error) {
+// runSpec runs one spec (as a shard of a fleet, when given one) with the
+// command's progress, notes and GC setting.
+func (a *app) runSpec(ctx context.Context, spec harness.Spec, quiet bool, shard ...fleet.Spec) (*harness.Result, error) {
 	a.prepare(&spec, quiet)
 	if !quiet {
 		c := spec.Load
 		fmt.Fprintf(a.errOut, "run: %s → %s (%s, model %s), writing %s\n", c.Plan.Name, c.Target.URL, c.Target.API, c.Target.Model, c.OutDir)
 	}
 	defer load.RaiseGC()()
+	if len(shard) > 0 {
+		shard[0].Run = spec
+		return fleet.Run(ctx, shard[0])
+	}
 	return harness.Run(ctx, spec)
 }
 
@@ -87,8 +99,8 @@ func (a *app) runSuite(ctx context.Context, o runOptions) error {
 	base := harness.Defaults()
 	base.Save, base.Store = o.Save, o.Store
 	defer load.RaiseGC()()
-	res, err := harness.RunSuite(ctx, harness.SuiteSpec{Suite: s, Dir: harness.SuiteDir(s, o.Out), Base: &base, Log: a.errOut,
-		Prepare: func(sp *harness.Spec) { a.prepare(sp, o.Quiet) }})
+	res, err := fleet.RunSuite(ctx, harness.SuiteSpec{Suite: s, Dir: harness.SuiteDir(s, o.Out), Base: &base, Log: a.errOut,
+		Prepare: func(sp *harness.Spec) { a.prepare(sp, o.Quiet) }}, fleet.Spec{Settings: o.Fleet, Store: o.Store})
 	if res != nil && res.Report != "" {
 		fmt.Fprintf(a.out, "report: %s\n", res.Report)
 	}
@@ -101,7 +113,7 @@ func (a *app) suiteOnlyFlags() error {
 	var ignored []string
 	for name := range a.given {
 		switch name {
-		case "suite", "out", "quiet", "save", "store", "config":
+		case "suite", "out", "quiet", "save", "store", "config", "fleet", "shard", "fleet-split", "fleet-nodes", "fleet-wait":
 		default:
 			ignored = append(ignored, "--"+name)
 		}

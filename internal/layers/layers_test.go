@@ -17,13 +17,15 @@ const module = "github.com/tcobench/tcobench/"
 // A new package must be placed here (the test fails until it is).
 var floors = [][]string{
 	{"runrecord", "badinput", "internal/yamlpath", "internal/randdist", "internal/gguf", "internal/promtest",
-		"hardware-profiles", "tco/prices", "fakeserver", "report/chart", "collectors/nvml/nvmlfake", "internal/layers"},
+		"hardware-profiles", "tco/prices", "fakeserver", "report/chart", "collectors/nvml/nvmlfake", "internal/layers",
+		"internal/pgtest", "internal/slurmtest"},
 	{"modelapi", "collectors", "internal/localserver", "modelarch"},
 	{"workloads", "collectors/nvml", "collectors/host", "collectors/server", "collectors/promdcgm",
 		"collectors/internal/sinktest", "energy", "livemetrics", "load/metrics", "tco", "internal/localserver/localservertest"},
 	{"load", "recorder", "doctor", "report/rundata", "report/rundata/rundatatest", "tco/internal/genprices"},
 	{"report", "store", "compare", "suite", "perfmodel"},
 	{"harness", "perf"},
+	{"fleet"},
 	{"cmd/tcobench", "perf/cmd/perfbench", "perf/cmd/soak", "perfmodel/cmd/projection", "scripts/gpucheck"},
 }
 

@@ -36,7 +36,7 @@ func (c *Accumulator) Warnings(s *runrecord.Summary) []string {
 		w = append(w, fmt.Sprintf("%d measured requests had no usage report from the server: their output tokens were counted from the stream and input tokens estimated (about 4 characters per token)", n))
 	}
 	if n := s.TokenTotals.Disagreements; n > 0 {
-		w = append(w, fmt.Sprintf("%d requests' usage disagreed with the tokens counted from the stream (largest difference %d tokens); usage was used", n, s.TokenTotals.MaxDisagreement))
+		w = append(w, fmt.Sprintf("%d requests' usage disagreed with the tokens counted from the stream (largest difference %d tokens): the server counts tokens its stream does not send one by one (several in a chunk, or none for special tokens); the usage report is what an API bills, so it was used", n, s.TokenTotals.MaxDisagreement))
 	}
 	switch {
 	case s.ITLBasis != "per_chunk":

@@ -84,8 +84,10 @@ func (d *Data) Figures() []runrecord.Figure {
 	q(FigTPOTP99, "TPOT p99", SampleTPOT, 0.99)
 	q(FigITLP99, "ITL p99", SampleITL, 0.99)
 	out = append(out, d.rateFigures()...)
+	out = append(out, d.summaryFigures()...)
 	out = append(out, d.energyFigures()...)
 	out = append(out, d.costFigures()...)
+	out = append(out, d.costDetailFigures()...)
 	out = append(out, d.outcomeFigures()...)
 	return out
 }

@@ -1,0 +1,54 @@
+package fleet
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tcobench/tcobench/runrecord"
+	"github.com/tcobench/tcobench/store"
+)
+
+// node is a shard whose run measured j joules on the GPUs named keys.
+func node(host string, j, idleW float64, keys ...string) *shardData {
+	e := &runrecord.Energy{Measured: true, Reliable: true, Source: "nvml", GPUEnergyJ: j, AvgGPUPowerW: j / 10, WindowS: 10,
+		Requests: 100, OutputTokens: 1000, Tasks: 50, Idle: &runrecord.IdleBaseline{GPUPowerW: idleW, Provenance: runrecord.Measured},
+		IdleEnergyJ: idleW * 10, MarginalGPUEnergyJ: j - idleW*10,
+		Boundaries: []runrecord.EnergyBoundary{{Name: "gpu", EnergyJ: j, Factor: 1, Provenance: runrecord.Measured},
+			{Name: "node", EnergyJ: 1.5 * j, Factor: 1.5, Provenance: runrecord.Assumed}}}
+	for _, k := range keys {
+		e.GPUs = append(e.GPUs, runrecord.GPUEnergy{Key: k, EnergyJ: j / float64(len(keys))})
+	}
+	return &shardData{row: &store.ShardRow{Host: host, Run: &runrecord.Run{Energy: e}}}
+}
+
+func TestMergeEnergy(t *testing.T) {
+	w := runrecord.Window{StartNS: 0, EndNS: 10e9}
+	// Two nodes add up; the fleet's intensities divide the sums.
+	shards := []*shardData{node("a", 3000, 100, "GPU-a0", "GPU-a1"), node("b", 5000, 140, "GPU-b0")}
+	members := make([]runrecord.FleetShard, 2)
+	e, notes := mergeEnergy(shards, members, w)
+	if !e.Measured || e.GPUEnergyJ != 8000 || e.AvgGPUPowerW != 800 || e.Idle.GPUPowerW != 240 || e.IdleEnergyJ != 2400 ||
+		e.Fleet.JPerOutputToken != 4 || e.Fleet.JPerTask != 80 || e.Marginal.JPerRequest != 28 || len(e.GPUs) != 3 || len(notes) != 0 {
+		t.Errorf("two nodes: %+v %v", e, notes)
+	}
+	if b := e.Boundaries[1]; b.Name != "node" || b.EnergyJ != 12000 || b.Factor != 1.5 || b.Provenance != runrecord.Assumed {
+		t.Errorf("node boundary %+v", b)
+	}
+	if *members[1].GPUEnergyJ != 5000 {
+		t.Errorf("shard 1's energy %v", members[1].GPUEnergyJ)
+	}
+	// Two shards that read the same GPUs (one endpoint's cluster series) count once.
+	shards = []*shardData{node("a", 3000, 100, "n1/0"), node("b", 3100, 100, "n1/0"), node("c", 5000, 140, "GPU-c0")}
+	members = make([]runrecord.FleetShard, 3)
+	e, notes = mergeEnergy(shards, members, w)
+	if e.GPUEnergyJ != 8000 || len(notes) != 1 || !strings.Contains(members[1].Note, "same GPUs as shard 0") || members[1].GPUEnergyJ != nil {
+		t.Errorf("same GPUs: %v J, notes %v, member %+v", e.GPUEnergyJ, notes, members[1])
+	}
+	// A shard that measured no energy: the fleet's energy is not measured, and says which.
+	off := node("d", 0, 0)
+	off.row.Run.Energy = &runrecord.Energy{Measured: false, Reason: "no NVIDIA driver on this node"}
+	e, _ = mergeEnergy([]*shardData{node("a", 3000, 100, "GPU-a0"), off}, make([]runrecord.FleetShard, 2), w)
+	if e.Measured || !strings.Contains(e.Reason, "shard 1: no NVIDIA driver on this node") {
+		t.Errorf("one unmeasured: %+v", e)
+	}
+}
