@@ -44,7 +44,7 @@ func TestCostPricesARealRun(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	t.Logf("\n%s", stdout)
-	for _, want := range []string{"ON-PREM", "measured", "configured", "assumed", "openai/gpt-5-mini", "anthropic/claude-sonnet-4-6", "google/gemini-2.5-flash", "groq/llama-3.3-70b-versatile", "Sensitivity", "Projection"} {
+	for _, want := range []string{"ON-PREM", "measured", "configured", "assumed", "openai/gpt-5-mini", "anthropic/claude-sonnet-4-6", "google/gemini-2.5-flash", "groq/llama-3.3-70b-versatile", "SENSITIVITY", "PROJECTION"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q", want)
 		}
