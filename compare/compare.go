@@ -94,7 +94,8 @@ var specs = []spec{
 	{rundata.FigOutputTokS, false, false}, {rundata.FigRequestsS, false, false},
 	{rundata.FigErrorRate, true, true},
 	{rundata.FigJPerToken, true, false}, {rundata.FigAvgPowerW, true, false},
-	{rundata.FigCostPerTask, true, false},
+	{rundata.FigCostPerTask, true, false}, {rundata.FigCostPerSuccessfulTask, true, false},
+	{rundata.FigPassRate, false, true},
 }
 
 // Dirs loads two run directories and compares them.

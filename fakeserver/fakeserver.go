@@ -53,6 +53,9 @@ type Options struct {
 	// then waits for the client's acknowledgement of the one before, which
 	// a client's delayed ACK holds back (about 40 ms on Linux).
 	Nagle bool `json:",omitempty"`
+	// Answers, when set, answers questions per model name with a configured
+	// accuracy and speed (Tokens and the delays above are then unused).
+	Answers *Answers
 }
 
 // DefaultTokens is the response length when neither the options nor the

@@ -47,6 +47,7 @@ type RunSettings struct {
 
 	Telemetry TelemetrySettings
 	Pricing   PricingSettings
+	Outcomes  OutcomeSettings
 	// Save stores the run in the results store at Store (a DSN; "" SQLite in
 	// the user's data directory).
 	Save  bool
@@ -90,6 +91,7 @@ func (s *RunSettings) Bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&s.Replace, "replace", s.Replace, "write into an --out that holds an earlier run's files, deleting them (else it is refused)")
 	s.Telemetry.Bind(fs)
 	s.Pricing.Bind(fs)
+	s.Outcomes.Bind(fs)
 	fs.BoolVar(&s.Save, "save", s.Save, "save the run in the results store (see --store; tcobench history shows trends)")
 	fs.StringVar(&s.Store, "store", s.Store, "results store DSN: postgres://..., a SQLite file path, or empty for SQLite in the user's data directory")
 }
@@ -139,6 +141,9 @@ func (s RunSettings) Spec() (Spec, error) {
 	if err := tgt.Validate(); err != nil {
 		return sp, err
 	}
+	if tgt.APIKey, err = s.Outcomes.apiKey(); err != nil {
+		return sp, err
+	}
 	plan, err := s.plan()
 	if err != nil {
 		return sp, err
@@ -150,7 +155,7 @@ func (s RunSettings) Spec() (Spec, error) {
 	sp.Load = load.Config{Name: s.Name, OutDir: s.outDir(plan.Name), Replace: s.Replace, Target: tgt, Plan: *plan, Schedule: sched,
 		Limits: load.Limits{Duration: s.Duration, Count: s.Requests, Warmup: s.Warmup, Cooldown: s.Cooldown,
 			RequestTimeout: s.RequestTimeout, Grace: s.Grace},
-		SLOs: slos, Seed: s.Seed, QuickAck: s.QuickAck, Settings: s.record(sched)}
+		SLOs: slos, Seed: s.Seed, QuickAck: s.QuickAck, Settings: s.record(sched), Checks: s.Outcomes.checker()}
 	if err := sp.Load.Validate(); err != nil {
 		return sp, err
 	}
@@ -198,7 +203,7 @@ func (s RunSettings) plan() (*workloads.Plan, error) {
 
 // record is what the run record keeps of the settings beyond the resolved configuration.
 func (s RunSettings) record(sched load.Schedule) runrecord.RunExtra {
-	x := runrecord.RunExtra{WorkloadArg: s.Workload, Replay: s.Replay, MaxQueue: s.Load.MaxQueue}
+	x := runrecord.RunExtra{WorkloadArg: s.Workload, Replay: s.Replay, MaxQueue: s.Load.MaxQueue, APIKeyEnv: s.Outcomes.APIKeyEnv}
 	if s.Workload == "" {
 		x.PromptTokens, x.MaxTokens = s.PromptTokens, s.MaxTokens
 	}

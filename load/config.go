@@ -7,6 +7,7 @@ import (
 
 	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/modelapi"
+	"github.com/tcobench/tcobench/outcome"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/workloads"
 )
@@ -47,6 +48,9 @@ type Config struct {
 
 	// Plan is the workload to run.
 	Plan workloads.Plan
+	// Checks evaluates the plan's success checks (nil: a Checker without
+	// judge defaults, when the plan has checks).
+	Checks *outcome.Checker
 	// Schedule is how tasks arrive; nil: the plan's own arrival.
 	Schedule Schedule
 	// Limits bound the run.
@@ -128,6 +132,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Seed == 0 {
 		c.Seed = c.Plan.Arrival.Seed
+	}
+	if c.Plan.HasChecks && c.Checks == nil {
+		c.Checks = outcome.New(workloads.JudgeSpec{}, nil)
 	}
 	if c.Limits.Grace <= 0 {
 		c.Limits.Grace = DefaultGrace

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tcobench/tcobench/load/metrics"
 	"github.com/tcobench/tcobench/modelapi"
+	"github.com/tcobench/tcobench/outcome"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/workloads"
 )
@@ -43,11 +44,20 @@ type engine struct {
 	costN    int
 	prog     *progress
 	writeErr error
+	// checked is true when the workload has success checks, which chk runs.
+	checked bool
+	chk     *outcome.Checker
+	rec     recorded // what the source recorded about the measured tasks
 }
 
 func newEngine(cfg *Config, be modelapi.Backend, w *runrecord.JSONLWriter) *engine {
 	e := &engine{cfg: cfg, be: be, gate: newGate(cfg.load), w: w, maxQueue: cfg.maxQueue,
-		live: cfg.Plan.ReplayMode == workloads.ReplayLive, acc: metrics.NewAccumulator(cfg.SLOs)}
+		live: cfg.Plan.ReplayMode == workloads.ReplayLive, acc: metrics.NewAccumulator(cfg.SLOs),
+		checked: cfg.Plan.HasChecks, chk: cfg.Checks}
+	e.acc.SetWindowStart(int64(cfg.load.Warmup))
+	if cfg.Plan.HasChecks {
+		e.acc.SetChecked()
+	}
 	if n, _ := ceiling(cfg.Schedule); n > 0 {
 		e.slots = make(chan struct{}, n)
 	}

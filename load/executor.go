@@ -27,6 +27,8 @@ type task struct {
 	arrival int64
 	res     []stepResult
 	index   map[string]int
+	dag     bool
+	chk     *taskChecks // nil when the workload has no checks
 }
 
 // runTask executes inst, which arrived at arrival (run clock, ns), step by
@@ -41,7 +43,12 @@ func (e *engine) runTask(inst workloads.Instance, n int, arrival int64, phase st
 		t.id = "task-" + strconv.Itoa(n)
 	}
 	e.recordedCost(&inst, phase)
-	if !hasDeps(&inst) {
+	e.recordedOutcome(&inst, phase)
+	t.dag = hasDeps(&inst)
+	if e.checked {
+		t.chk = newTaskChecks(len(inst.Steps))
+	}
+	if !t.dag {
 		for i := range inst.Steps {
 			if i > 0 && !t.res[i-1].ok {
 				break
@@ -51,7 +58,7 @@ func (e *engine) runTask(inst workloads.Instance, n int, arrival int64, phase st
 	} else {
 		t.runDAG()
 	}
-	e.taskDone(t.id)
+	t.finishChecks(func() { e.taskDone(t.id) })
 	return t.end()
 }
 
@@ -142,23 +149,25 @@ func (t *task) step(i int, ready int64) {
 	a := &runrecord.Attempt{TaskID: t.id, TaskName: t.inst.Name, StepID: s.ID, StepIndex: i, Phase: t.phase,
 		ScheduledNS: due, DelayNS: s.DelayNS, Backend: e.be.Kind(), Model: e.cfg.Target.Model, Seq: e.seq.Add(1) - 1}
 	if !e.waitUntil(due) {
-		e.drop(a, "run stopped before the step was due")
+		dropped(a, e.clk, "run stopped before the step was due")
 		t.res[i] = stepResult{recorded: true, end: a.EndNS}
+		t.record(i, a, nil)
 		return
 	}
 	if !e.acquire(a) {
 		t.res[i] = stepResult{recorded: true, end: a.EndNS}
+		t.record(i, a, nil)
 		return
 	}
 	req := &modelapi.Request{Model: e.cfg.Target.Model, Messages: t.messages(i), MaxTokens: s.MaxTokens,
-		KeepOutput: e.live && i < len(t.inst.Steps)-1}
+		KeepOutput: e.live && i < len(t.inst.Steps)-1 || e.checked, Tools: s.Tools, ResponseSchema: s.ResponseSchema}
 	e.inflight.Add(1)
 	e.sent.Add(1)
 	out := e.be.Do(e.reqCtx, e.clk, req, a)
 	e.inflight.Add(-1)
 	e.release()
 	t.res[i] = stepResult{ok: a.OK, sent: true, recorded: true, end: a.EndNS, output: out}
-	e.finish(a)
+	t.record(i, a, out)
 }
 
 // messages builds step i's conversation: the carried steps' messages and
@@ -213,15 +222,15 @@ func (e *engine) waitUntil(due int64) bool {
 }
 
 // acquire takes a slot under the concurrency ceiling, recording the wait.
-// It returns false (the attempt recorded as dropped) when the queue is full
-// or sending stopped while it waited.
+// It returns false (the attempt marked dropped, for the caller to record)
+// when the queue is full or sending stopped while it waited.
 func (e *engine) acquire(a *runrecord.Attempt) bool {
 	if e.slots == nil {
 		return true
 	}
 	if e.maxQueue > 0 && e.queued.Add(1) > int64(e.maxQueue) {
 		e.queued.Add(-1)
-		e.drop(a, "concurrency ceiling queue full")
+		dropped(a, e.clk, "concurrency ceiling queue full")
 		return false
 	}
 	defer func() {
@@ -234,7 +243,7 @@ func (e *engine) acquire(a *runrecord.Attempt) bool {
 		a.QueuedNS = max(0, e.clk.Now()-a.ScheduledNS)
 		return true
 	case <-e.sendCtx.Done():
-		e.drop(a, "run stopped while waiting for a concurrency slot")
+		dropped(a, e.clk, "run stopped while waiting for a concurrency slot")
 		return false
 	}
 }
@@ -245,10 +254,9 @@ func (e *engine) release() {
 	}
 }
 
-// drop records an attempt that was scheduled but never sent.
-func (e *engine) drop(a *runrecord.Attempt, why string) {
-	a.EndNS = e.clk.Now()
+// dropped marks an attempt that was scheduled but never sent.
+func dropped(a *runrecord.Attempt, clk modelapi.Clock, why string) {
+	a.EndNS = clk.Now()
 	a.OK, a.ErrorClass, a.Error = false, runrecord.ErrDropped, why
 	a.Tokens.Source = runrecord.TokensEstimated
-	e.finish(a)
 }

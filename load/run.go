@@ -35,6 +35,11 @@ func Run(ctx context.Context, cfg Config) (*runrecord.Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(cfg.Plan.Judges) > 0 {
+		if err := cfg.Checks.Probe(ctx, cfg.Plan.Judges); err != nil {
+			return nil, err
+		}
+	}
 	dir := cfg.OutDir
 	if err := prepareDir(dir, cfg.Replace); err != nil {
 		return nil, err
@@ -217,6 +222,7 @@ func (e *engine) complete(ctx context.Context, dir string, run *runrecord.Run) e
 	if e.costN > 0 {
 		run.Workload.RecordedAPICostUSD = map[string]float64{RecordedCostKey: e.costUSD / float64(e.costN)}
 	}
+	run.Workload.Recorded = e.rec.outcome()
 	run.Warnings = append(run.Warnings, acc.Warnings(run.Summary)...)
 	if werr != nil {
 		run.Warnings = append(run.Warnings, "requests.jsonl is incomplete: "+werr.Error())

@@ -60,8 +60,17 @@ type Request struct {
 	Messages []Message
 	// MaxTokens is the output limit (0: the server's default).
 	MaxTokens int
-	// KeepOutput asks Do to return the generated content (live replay).
+	// KeepOutput asks Do to return the generated content (live replay,
+	// success checks).
 	KeepOutput bool
+	// Tools are the functions the model may call: a JSON array in the
+	// OpenAI layout ([{"type":"function","function":{...}}]), sent as
+	// "tools" to both APIs; nil: none.
+	Tools []byte
+	// ResponseSchema, when set, is a JSON Schema the output must follow,
+	// sent as structured output (OpenAI response_format json_schema,
+	// Ollama format).
+	ResponseSchema []byte
 }
 
 // promptChars is the total text length of the request's messages, used to
@@ -112,6 +121,9 @@ type Options struct {
 	QuickAck bool
 	// HTTPClient replaces the default client (tests).
 	HTTPClient *http.Client
+	// APIKey, when set, is sent as "Authorization: Bearer" on every request
+	// and removed from every error text the server sends back.
+	APIKey string
 }
 
 // DefaultMaxLineBytes is the default bound on a stream line or event.
@@ -167,6 +179,9 @@ func New(t Target, opts Options) (Backend, error) {
 	opts.IgnoreEOS = opts.IgnoreEOS || t.IgnoreEOS
 	if opts.QuickAck && !QuickAckSupported {
 		return nil, badinput.Field("quickack", true, "TCP_QUICKACK is a Linux socket option; this system has none")
+	}
+	if opts.APIKey == "" {
+		opts.APIKey = t.APIKey
 	}
 	opts.defaults()
 	if t.API == KindOllama {

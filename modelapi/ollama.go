@@ -26,6 +26,7 @@ func (o *Ollama) Kind() string { return KindOllama }
 // Do sends one streamed chat request. See Backend.
 func (o *Ollama) Do(ctx context.Context, clk Clock, req *Request, a *runrecord.Attempt) []byte {
 	a.Backend, a.Model = KindOllama, req.Model
+	defer o.opts.redact(a)
 	stream := true
 	msgs := make([]api.Message, len(req.Messages))
 	for i, m := range req.Messages {
@@ -35,6 +36,13 @@ func (o *Ollama) Do(ctx context.Context, clk Clock, req *Request, a *runrecord.A
 	if req.MaxTokens > 0 {
 		cr.Options = map[string]any{"num_predict": req.MaxTokens}
 	}
+	if len(req.Tools) > 0 {
+		if err := json.Unmarshal(req.Tools, &cr.Tools); err != nil {
+			fail(a, clk, runrecord.ErrOther, "tools: "+err.Error())
+			return nil
+		}
+	}
+	cr.Format = req.ResponseSchema
 	b, err := json.Marshal(&cr)
 	if err != nil {
 		fail(a, clk, runrecord.ErrOther, err.Error())

@@ -36,6 +36,21 @@ type openAIBody struct {
 	Stream        bool          `json:"stream"`
 	StreamOptions streamOptions `json:"stream_options"`
 	IgnoreEOS     bool          `json:"ignore_eos,omitempty"`
+	// Tools and ResponseFormat are sent only when the request has them.
+	Tools          json.RawMessage `json:"tools,omitempty"`
+	ResponseFormat *responseFormat `json:"response_format,omitempty"`
+}
+
+// responseFormat asks for output following a JSON Schema (structured outputs).
+type responseFormat struct {
+	Type       string     `json:"type"`
+	JSONSchema jsonSchema `json:"json_schema"`
+}
+
+type jsonSchema struct {
+	Name   string          `json:"name"`
+	Schema json.RawMessage `json:"schema"`
+	Strict bool            `json:"strict"`
 }
 
 // flatten turns chat messages into one completions prompt.
@@ -55,13 +70,17 @@ var doneMarker = []byte("[DONE]")
 // Do sends one streamed request. See Backend.
 func (o *OpenAI) Do(ctx context.Context, clk Clock, req *Request, a *runrecord.Attempt) []byte {
 	a.Backend, a.Model = o.kind, req.Model
+	defer o.opts.redact(a)
 	body := openAIBody{Model: req.Model, MaxTokens: req.MaxTokens, Stream: true,
 		StreamOptions: streamOptions{IncludeUsage: true}, IgnoreEOS: o.opts.IgnoreEOS}
 	path := "/v1/chat/completions"
 	if o.kind == KindOpenAICompletions {
 		path, body.Prompt = "/v1/completions", flatten(req.Messages)
 	} else {
-		body.Messages = req.Messages
+		body.Messages, body.Tools = req.Messages, req.Tools
+		if len(req.ResponseSchema) > 0 {
+			body.ResponseFormat = &responseFormat{Type: "json_schema", JSONSchema: jsonSchema{Name: "output", Schema: req.ResponseSchema, Strict: true}}
+		}
 	}
 	b, err := json.Marshal(&body)
 	if err != nil {

@@ -15,12 +15,15 @@ const probeTimeout = 2 * time.Second
 
 // getJSON fetches base+path into v; false when the server did not answer
 // with JSON.
-func getJSON(ctx context.Context, c *http.Client, url string, v any) bool {
+func getJSON(ctx context.Context, c *http.Client, url string, v any, key ...string) bool {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return false
+	}
+	if len(key) > 0 {
+		authorize(req, key[0])
 	}
 	resp, err := c.Do(req)
 	if err != nil {
@@ -51,13 +54,13 @@ func (o *OpenAI) Probe(ctx context.Context, model string) runrecord.ServerInfo {
 		ModelPath string `json:"model_path"`
 	}
 	switch {
-	case getJSON(ctx, c, o.base+"/api/version", &ver) && ver.Version != "":
+	case getJSON(ctx, c, o.base+"/api/version", &ver, o.opts.APIKey) && ver.Version != "":
 		info.Kind, info.Version = "ollama", ver.Version
-	case getJSON(ctx, c, o.base+"/info", &tgi) && tgi.ModelID != "":
+	case getJSON(ctx, c, o.base+"/info", &tgi, o.opts.APIKey) && tgi.ModelID != "":
 		info.Kind, info.Version, info.Model = "tgi", tgi.Version, tgi.ModelID
-	case getJSON(ctx, c, o.base+"/props", &props) && (props.BuildInfo != "" || props.ModelPath != ""):
+	case getJSON(ctx, c, o.base+"/props", &props, o.opts.APIKey) && (props.BuildInfo != "" || props.ModelPath != ""):
 		info.Kind, info.Version, info.Model = "llama.cpp", props.BuildInfo, props.ModelPath
-	case getJSON(ctx, c, o.base+"/version", &ver) && ver.Version != "":
+	case getJSON(ctx, c, o.base+"/version", &ver, o.opts.APIKey) && ver.Version != "":
 		info.Kind, info.Version = "vllm", ver.Version
 	}
 	var models struct {
@@ -65,7 +68,7 @@ func (o *OpenAI) Probe(ctx context.Context, model string) runrecord.ServerInfo {
 			ID string `json:"id"`
 		} `json:"data"`
 	}
-	if getJSON(ctx, c, o.base+"/v1/models", &models) {
+	if getJSON(ctx, c, o.base+"/v1/models", &models, o.opts.APIKey) {
 		for _, m := range models.Data {
 			if m.ID == model || info.Model == "" && len(models.Data) == 1 {
 				info.Model = m.ID
@@ -81,7 +84,7 @@ func (o *Ollama) Probe(ctx context.Context, model string) runrecord.ServerInfo {
 	var ver struct {
 		Version string `json:"version"`
 	}
-	if getJSON(ctx, o.opts.HTTPClient, o.base+"/api/version", &ver) {
+	if getJSON(ctx, o.opts.HTTPClient, o.base+"/api/version", &ver, o.opts.APIKey) {
 		info.Version = ver.Version
 	}
 	var tags struct {
@@ -90,7 +93,7 @@ func (o *Ollama) Probe(ctx context.Context, model string) runrecord.ServerInfo {
 			Model string `json:"model"`
 		} `json:"models"`
 	}
-	if getJSON(ctx, o.opts.HTTPClient, o.base+"/api/tags", &tags) {
+	if getJSON(ctx, o.opts.HTTPClient, o.base+"/api/tags", &tags, o.opts.APIKey) {
 		for _, m := range tags.Models {
 			if m.Name == model || m.Model == model || m.Name == model+":latest" {
 				info.Model = m.Name

@@ -37,6 +37,7 @@ func send(ctx context.Context, client *http.Client, o *Options, clk Clock, a *ru
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/event-stream, application/x-ndjson")
 	setJoinKeys(req.Header, a)
+	authorize(req, o.APIKey)
 	a.SentNS = clk.Now()
 	resp, err = client.Do(req)
 	now := clk.Now()

@@ -18,6 +18,9 @@ type Target struct {
 	// IgnoreEOS asks OpenAI-compatible servers that support it (vLLM,
 	// llama.cpp) to generate exactly the output limit.
 	IgnoreEOS bool
+	// APIKey is sent as a bearer token (a hosted API). It is never
+	// written anywhere: the run record names only the variable it came from.
+	APIKey string `json:"-"`
 }
 
 // Validate checks the target; errors name the setting.

@@ -26,6 +26,7 @@ var funcs = template.FuncMap{
 	"fig":   figValue,
 	"empty": func(s string) bool { return s == "" },
 	"age":   runrecord.PriceDateText,
+	"usdp":  figUSD,
 }
 
 var tmpl = template.Must(template.New("report").Funcs(funcs).Parse(htmlTemplate))

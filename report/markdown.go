@@ -176,19 +176,24 @@ func mdCost(b *strings.Builder, c *CostView) {
 		fmt.Fprintf(b, "> **Stale prices**: %d of the prices used are older than %d days (oldest: %s, %s). Re-check them before quoting these figures.\n\n",
 			pa.Stale, pa.StaleAfterDays, md(pa.OldestKey), md(pa.OldestDate))
 	}
-	b.WriteString("| Cost per task | USD | Provenance | Price date | Break-even |\n|---|---:|---|---|---|\n")
+	for _, line := range []string{c.Success, c.Basis} {
+		if line != "" {
+			fmt.Fprintf(b, "%s\n\n", md(line))
+		}
+	}
+	b.WriteString("| Cost per task | USD | USD per successful task | Provenance | Price date | Break-even |\n|---|---:|---:|---|---|---|\n")
 	if c.HasOnPrem {
-		fmt.Fprintf(b, "| on-prem, this run (fleet, all-in) | %s | %s | | |\n", FormatValue(c.OnPremPerTaskUSD, ""), c.OnPremProvenance)
+		fmt.Fprintf(b, "| on-prem, this run (fleet, all-in) | %s | %s | %s | | |\n", FormatValue(c.OnPremPerTaskUSD, ""), figUSD(c.OnPremPerSuccessfulTask), c.OnPremProvenance)
 	}
 	for _, a := range c.APIs {
-		fmt.Fprintf(b, "| API: %s | %s | %s price | %s | |\n", md(a.Model), FormatValue(a.PerTaskUSD, ""), a.Provenance, md(runrecord.PriceDateText(a.Checked, a.AgeDays, a.Stale)))
+		fmt.Fprintf(b, "| API: %s | %s | %s | %s price | %s | |\n", md(a.Model), FormatValue(a.PerTaskUSD, ""), figUSD(a.PerSuccessfulTask), a.Provenance, md(runrecord.PriceDateText(a.Checked, a.AgeDays, a.Stale)))
 	}
 	for _, be := range c.BreakEven {
 		v := "never: " + md(be.Reason)
 		if be.Reached {
 			v = fmt.Sprintf("%s tasks/day (%s of one node)", FormatValue(be.TasksPerDay, ""), Percent(be.Utilisation))
 		}
-		fmt.Fprintf(b, "| break-even against %s | | %s | | %s |\n", md(be.Model), be.Provenance, v)
+		fmt.Fprintf(b, "| break-even against %s | | | %s | | %s |\n", md(be.Model), be.Provenance, v)
 	}
 	b.WriteString("\n")
 	mdSideBySide(b, c)
@@ -201,9 +206,9 @@ func mdSideBySide(b *strings.Builder, c *CostView) {
 		return
 	}
 	b.WriteString("Owned, rented and API side by side, for the same measured throughput:\n\n")
-	b.WriteString("| Option | USD per task | USD per million tokens | Provenance | Price date |\n|---|---:|---:|---|---|\n")
+	b.WriteString("| Option | USD per task | USD per successful task | USD per million tokens | Provenance | Price date |\n|---|---:|---:|---:|---|---|\n")
 	for _, o := range c.Options {
-		fmt.Fprintf(b, "| %s %s | %s | %s | %s | %s |\n", o.Kind, md(o.Key), FormatValue(o.USDPerTask.Value, ""), FormatValue(o.USDPerMillionTokens.Value, ""),
+		fmt.Fprintf(b, "| %s %s | %s | %s | %s | %s | %s |\n", o.Kind, md(o.Key), FormatValue(o.USDPerTask.Value, ""), figUSD(o.USDPerSuccessfulTask), FormatValue(o.USDPerMillionTokens.Value, ""),
 			o.USDPerTask.Provenance, md(runrecord.PriceDateText(o.PriceDate, o.PriceAgeDays, o.Stale)))
 	}
 	b.WriteString("\n")
@@ -215,6 +220,14 @@ func mdSideBySide(b *strings.Builder, c *CostView) {
 		fmt.Fprintf(b, "| %s vs %s | %s | %s | %s |\n", md(p.A), md(p.B), md(p.Text), FormatValue(p.SavingUSDPerMonth.Value, ""), p.SavingUSDPerMonth.Provenance)
 	}
 	b.WriteString("\n")
+}
+
+// figUSD shows an optional cost with its provenance ("-" when absent).
+func figUSD(f *runrecord.Figure) string {
+	if f == nil {
+		return "-"
+	}
+	return FormatValue(f.Value, "") + " (" + string(f.Provenance) + ")"
 }
 
 // CostMarkdown writes a run's priced comparison alone, as the report's

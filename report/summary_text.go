@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 
+	"github.com/tcobench/tcobench/load/metrics"
 	"github.com/tcobench/tcobench/runrecord"
 )
 
@@ -21,6 +22,9 @@ func WriteSummary(w io.Writer, run *runrecord.Run, dir string) {
 	fmt.Fprintf(w, "requests: %d scheduled, %d sent, %d ok, %d failed, %d dropped; %d measured over %.1f s (measured)\n",
 		r.Scheduled, r.Sent, r.OK, r.Failed, r.Dropped, r.Measured, s.WindowS)
 	fmt.Fprintf(w, "tasks: %d started, %d succeeded, %d failed\n", s.Tasks.Started, s.Tasks.Succeeded, s.Tasks.Failed)
+	if s.Outcomes != nil {
+		fmt.Fprintln(w, metrics.OutcomesText(s.Outcomes))
+	}
 	fmt.Fprintf(w, "%-20s %8s %8s %8s %8s %8s\n", "latency (ms)", "p50", "p90", "p99", "max", "count")
 	for _, k := range []string{runrecord.MetricTTFT, runrecord.MetricTTFTSched, runrecord.MetricTTFC, runrecord.MetricTPOT, runrecord.MetricITL,
 		runrecord.MetricE2E, runrecord.MetricE2ESched, runrecord.MetricQueue, runrecord.MetricDispatchLag, runrecord.MetricTaskLatency, runrecord.MetricTaskLatencySched} {

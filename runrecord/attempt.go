@@ -89,6 +89,11 @@ type Attempt struct {
 	// ToolCalls are the tool calls the model made in this turn, in the order
 	// they started; absent for a turn that called no tool.
 	ToolCalls []ToolCall `json:"tool_calls,omitempty"`
+	// Checks are the results of the step's success checks (absent when the
+	// step has none); Task is the task's outcome, on its final attempt, in a
+	// workload with checks (docs/outcomes.md).
+	Checks []CheckResult `json:"checks,omitempty"`
+	Task   *TaskOutcome  `json:"task_outcome,omitempty"`
 }
 
 // ToolCall is one tool call a model made, assembled from the stream's

@@ -25,6 +25,9 @@ type Cost struct {
 
 	// Run holds the run's figures the prices were applied to.
 	Run RunFigures `json:"run"`
+	// Throughput says whether the node's cost is spread over its capacity
+	// at the SLOs or over one run's offered load.
+	Throughput *ThroughputBasis `json:"throughput_basis,omitempty"`
 	// Scenario holds the stated utilisation, volume and projection rates.
 	Scenario Scenario `json:"scenario"`
 
@@ -58,8 +61,23 @@ type Cost struct {
 	// Headline says the answer in one line: owned, the cheapest rented term
 	// and the cheapest API model per task, and when that API price was last checked.
 	Headline string `json:"headline,omitempty"`
+	// Judge prices the run's LLM-as-judge requests, apart from the tasks.
+	Judge *JudgeCost `json:"judge,omitempty"`
 	// Notes are things a reader must know to trust the figures.
 	Notes []string `json:"notes,omitempty"`
+}
+
+// JudgeCost is the cost of a run's judge requests at the judge model's
+// catalog price: the cost of checking, not of doing the tasks.
+type JudgeCost struct {
+	Model    string `json:"model"`
+	Key      string `json:"key,omitempty"` // the catalog model priced; empty when not in the catalog
+	Requests int    `json:"requests"`
+	// TotalUSD and USDPerTask (over the run's tasks) are absent when the
+	// judge model is not in the catalog.
+	TotalUSD   *Figure `json:"total_usd,omitempty"`
+	USDPerTask *Figure `json:"usd_per_task,omitempty"`
+	Note       string  `json:"note,omitempty"`
 }
 
 // ProfileRef names a profile or catalog used, where it came from, and its date.
@@ -118,6 +136,9 @@ type OptionCost struct {
 	Key                 string `json:"key"`
 	USDPerTask          Figure `json:"usd_per_task"`
 	USDPerMillionTokens Figure `json:"usd_per_million_tokens"`
+	// USDPerSuccessfulTask is USDPerTask over the run's pass rate (the same
+	// task count on every side).
+	USDPerSuccessfulTask *Figure `json:"usd_per_successful_task,omitempty"`
 	// PriceDate, PriceAgeDays and Stale date the option's price (empty for owned hardware).
 	PriceDate    string `json:"price_date,omitempty"`
 	PriceAgeDays int    `json:"price_age_days,omitempty"`
@@ -164,6 +185,11 @@ type RunFigures struct {
 	OutputTokensPerS Figure `json:"output_tokens_per_s"`
 	// TokensPerTask is (input + output) tokens per task.
 	TokensPerTask Figure `json:"tokens_per_task"`
+	// SuccessfulTasks are the tasks of Tasks that succeeded, PassRate their
+	// share; OutcomeBasis says how success was judged (Outcome* constants).
+	SuccessfulTasks Figure `json:"successful_tasks"`
+	PassRate        Figure `json:"pass_rate"`
+	OutcomeBasis    string `json:"outcome_basis,omitempty"`
 }
 
 // Scenario is what the user stated (or what was assumed) about deployment.
@@ -226,6 +252,9 @@ type UnitCosts struct {
 	USDPerRequest             Figure `json:"usd_per_request"`
 	USDPerMillionTokens       Figure `json:"usd_per_million_tokens"` // input + output, blended
 	USDPerMillionOutputTokens Figure `json:"usd_per_million_output_tokens"`
+	// USDPerSuccessfulTask is USDPerTask × tasks / successful tasks (absent
+	// when no task succeeded).
+	USDPerSuccessfulTask *Figure `json:"usd_per_successful_task,omitempty"`
 }
 
 // APICost is the API bill for the run's measured tokens on one catalog model.
@@ -244,6 +273,15 @@ type APICost struct {
 	USDPerTask          Figure `json:"usd_per_task"`
 	USDPerRequest       Figure `json:"usd_per_request"`
 	USDPerMillionTokens Figure `json:"usd_per_million_tokens"`
+	// USDPerSuccessfulTask is USDPerTask × tasks / successful tasks, the
+	// run's successes (measured on the run's server: an API model's own
+	// pass rate comes from a run against it).
+	USDPerSuccessfulTask *Figure `json:"usd_per_successful_task,omitempty"`
+	// TokensBasis says which token counts priced the model: "recorded" (the
+	// source's own bill for the model that produced the trace), "measured"
+	// (this run's server is the model priced) or "tokenizer_approximation"
+	// (another model's tokenizer counted them).
+	TokensBasis string `json:"tokens_basis,omitempty"`
 	// BatchUSDPerTask applies the model's batch discount.
 	BatchUSDPerTask Figure `json:"batch_usd_per_task"`
 	// LongContextRequests counts requests priced at a long-context tier.
@@ -269,6 +307,11 @@ type APICost struct {
 type RecordedAPICost struct {
 	Model      string `json:"model"`
 	USDPerTask Figure `json:"usd_per_task"`
+	// Tasks and Successes are the source's own counts; USDPerSuccessfulTask
+	// its bill over its successes (absent when it recorded none).
+	Tasks                int     `json:"tasks,omitempty"`
+	Successes            int     `json:"successes,omitempty"`
+	USDPerSuccessfulTask *Figure `json:"usd_per_successful_task,omitempty"`
 }
 
 // BreakEven compares on-prem (one or more nodes) with one API model.

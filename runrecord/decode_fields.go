@@ -67,6 +67,10 @@ func (s *scanner) attemptField(a *Attempt, k []byte) bool {
 		return s.object(func(k []byte) bool { return s.tokensField(&a.Tokens, k) })
 	case "tool_calls":
 		return s.toolCalls(&a.ToolCalls)
+	case "checks":
+		return s.checks(&a.Checks)
+	case "task_outcome":
+		return s.taskOutcome(&a.Task)
 	}
 	return false
 }

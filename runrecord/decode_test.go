@@ -73,6 +73,21 @@ var attemptLines = []string{
 	`{"tool_calls":{"index":0}}`,
 	`{"tool_calls":[{"index":0},]}`,
 	`{"tool_calls":[{"index":0}`,
+	`{"seq":9,"task_id":"t","step_index":1,"phase":"measure","backend":"openai-chat","scheduled_ns":0,"sent_ns":10,"end_ns":90,"ok":true,"tokens":{"input":9,"output":2,"source":"usage","stream_output":2},"checks":[{"type":"equals","pass":true},{"type":"judge","name":"tone","pass":false,"detail":"judge said FAIL","judge":{"backend":"ollama","model":"j","ok":true,"input_tokens":40,"output_tokens":3,"source":"usage","latency_ns":1200}}],"task_outcome":{"pass":false,"instance":"t#3","checks":[{"type":"regex","pass":true}],"reason":"step draft: check tone failed"}}`,
+	`{"checks":[]}`,
+	`{"checks":null}`,
+	`{"checks":[null]}`,
+	`{"checks":[{"type":"a"}],"checks":[{"pass":true}]}`,
+	`{"checks":[{"judge":{"ok":true},"judge":{"model":"m"}}]}`,
+	`{"checks":[{"judge":null}]}`,
+	`{"checks":[{"pass":"yes"}]}`,
+	`{"checks":[{"Type":"x"}]}`,
+	`{"task_outcome":null}`,
+	`{"task_outcome":{"pass":true},"task_outcome":{"reason":"r"}}`,
+	`{"task_outcome":{"checks":[{"type":"x"}],"checks":[]}}`,
+	`{"task_outcome":{"pass":true,"extra":1}}`,
+	`{"task_outcome":[]}`,
+	`{"task_outcome":{"instance":"é"}}`,
 }
 
 func TestUnmarshalAttemptSameAsJSON(t *testing.T) {
@@ -83,7 +98,7 @@ func TestUnmarshalAttemptSameAsJSON(t *testing.T) {
 
 func TestUnmarshalAttemptFastPathTaken(t *testing.T) {
 	for _, l := range attemptLines {
-		if !strings.HasPrefix(l, `{"seq":3,`) && !strings.HasPrefix(l, `{"seq":8,`) {
+		if !strings.HasPrefix(l, `{"seq":3,`) && !strings.HasPrefix(l, `{"seq":8,`) && !strings.HasPrefix(l, `{"seq":9,`) {
 			continue // the engine's lines: plain and with tool calls
 		}
 		var a Attempt

@@ -92,6 +92,9 @@ type RunExtra struct {
 	TraceEnd   string `json:"trace_end,omitempty"`
 	// MaxQueue bounds arrivals waiting for the concurrency ceiling (0: none).
 	MaxQueue int `json:"max_queue,omitempty"`
+	// APIKeyEnv names the environment variable the API key was read from
+	// (the key itself is never recorded).
+	APIKeyEnv string `json:"api_key_env,omitempty"`
 }
 
 // LoadConfig says how load was applied.
@@ -184,6 +187,9 @@ type WorkloadInfo struct {
 	Tasks           int    `json:"tasks"`
 	// RecordedAPICostUSD is the API cost the workload's source recorded, per task, when it had one.
 	RecordedAPICostUSD map[string]float64 `json:"recorded_api_cost_usd,omitempty"`
+	// Recorded is what the source recorded about the measured tasks: its
+	// model, successes, bill and billed tokens.
+	Recorded *RecordedOutcome `json:"recorded,omitempty"`
 }
 
 // Window is a span on the run clock, in nanoseconds from the run's start.

@@ -38,6 +38,9 @@ type Summary struct {
 	Goodput     *Goodput    `json:"goodput,omitempty"`
 	Tasks       TaskCounts  `json:"tasks"`
 	TokenTotals TokenTotals `json:"tokens"`
+	// Outcomes are the measured tasks' success (by the workload's checks, or
+	// by the absence of errors) with the pass rate's interval and pass^k.
+	Outcomes *Outcomes `json:"outcomes,omitempty"`
 }
 
 // Latency metric names used as keys of Summary.LatencyMS.
@@ -81,7 +84,11 @@ type Dist struct {
 	P999   float64 `json:"p999"`
 }
 
-// Throughput over the measurement window only.
+// Throughput over the measurement window only: every request that finished
+// inside it counts, whichever phase its task began in. TasksPerS is
+// completed tasks per second (failed ones too): measured tasks, plus the
+// task share of the warm-up and cool-down requests that finished in the
+// window.
 type Throughput struct {
 	RequestsPerS     float64 `json:"requests_per_s"`
 	TasksPerS        float64 `json:"tasks_per_s"`

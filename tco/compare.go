@@ -40,6 +40,14 @@ type Options struct {
 	StaleAfter time.Duration
 	// Now stamps the comparison (zero: time.Now()).
 	Now time.Time
+	// Throughput, when set, says the run is a sweep's best point or a
+	// capacity search's result: its throughput is the node's capacity at
+	// the SLOs. Nil: the run is priced at its offered load, labelled so.
+	Throughput *runrecord.ThroughputBasis
+	// PassRates are API models' pass rates known from elsewhere (by key),
+	// configured; a model without one and without a run against its API
+	// is assumed to succeed as often as the run's server.
+	PassRates map[string]runrecord.Figure
 	// Projected, when set, replaces the run's measured throughput with a
 	// projection for the priced hardware (package perfmodel): the run was
 	// measured elsewhere, or the figures come from a plan.
@@ -88,12 +96,13 @@ func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Opt
 	c.OnPrem = onPremFigures(p, f, pw, opt.Utilization, c.Run)
 
 	tokens, tokensSrc := runTokens(run, opt.Requests)
+	recorded := recordedModel(run, cat)
 	for _, m := range models {
-		a := apiCost(m, tokens, opt.Requests, tokensSrc, opt.CacheWriteSource, c.Run, c.OnPrem.Fleet.USDPerTask)
+		a := priceAPI(run, m, recorded, tokens, tokensSrc, opt, c.Run, c.OnPrem.Fleet.USDPerTask)
 		a.PriceAgeDays, a.Stale = PriceAge(a.Checked, opt.Now, opt.StaleAfter)
 		c.API = append(c.API, a)
 	}
-	c.RecordedAPI = recordedAPI(run)
+	c.RecordedAPI = recordedCosts(run)
 	c.Scenario = scenario(p, opt, ref.Key())
 	refCost := apiFor(c.API, ref.Key())
 	p.apiUSDPerTask = refCost.USDPerTask.Value
@@ -106,7 +115,12 @@ func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Opt
 	c.Rented = rentedCosts(p, opt.Rentals, c.Run, opt.Utilization, opt.Now, opt.StaleAfter)
 	c.Options, c.Pairs = sideBySide(p, c, hw.AcceleratorsPerNode.V())
 	c.PriceAge = priceAge(c, opt.StaleAfter)
+	c.Throughput = throughputBasis(run, opt.Throughput)
+	successCosts(c, run, opt.PassRates)
+	c.Judge = judgeCost(run, cat, c.Run.Tasks.Value)
 	c.Headline = Headline(c)
+	c.Notes = append(c.Notes, basisNotes(c.Throughput)...)
+	c.Notes = append(c.Notes, outcomeNotes(c)...)
 	c.Notes = append(c.Notes, priceAgeNotes(c)...)
 	c.Notes = append(c.Notes, rentalNotes(hw, opt.Rentals)...)
 	if opt.Projected != nil {
@@ -162,6 +176,9 @@ func checkInputs(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt
 	}
 	if ok && !containsModel(models, ref) {
 		models = append(models, ref)
+	}
+	if m := recordedModel(run, cat); m != nil && !containsModel(models, m) {
+		models = append(models, m)
 	}
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()

@@ -18,7 +18,16 @@ func runFigures(run *runrecord.Run) runrecord.RunFigures {
 	}
 	m := func(v float64, src string) runrecord.Figure { return fig(v, runrecord.Measured, src) }
 	tasks := float64(s.Tasks.Completed)
+	tasksPerS, tpsSrc := s.Throughput.TasksPerS, "summary.throughput.tasks_per_s (completed tasks, failed ones too)"
+	if s.Outcomes == nil && s.Tasks.Succeeded > 0 {
+		// A record from before outcomes counted succeeded tasks per second:
+		// scaled to completed ones, so both sides share one task count.
+		tasksPerS *= tasks / float64(s.Tasks.Succeeded)
+		tpsSrc = "summary.throughput.tasks_per_s × completed / succeeded tasks (an older record counting succeeded tasks)"
+	}
+	succ, rate, basis := successFigures(s, tasks)
 	return runrecord.RunFigures{
+		SuccessfulTasks: succ, PassRate: rate, OutcomeBasis: basis,
 		ID:               run.ID,
 		Model:            run.Config.Model,
 		Workload:         run.Workload.Name,
@@ -29,7 +38,7 @@ func runFigures(run *runrecord.Run) runrecord.RunFigures {
 		CachedInput:      m(float64(tt.CachedInput), tokSrc+".cached_input"),
 		OutputTokens:     m(float64(tt.Output), tokSrc+".output (reasoning included)"),
 		ReasoningTokens:  m(float64(tt.Reasoning), tokSrc+".reasoning"),
-		TasksPerS:        m(s.Throughput.TasksPerS, "summary.throughput.tasks_per_s"),
+		TasksPerS:        m(tasksPerS, tpsSrc),
 		RequestsPerS:     m(s.Throughput.RequestsPerS, "summary.throughput.requests_per_s"),
 		TokensPerS:       m(s.Throughput.InputTokensPerS+s.Throughput.OutputTokensPerS, "summary.throughput input + output tokens_per_s"),
 		OutputTokensPerS: m(s.Throughput.OutputTokensPerS, "summary.throughput.output_tokens_per_s"),

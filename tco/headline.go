@@ -26,10 +26,19 @@ func Headline(c *runrecord.Cost) string {
 				owned += " (" + t + ")"
 			}
 		}
+		if b := c.Throughput; b != nil && b.Basis == runrecord.BasisOfferedLoad {
+			owned += ", priced at offered load, not capacity"
+			if !b.Saturated {
+				owned += " (the server was plainly not saturated: an upper bound)"
+			}
+		}
 		s = append(s, owned+".")
 	}
 	if i := cheapestAPI(c.API); i >= 0 {
 		s = append(s, apiSentences(c, i)...)
+	}
+	if t := successSentence(c, cheapestAPI(c.API)); t != "" {
+		s = append(s, t)
 	}
 	if r := cheapestRented(c.Options); r != nil {
 		s = append(s, fmt.Sprintf("Renting (%s) would cost %s per task (%s price, %s).", r.Key, usd(r.USDPerTask.Value), r.USDPerTask.Provenance,

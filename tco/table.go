@@ -29,6 +29,7 @@ func WriteTable(w io.Writer, c *runrecord.Cost) error {
 	p("Measured: %.0f tasks, %.0f requests in %.1f s", r.Tasks.Value, r.Requests.Value, r.WindowS.Value)
 	p("Tokens: %.0f input (%.0f cached), %.0f output (%.0f reasoning); %.0f tokens/task; %.3g tasks/s (measured)",
 		r.InputTokens.Value, r.CachedInput.Value, r.OutputTokens.Value, r.ReasoningTokens.Value, r.TokensPerTask.Value, r.TasksPerS.Value)
+	writeOutcomeLines(p, c)
 	p("Hardware %s · site %s · prices %s (checked %s)", refText(c.Hardware), refText(c.Site), refText(c.Prices), c.Prices.Date)
 	if pa := c.PriceAge; pa != nil {
 		p("Prices: oldest used %s (%s) · %d older than %d days (flagged STALE)", pa.OldestDate, pa.OldestKey, pa.Stale, pa.StaleAfterDays)
@@ -53,13 +54,17 @@ func WriteTable(w io.Writer, c *runrecord.Cost) error {
 	f, m := c.OnPrem.Fleet, c.OnPrem.Marginal
 	p("ON-PREM unit costs\tfleet\tmarginal (energy above idle)")
 	p("  per task\t%s %s\t%s %s", usd(f.USDPerTask.Value), tag(f.USDPerTask), usd(m.USDPerTask.Value), tag(m.USDPerTask))
+	p("  per successful task\t%s\t%s", usdTag(f.USDPerSuccessfulTask), usdTag(m.USDPerSuccessfulTask))
 	p("  per request\t%s %s\t%s %s", usd(f.USDPerRequest.Value), tag(f.USDPerRequest), usd(m.USDPerRequest.Value), tag(m.USDPerRequest))
 	p("  per million tokens\t%s %s\t%s %s", usd(f.USDPerMillionTokens.Value), tag(f.USDPerMillionTokens), usd(m.USDPerMillionTokens.Value), tag(m.USDPerMillionTokens))
 	p("  per million output tokens\t%s %s\t%s %s", usd(f.USDPerMillionOutputTokens.Value), tag(f.USDPerMillionOutputTokens), usd(m.USDPerMillionOutputTokens.Value), tag(m.USDPerMillionOutputTokens))
 	p("")
 	writeAPITable(p, c)
 	for _, ra := range c.RecordedAPI {
-		p("  recorded by the workload's source: %s\t%s\t%s", ra.Model, usd(ra.USDPerTask.Value), ra.USDPerTask.Provenance)
+		p("  recorded by the workload's source: %s\t%s\t%s\t%s", ra.Model, usd(ra.USDPerTask.Value), usdTag(ra.USDPerSuccessfulTask), ra.USDPerTask.Provenance)
+	}
+	if j := c.Judge; j != nil && j.TotalUSD != nil {
+		p("  judge (checking, not part of any option): %s, %d requests\t%s total\t%s/task\t%s", j.Key, j.Requests, usd(j.TotalUSD.Value), usd(j.USDPerTask.Value), j.TotalUSD.Provenance)
 	}
 	writeSideBySide(p, c)
 	p("")

@@ -17,8 +17,8 @@ func writeAPITable(p func(string, ...any), c *runrecord.Cost) {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(i, j int) bool { return c.API[order[i]].USDPerTask.Value < c.API[order[j]].USDPerTask.Value })
-	p("API MODELS, cheapest first: the run's measured tokens × catalog prices (%s)", provOf(c.API))
-	p("  model\tUSD/task\tbatch\tUSD/1M tok\ton-prem÷API\towning cheaper above\tpayback mo\tage days")
+	p("API MODELS, cheapest first: tokens × catalog prices (%s); tokens: which counts priced it", provOf(c.API))
+	p("  model\tUSD/task\tUSD/successful task\tbatch\tUSD/1M tok\ton-prem÷API\towning cheaper above\tpayback mo\ttokens\tage days")
 	var reasons []string
 	letter := map[string]string{}
 	mark := func(reason string) string {
@@ -46,8 +46,8 @@ func writeAPITable(p func(string, ...any), c *runrecord.Cost) {
 		if be.PaybackMonths == nil {
 			pb += mark(be.PaybackReason)
 		}
-		p("  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", clipMiddle(a.Key, 32), usd(a.USDPerTask.Value), usd(a.BatchUSDPerTask.Value), usd(a.USDPerMillionTokens.Value),
-			ratio(a.OnPremFleetRatio), above, pb, ageText(a.PriceAgeDays, a.Stale))
+		p("  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", clipMiddle(a.Key, 32), usd(a.USDPerTask.Value), usdTag(a.USDPerSuccessfulTask), usd(a.BatchUSDPerTask.Value), usd(a.USDPerMillionTokens.Value),
+			ratio(a.OnPremFleetRatio), above, pb, tokensBasisText(a.TokensBasis), ageText(a.PriceAgeDays, a.Stale))
 	}
 	p("  (on-prem/API uses the fleet cost; break-even and payback: %s; > life: after the amortisation period)", provOfBE(c.BreakEven))
 	for _, r := range reasons {

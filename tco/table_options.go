@@ -23,13 +23,13 @@ func writeSideBySide(p func(string, ...any), c *runrecord.Cost) {
 	}
 	p("")
 	p("OWNED, RENTED AND API side by side: the same throughput at %s utilization", pct(c.Scenario.Utilization))
-	p("  option\tUSD/task\tUSD/1M tok\tprovenance\tprice date (age)")
+	p("  option\tUSD/task\tUSD/successful task\tUSD/1M tok\tprovenance\tprice date (age)")
 	for _, o := range c.Options {
 		date := "-"
 		if o.PriceDate != "" {
 			date = priceDate(o.PriceDate, o.PriceAgeDays, o.Stale)
 		}
-		p("  %s %s\t%s\t%s\t%s\t%s", o.Kind, o.Key, usd(o.USDPerTask.Value), usd(o.USDPerMillionTokens.Value), o.USDPerTask.Provenance, date)
+		p("  %s %s\t%s\t%s\t%s\t%s\t%s", o.Kind, o.Key, usd(o.USDPerTask.Value), usdTag(o.USDPerSuccessfulTask), usd(o.USDPerMillionTokens.Value), o.USDPerTask.Provenance, date)
 	}
 	if len(c.Pairs) == 0 {
 		return
@@ -82,4 +82,56 @@ func orString(s, dflt string) string {
 		return s
 	}
 	return dflt
+}
+
+// usdTag shows an optional cost with its provenance ("-" when absent).
+func usdTag(f *runrecord.Figure) string {
+	if f == nil {
+		return "-"
+	}
+	return usd(f.Value) + " " + tag(*f)
+}
+
+// tokensBasisText names which token counts priced an API model.
+func tokensBasisText(b string) string {
+	switch b {
+	case "tokenizer_approximation":
+		return "approx. (other tokenizer)"
+	case "":
+		return "-"
+	}
+	return b
+}
+
+// writeOutcomeLines says how many tasks succeeded and at what throughput
+// the node's cost is spread.
+func writeOutcomeLines(p func(string, ...any), c *runrecord.Cost) {
+	r := c.Run
+	if r.OutcomeBasis == runrecord.OutcomeChecked {
+		p("Success: %.0f of %.0f tasks passed the workload's checks, pass rate %s (measured); costs per successful task divide by them", r.SuccessfulTasks.Value, r.Tasks.Value, pct(runrecord.Figure{Value: r.PassRate.Value}))
+	} else {
+		p("Success not checked: %.0f of %.0f tasks had no failed step (the workload has no checks)", r.SuccessfulTasks.Value, r.Tasks.Value)
+	}
+	if b := c.Throughput; b != nil {
+		line := "Throughput basis: " + b.Label
+		if !b.Saturated {
+			line += ". WARNING: the server was plainly not saturated (" + b.Reason + "): on-prem costs per task are upper bounds"
+		}
+		p("%s", line)
+	}
+}
+
+// successSentence gives the cost per successful task of owned hardware and
+// the cheapest API, when the workload's checks judged the tasks.
+func successSentence(c *runrecord.Cost, cheapest int) string {
+	if c.Run.OutcomeBasis != runrecord.OutcomeChecked || c.OnPrem.Fleet.USDPerSuccessfulTask == nil {
+		return ""
+	}
+	s := fmt.Sprintf("Per successful task (%.0f%% passed the checks): on-prem %s", 100*c.Run.PassRate.Value, usd(c.OnPrem.Fleet.USDPerSuccessfulTask.Value))
+	if cheapest >= 0 {
+		if a := c.API[cheapest]; a.USDPerSuccessfulTask != nil {
+			s += fmt.Sprintf(", %s %s (%s)", a.Key, usd(a.USDPerSuccessfulTask.Value), a.USDPerSuccessfulTask.Provenance)
+		}
+	}
+	return s + "."
 }

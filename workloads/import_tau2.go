@@ -147,6 +147,7 @@ func tau2Calls(s tau2Sim, system, model string) ([]Call, []time.Time, error) {
 		return nil, nil, fmt.Errorf("no agent LLM calls (assistant messages with usage)")
 	}
 	calls[0].PadTokens = tau2Pad(calls[0])
+	calls[0].TaskKey = s.TaskID
 	if s.AgentCost != nil {
 		calls[0].TaskCostUSD = s.AgentCost
 	}

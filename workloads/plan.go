@@ -34,6 +34,11 @@ type Plan struct {
 	// Len is the number of instances of a finite plan (a trace), or -1 when
 	// the plan generates instances without end (a weighted mix).
 	Len int
+	// HasChecks is true when the workload's tasks or steps carry success
+	// checks; Judges lists its judge checks (each spec once), whose backends
+	// a run probes before it sends anything.
+	HasChecks bool
+	Judges    []*CheckSpec
 }
 
 // Arrival is how task instances arrive.
@@ -71,8 +76,16 @@ type Instance struct {
 	// HasRecordedCost is true (tau2 sessions).
 	RecordedCostUSD float64
 	HasRecordedCost bool
-	// RecordedSuccess is the source's success flag, when it had one.
+	// RecordedSuccess is the source's success flag, when it had one;
+	// RecordedModel the model the source ran.
 	RecordedSuccess *bool
+	RecordedModel   string
+	// Key names the instance's ground truth: instances with the same Key are
+	// repeated trials of one instance (pass^k). For a task mix, the task
+	// kind and the content records drawn; for a trace, the source's task id.
+	Key string
+	// Checks judge the task as a whole, resolved for this instance.
+	Checks []Check
 }
 
 // Step is one LLM call of a task instance.
@@ -98,4 +111,13 @@ type Step struct {
 	// PromptTokens is the intended prompt length when the text was synthesised
 	// from a length spec (0 otherwise), so estimates can be checked.
 	PromptTokens int
+	// RecordedInputTokens and RecordedOutputTokens are the token counts the
+	// source's usage billed for this call (0 when it recorded none).
+	RecordedInputTokens, RecordedOutputTokens int
+	// Checks judge the step's output, resolved for this instance.
+	Checks []Check
+	// Tools is the request's tools, JSON in the OpenAI layout (nil: none).
+	Tools []byte
+	// ResponseSchema, when set, is sent as the structured-output schema.
+	ResponseSchema []byte
 }

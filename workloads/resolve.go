@@ -7,6 +7,7 @@ import (
 
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -69,6 +70,7 @@ type resolver struct {
 	content map[string][]map[string]any
 	tmpl    map[string]*template.Template
 	cum     []float64
+	checks  *checkState
 }
 
 // Resolve turns a decoded workload into a Plan. read opens content and trace
@@ -103,14 +105,21 @@ func Resolve(f *File, source string, read func(name string) ([]byte, error), opt
 	if err := r.parseTemplates(); err != nil {
 		return nil, fmt.Errorf("workload %s: %w", f.Name, err)
 	}
+	var checked Plan
+	if err := r.prepareChecks(read, &checked); err != nil {
+		return nil, err
+	}
 	for ti := range f.Tasks {
 		if _, err := r.build(ti, 0); err != nil {
+			if ce := (*CheckError)(nil); errors.As(err, &ce) {
+				return nil, ce
+			}
 			return nil, fmt.Errorf("workload %s: task %s: %w", f.Name, f.Tasks[ti].Name, err)
 		}
 	}
 	p := &Plan{
 		Name: f.Name, Source: source, ReplayMode: pick(opts.Replay, f.Replay, ReplayRecorded),
-		Arrival: arrivalOf(f.Arrival, r.seed), Len: -1,
+		Arrival: arrivalOf(f.Arrival, r.seed), Len: -1, HasChecks: checked.HasChecks, Judges: checked.Judges,
 	}
 	if opts.Arrival != nil {
 		p.Arrival = *opts.Arrival
@@ -205,6 +214,9 @@ func (r *resolver) build(ti, i int) (Instance, error) {
 			st.RecordedOutput = SynthText(mix(r.seed, uint64(i), uint64(j), 0x0a7), n, r.tpc)
 		}
 		inst.Steps = append(inst.Steps, st)
+	}
+	if err := r.resolveChecks(&inst, &r.f.Tasks[ti], data); err != nil {
+		return Instance{}, err
 	}
 	return inst, nil
 }

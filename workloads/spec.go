@@ -53,6 +53,8 @@ type TaskSpec struct {
 	RecordedCostUSD *float64   `yaml:"recorded_cost_usd"`
 	Success         *bool      `yaml:"success"`
 	Steps           []StepSpec `yaml:"steps"`
+	// Checks judge the task as a whole (docs/outcomes.md).
+	Checks []CheckSpec `yaml:"checks"`
 }
 
 // StepSpec is one LLM call of a task.
@@ -72,6 +74,14 @@ type StepSpec struct {
 	// servers.
 	RecordedOutput string `yaml:"recorded_output"`
 	OutputTokens   int    `yaml:"output_tokens"`
+	// Checks judge the step's output (docs/outcomes.md).
+	Checks []CheckSpec `yaml:"checks"`
+	// Tools are the functions the model may call in this step.
+	Tools []ToolSpec `yaml:"tools"`
+	// StructuredOutput sends the step's json_schema check's schema as the
+	// response format (OpenAI response_format json_schema, Ollama format), so
+	// that the server constrains the output to it.
+	StructuredOutput bool `yaml:"structured_output"`
 }
 
 // MessageSpec is one message: exactly one of Text (literal), Template (Go

@@ -53,7 +53,7 @@ func TestBlocksText(t *testing.T) {
 
 func TestCatalogResolves(t *testing.T) {
 	names := CatalogNames()
-	want := []string{"code-review-agent", "contract-redline", "draft-email", "meeting-summary", "proposal-generation", "tier1-support-ticket"}
+	want := []string{"abcd-triage", "code-review-agent", "contract-redline", "draft-email", "meeting-summary", "proposal-generation", "tier1-support-ticket"}
 	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Fatalf("catalog %v; want %v", names, want)
 	}

@@ -61,9 +61,12 @@ type Call struct {
 	// no timestamps.
 	AtNS int64 `json:"at_ns"`
 	// Task groups calls into one task instance (in order); empty: a task of its own.
-	Task  string `json:"task,omitempty"`
-	Step  string `json:"step,omitempty"`
-	Model string `json:"model,omitempty"`
+	Task string `json:"task,omitempty"`
+	// TaskKey names the source's task (the same for repeated trials of one
+	// task, as tau2's task_id), on the task's first call; empty: Task.
+	TaskKey string `json:"task_key,omitempty"`
+	Step    string `json:"step,omitempty"`
+	Model   string `json:"model,omitempty"`
 	// Messages are the request's messages. With Carry false they are the
 	// whole context as sent; with Carry true they are only the new messages
 	// after the task's earlier calls and outputs.

@@ -120,6 +120,7 @@ func traceInstance(t *Trace, idx []int, i int, seed uint64, tpc float64, timed b
 			st.RecordedOutput = SynthText(mix(seed, uint64(ci), 0x0a7), c.CompletionTokens, tpc)
 		}
 		ctx = append(append([]modelapi.Message{}, full...), modelapi.Message{Role: "assistant", Content: st.RecordedOutput})
+		recordedCall(&inst, &st, c)
 		inst.Steps = append(inst.Steps, st)
 		if c.CostUSD != nil {
 			cost += *c.CostUSD

@@ -77,6 +77,7 @@ func Validate(name string, f *File, root *yaml.Node) []Problem {
 		names[t.Name] = true
 		v.task(p, t, f.Content)
 	}
+	v.checks(f)
 	return v.problems
 }
 

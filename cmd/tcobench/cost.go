@@ -24,7 +24,7 @@ func newCostCmd(a *app) *cobra.Command {
 	}
 	o.PricingSettings = harness.Defaults().Pricing
 	cmd := &cobra.Command{
-		Use:   "cost RUN_DIR [--hardware P --site S] [--prices F] [--utilization U] [--volume N/day] [--format text|md|json]",
+		Use:   "cost RUN_DIR|SWEEP_DIR [--hardware P --site S] [--prices F] [--utilization U] [--volume N/day] [--format text|md|json]",
 		Short: "Price a run: on-prem cost per task against API models, break-even",
 		Long:  helpText("cost"),
 		Example: `  tcobench cost runs/ticket-c8 --hardware 8xh100-sxm --site us-colo
@@ -59,7 +59,10 @@ func newCostCmd(a *app) *cobra.Command {
 				}
 				return a.write(o.output, "", "cost", func(b *bytes.Buffer, f string) error { return writeCost(b, run.Cost, f) })
 			}
-			dir := args[0]
+			dir, basis, err := tco.CapacityRun(args[0]) // a sweep or capacity search: its best point
+			if err != nil {
+				return err
+			}
 			run, err := metrics.LoadRun(dir) // a killed run's directory is recovered
 			if err != nil {
 				return badinput.Wrap(err)
@@ -75,7 +78,9 @@ func newCostCmd(a *app) *cobra.Command {
 					return err
 				}
 			}
-			c, err := harness.Price(cmd.Context(), req, ps.Projection(), dir, run)
+			r := *req
+			r.Options.Throughput = basis
+			c, err := harness.Price(cmd.Context(), &r, ps.Projection(), dir, run)
 			if err != nil {
 				return err
 			}

@@ -43,6 +43,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newRecordCmd(a),
 		newCostCmd(a),
 		newPlanCmd(a),
+		newPortfolioCmd(a),
 		newProfilesCmd(a),
 		newPricesCmd(a),
 		newReportCmd(a),

@@ -24,6 +24,8 @@ type sweepOptions struct {
 	PowerLimits, Clocks   string
 	MinGoodput, MaxErrors float64
 	KeepGoing, Quiet      bool
+	Search                bool
+	Tolerance             float64
 }
 
 func newSweepCmd(a *app) *cobra.Command {
@@ -33,7 +35,8 @@ func newSweepCmd(a *app) *cobra.Command {
 		Short: "Run a workload at several load points and find the highest meeting the SLOs",
 		Long:  helpText("sweep"),
 		Example: `  tcobench sweep --model llama3 --rates 0.5,1,2,4 --duration 2m --slo ttft=1s,tpot=100ms
-  tcobench sweep --model llama3 --concurrencies 1,2,4,8 --requests 50 --slo e2e=20s --out runs/sweep`,
+  tcobench sweep --model llama3 --concurrencies 1,2,4,8 --requests 50 --slo e2e=20s --out runs/sweep
+  tcobench sweep --model llama3 --rates 0.5,16 --search --duration 1m --slo ttft=1s --out runs/cap`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.sweep(cmd.Context(), o) },
 	}
 	f := cmd.Flags()
@@ -47,6 +50,8 @@ func newSweepCmd(a *app) *cobra.Command {
 	f.Float64Var(&o.MaxErrors, "max-errors", runrecord.DefaultMaxErrors, "largest share of failed measured requests for a point to pass")
 	f.BoolVar(&o.KeepGoing, "keep-going", false, "run every point even after one fails")
 	f.BoolVar(&o.Quiet, "quiet", false, "no progress output")
+	f.BoolVar(&o.Search, "search", false, "capacity search: --rates or --concurrencies give LOW,HIGH, bisected until within --tolerance")
+	f.Float64Var(&o.Tolerance, "tolerance", 0.1, "capacity search: stop when the bracket is within this fraction of its low end")
 	return cmd
 }
 
@@ -85,9 +90,37 @@ func (a *app) sweep(ctx context.Context, o sweepOptions) error {
 	}
 	a.prepare(&ss.Base, o.Quiet)
 	defer load.RaiseGC()()
+	if o.Search {
+		return a.capacity(ctx, o, ss, points)
+	}
 	res, err := harness.Sweep(ctx, ss)
 	if res != nil {
 		printSweep(a.out, dir, res)
+	}
+	return err
+}
+
+// capacity is sweep --search: bisection between the two load points given.
+func (a *app) capacity(ctx context.Context, o sweepOptions, ss harness.SweepSpec, pts []sweepPoint) error {
+	if len(pts) != 2 {
+		return usageErrorf("--search: give two load points, LOW,HIGH (got %d)", len(pts))
+	}
+	conc := pts[0].concurrency > 0
+	cs, err := harness.SearchBetween(ss, pts[0].rate+float64(pts[0].concurrency), pts[1].rate+float64(pts[1].concurrency), conc, o.Tolerance,
+		func(v float64) (load.Schedule, error) {
+			p := sweepPoint{rate: v}
+			if conc {
+				p = sweepPoint{concurrency: int(v)}
+			}
+			return p.load(o.Load).Schedule(ss.Base.Load.Plan.Arrival)
+		})
+	if err != nil {
+		return err
+	}
+	res, err := harness.Capacity(ctx, cs)
+	if res != nil {
+		printSweep(a.out, ss.Dir, &res.Sweep)
+		harness.WriteCapacityVerdict(a.out, ss.Dir, res)
 	}
 	return err
 }

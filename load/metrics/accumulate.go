@@ -30,17 +30,22 @@ type Accumulator struct {
 	stall        stallCounts
 	// span of the measured attempts, for a window when the run has none
 	firstSched, lastEnd int64
+	// win counts warm-up and cool-down requests finished in the window;
+	// out gathers success checks and task outcomes (window.go, outcomes.go).
+	win windowCount
+	out outcomeAcc
 }
 
 // taskAcc is what a task in flight needs until it is done.
 type taskAcc struct {
 	sched, sent, end int64
 	ok, good, cut    bool
+	pass             int8 // outcomeNone, outcomePass or outcomeFail
 }
 
 // NewAccumulator returns an empty accumulator judging goodput against slos.
 func NewAccumulator(slos []runrecord.SLO) *Accumulator {
-	c := &Accumulator{slos: slos, errs: map[string]int{}, itlOne: true, tasks: map[string]*taskAcc{}, firstSched: -1}
+	c := &Accumulator{slos: slos, errs: map[string]int{}, itlOne: true, tasks: map[string]*taskAcc{}, firstSched: -1, win: newWindowCount()}
 	for i := range c.m {
 		c.m[i].limit = ExactCap
 	}
@@ -51,6 +56,7 @@ func NewAccumulator(slos []runrecord.SLO) *Accumulator {
 // Add takes one attempt into account. The attempt is not retained.
 func (c *Accumulator) Add(a *runrecord.Attempt) {
 	c.count(a)
+	c.win.add(a)
 	if a.Phase != runrecord.PhaseMeasure {
 		return
 	}
@@ -75,7 +81,7 @@ func (c *Accumulator) Add(a *runrecord.Attempt) {
 	if good {
 		c.good++
 	}
-	c.task(a, good)
+	c.addOutcome(a, c.task(a, good))
 }
 
 func (c *Accumulator) count(a *runrecord.Attempt) {
@@ -183,8 +189,8 @@ func (c *Accumulator) meets(ttftSched, tpot, e2eSched, maxITL int64, hasToken bo
 	return true
 }
 
-// task adds a measured attempt to its task's record.
-func (c *Accumulator) task(a *runrecord.Attempt, good bool) {
+// task adds a measured attempt to its task's record and returns the record.
+func (c *Accumulator) task(a *runrecord.Attempt, good bool) *taskAcc {
 	// The task arrived when its first step became ready: its scheduled
 	// time less its own delay.
 	ready := a.ScheduledNS - a.DelayNS
@@ -203,6 +209,7 @@ func (c *Accumulator) task(a *runrecord.Attempt, good bool) {
 	if a.ErrorClass == runrecord.ErrCanceled || a.ErrorClass == runrecord.ErrDropped {
 		t.cut = true
 	}
+	return t
 }
 
 // TaskDone tells the accumulator that task id has recorded its last
@@ -217,6 +224,9 @@ func (c *Accumulator) TaskDone(id string) {
 
 // finishTask adds a done task to the task counts and task latencies.
 func (c *Accumulator) finishTask(t *taskAcc) {
+	if !t.cut && t.pass == outcomePass {
+		c.out.passed++
+	}
 	s := &c.taskCounts
 	s.Started++
 	if !t.cut {

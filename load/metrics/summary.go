@@ -50,12 +50,8 @@ func (c *Accumulator) Summary(window runrecord.Window) *runrecord.Summary {
 			s.ITLBasis = "per_token"
 		}
 	}
-	if ws > 0 {
-		s.Throughput = runrecord.Throughput{
-			RequestsPerS: float64(c.counts.Measured-c.sumErrs()) / ws, TasksPerS: float64(s.Tasks.Succeeded) / ws,
-			InputTokensPerS: float64(c.tokens.Input) / ws, OutputTokensPerS: float64(c.tokens.Output) / ws,
-		}
-	}
+	s.Throughput = c.throughput(ws, s.Tasks.Completed, window)
+	s.Outcomes = c.outcomes(s)
 	if len(c.slos) > 0 {
 		g := &runrecord.Goodput{SLOs: c.slos}
 		if ws > 0 {
@@ -99,6 +95,7 @@ func (c *Accumulator) Window() runrecord.Window {
 // the run's measurement window and SLOs.
 func Summarize(run *runrecord.Run, attempts []runrecord.Attempt) (*runrecord.Summary, []string) {
 	c := NewAccumulator(run.Config.SLOs)
+	c.knownWindow(run.Window)
 	for i := range attempts {
 		c.Add(&attempts[i])
 	}
@@ -115,6 +112,7 @@ func SummarizeDir(dir string) (*runrecord.Run, *runrecord.Summary, []string, err
 		return nil, nil, nil, err
 	}
 	c := NewAccumulator(run.Config.SLOs)
+	c.knownWindow(run.Window)
 	err = runrecord.ReadAttempts(dir, func(a *runrecord.Attempt) error {
 		c.Add(a)
 		return nil

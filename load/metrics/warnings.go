@@ -52,7 +52,7 @@ func (c *Accumulator) Warnings(s *runrecord.Summary) []string {
 	default:
 		w = append(w, "inter-token latency is per chunk: without the server's usage report, one token per chunk could not be checked")
 	}
-	return w
+	return append(w, c.outcomeWarnings(s)...)
 }
 
 // approxWarning says which metrics' percentiles are approximate.

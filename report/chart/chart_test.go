@@ -24,12 +24,14 @@ func wellFormed(t *testing.T, svg string) {
 func TestChartsEscapeAndParse(t *testing.T) {
 	evil := `<script>x</script>&"`
 	cases := map[string]string{
-		"line":    string(Line{Title: evil, XLabel: evil, YLabel: "y", Series: []Series{{Name: evil, X: []float64{1, 2, 3}, Y: []float64{3, 1, 2}}}, Markers: []Marker{{X: 2, Label: evil}}}.SVG()),
-		"log":     string(Line{Title: "t", LogX: true, LogY: true, Series: []Series{CDF("a", []float64{1, 10, 100, 1000})}}.SVG()),
-		"bars":    string(Bars{Title: evil, Unit: "USD", Bars: []Bar{{Label: evil, Value: 2}, {Label: "b", Value: 0, Highlight: true}}}.SVG()),
-		"tornado": string(Tornado{Title: evil, Base: -1, Bars: []TornadoBar{{Label: evil, Low: -2, High: 0.5}, {Label: "b", Low: -1.1, High: -0.9}}}.SVG()),
-		"empty":   string(Line{Title: evil}.SVG()),
-		"nobars":  string(Bars{Title: "t"}.SVG()),
+		"line":      string(Line{Title: evil, XLabel: evil, YLabel: "y", Series: []Series{{Name: evil, X: []float64{1, 2, 3}, Y: []float64{3, 1, 2}}}, Markers: []Marker{{X: 2, Label: evil}}}.SVG()),
+		"log":       string(Line{Title: "t", LogX: true, LogY: true, Series: []Series{CDF("a", []float64{1, 10, 100, 1000})}}.SVG()),
+		"bars":      string(Bars{Title: evil, Unit: "USD", Bars: []Bar{{Label: evil, Value: 2}, {Label: "b", Value: 0, Highlight: true}}}.SVG()),
+		"tornado":   string(Tornado{Title: evil, Base: -1, Bars: []TornadoBar{{Label: evil, Low: -2, High: 0.5}, {Label: "b", Low: -1.1, High: -0.9}}}.SVG()),
+		"empty":     string(Line{Title: evil}.SVG()),
+		"nobars":    string(Bars{Title: "t"}.SVG()),
+		"scatter":   string(Scatter{Title: evil, XLabel: "pass rate %", YLabel: "USD", LogY: true, Points: []Point{{Label: evil, X: 60, Y: 0.01, Marked: true}, {Label: "b", X: 95, Y: 0.2}}}.SVG()),
+		"noscatter": string(Scatter{Title: "t"}.SVG()),
 	}
 	for name, svg := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -1,6 +1,8 @@
 package rundata
 
 import (
+	"fmt"
+
 	"github.com/tcobench/tcobench/runrecord"
 )
 
@@ -14,6 +16,12 @@ type Cost struct {
 	OnPremPerTaskUSD float64
 	OnPremPerMTokUSD float64
 	HasOnPrem        bool
+	// OnPremPerSuccessfulTask is the on-prem cost per successful task (nil
+	// when no task succeeded, or in an older record).
+	OnPremPerSuccessfulTask *runrecord.Figure
+	// Success says how many tasks succeeded and how that was judged; Basis
+	// at what throughput the node's cost was spread (empty in older records).
+	Success, Basis string
 	// OnPremProvenance is the cost model's label for the on-prem figures: the
 	// weakest of their inputs (assumed when any input is an assumption).
 	OnPremProvenance runrecord.Provenance
@@ -43,8 +51,11 @@ type Cost struct {
 type APICost struct {
 	Model      string
 	PerTaskUSD float64
-	Provenance runrecord.Provenance
-	Checked    string
+	// PerSuccessfulTask is the cost per successful task (its provenance
+	// says whether the model's pass rate was measured or assumed).
+	PerSuccessfulTask *runrecord.Figure
+	Provenance        runrecord.Provenance
+	Checked           string
 	// AgeDays is the price's age when the run was priced; Stale says it was
 	// past the comparison's threshold.
 	AgeDays int
@@ -95,11 +106,13 @@ func CostView(c *runrecord.Cost) *Cost {
 	if f := c.OnPrem.Fleet.USDPerTask; f.Provenance != "" || f.Value != 0 {
 		v.OnPremPerTaskUSD, v.HasOnPrem, v.OnPremProvenance = f.Value, true, orDerived(f.Provenance)
 		v.OnPremPerMTokUSD = c.OnPrem.Fleet.USDPerMillionOutputTokens.Value
+		v.OnPremPerSuccessfulTask = c.OnPrem.Fleet.USDPerSuccessfulTask
 	}
 	for _, a := range c.API {
 		v.APIs = append(v.APIs, APICost{Model: a.Key, PerTaskUSD: a.USDPerTask.Value, Provenance: a.USDPerTask.Provenance, Checked: a.Checked,
-			AgeDays: a.PriceAgeDays, Stale: a.Stale})
+			AgeDays: a.PriceAgeDays, Stale: a.Stale, PerSuccessfulTask: a.USDPerSuccessfulTask})
 	}
+	v.Success, v.Basis = successText(c)
 	for _, p := range c.UtilizationCurve {
 		v.Curve = append(v.Curve, CurvePoint{Utilisation: p.UtilizationFraction, PerTaskUSD: p.USDPerTask})
 	}
@@ -124,4 +137,23 @@ func CostView(c *runrecord.Cost) *Cost {
 			LowValue: r.LowValue, HighValue: r.HighValue, LowUSD: r.LowUSDPerTask, HighUSD: r.HighUSDPerTask})
 	}
 	return v
+}
+
+// successText says how many of the priced tasks succeeded, and the basis
+// of the on-prem throughput.
+func successText(c *runrecord.Cost) (success, basis string) {
+	r := c.Run
+	switch {
+	case r.OutcomeBasis == runrecord.OutcomeChecked:
+		success = fmt.Sprintf("%.0f of %.0f tasks passed the workload's checks (pass rate %.1f %%, measured)", r.SuccessfulTasks.Value, r.Tasks.Value, 100*r.PassRate.Value)
+	case r.OutcomeBasis != "":
+		success = fmt.Sprintf("success not checked: %.0f of %.0f tasks had no failed step (the workload has no checks)", r.SuccessfulTasks.Value, r.Tasks.Value)
+	}
+	if b := c.Throughput; b != nil {
+		basis = "On-prem throughput: " + b.Label
+		if !b.Saturated {
+			basis += ". The server was plainly not saturated (" + b.Reason + "): on-prem costs per task are upper bounds."
+		}
+	}
+	return success, basis
 }

@@ -24,6 +24,10 @@ const (
 	FigCostPerTask   = "cost_per_task_usd"
 	FigCostPerMTok   = "cost_per_mtok_usd"
 	FigMeasuredCount = "measured_requests"
+	// FigPassRate is the share of tasks passing the workload's checks;
+	// FigCostPerSuccessfulTask the on-prem cost per successful task.
+	FigPassRate              = "pass_rate"
+	FigCostPerSuccessfulTask = "cost_per_successful_task_usd"
 )
 
 // Window is the run's measurement window; when run.json has none, the span
@@ -89,6 +93,7 @@ func (d *Data) Figures() []runrecord.Figure {
 	out = append(out, d.energyFigures()...)
 	out = append(out, d.costFigures()...)
 	out = append(out, d.costDetailFigures()...)
+	out = append(out, d.outcomeFigures()...)
 	return out
 }
 
@@ -152,10 +157,23 @@ func (d *Data) costFigures() []runrecord.Figure {
 		src = "cost model: measured throughput × profile prices; energy not measured, from the hardware profile's power model"
 	}
 	out := []runrecord.Figure{{Name: FigCostPerTask, Label: "On-prem cost per task", Value: c.OnPremPerTaskUSD, Unit: "USD/task", Provenance: c.OnPremProvenance, Source: src}}
+	if f := c.OnPremPerSuccessfulTask; f != nil {
+		out = append(out, runrecord.Figure{Name: FigCostPerSuccessfulTask, Label: "On-prem cost per successful task", Value: f.Value, Unit: "USD/task", Provenance: f.Provenance, Source: f.Source})
+	}
 	if c.OnPremPerMTokUSD > 0 {
 		out = append(out, runrecord.Figure{Name: FigCostPerMTok, Label: "On-prem cost per million output tokens", Value: c.OnPremPerMTokUSD, Unit: "USD/Mtok", Provenance: c.OnPremProvenance, Source: "cost model"})
 	}
 	return out
+}
+
+// outcomeFigures is the pass rate, when the workload's checks judged the tasks.
+func (d *Data) outcomeFigures() []runrecord.Figure {
+	if d.Run.Summary == nil || d.Run.Summary.Outcomes == nil || d.Run.Summary.Outcomes.Basis != runrecord.OutcomeChecked || d.Run.Summary.Outcomes.Tasks == 0 {
+		return nil
+	}
+	o := d.Run.Summary.Outcomes
+	return []runrecord.Figure{{Name: FigPassRate, Label: "Pass rate", Value: o.PassRate, Unit: "fraction", Provenance: runrecord.Measured,
+		Source: fmt.Sprintf("%d of %d tasks passed the workload's checks (95 %% interval %.3f–%.3f)", o.Passed, o.Tasks, o.PassRateLow, o.PassRateHigh)}}
 }
 
 // FigureMap indexes figures by name.

@@ -21,14 +21,39 @@ for line in open(os.path.join(DATA, "tau2_banking_knowledge_documents.jsonl")):
         size += len(d["content"])
 write("banking_kb.jsonl", kb)
 
-# Tickets: the customer situation of the first 60 banking tasks.
+# Tickets: the customer situation of the first 60 banking tasks, with their
+# ground truth: the first document each task requires (its id, title and
+# content, the retrieval check's answer), how many it requires, and the
+# actions its evaluation criteria expect.
+docs = {}
+for line in open(os.path.join(DATA, "tau2_banking_knowledge_documents.jsonl")):
+    d = json.loads(line)
+    docs[d["id"]] = d
 tickets = []
 for t in json.load(open(os.path.join(DATA, "tau2_banking_knowledge_tasks.json")))[:60]:
     ins = t["user_scenario"]["instructions"]
     text = ins if isinstance(ins, str) else json.dumps(ins)
     text = text.replace("You are playing the role of a customer contacting a customer service representative agent. ", "")
-    tickets.append({"id": t["id"], "text": text[:900]})
+    req = t["required_documents"]
+    doc = docs[req[0]]
+    actions = [a["name"] for a in (t["evaluation_criteria"]["actions"] or [])]
+    tickets.append({"id": t["id"], "text": text[:900], "doc_id": doc["id"], "doc_title": doc["title"],
+                    "doc_content": doc["content"][:2000], "required_documents": len(req),
+                    "expected_actions": " ".join(sorted(set(actions)))})
 write("banking_tickets.jsonl", tickets)
+
+# ABCD chats with their labels (flow and subflow, as the data names them),
+# for the triage workload; the handbook's flows are its label set.
+guide = json.load(open(os.path.join(DATA, "abcd_guidelines.json")))
+flows = [f.lower().replace("-", "_").replace(" ", "_") for f in guide]
+chats = []
+for c in json.load(open(os.path.join(DATA, "abcd_sample.json"))):
+    lines = [("Customer" if who == "customer" else "Agent") + ": " + text.strip() for who, text in c["original"]]
+    sc = c["scenario"]
+    assert sc["flow"] in flows, sc["flow"]
+    chats.append({"id": "abcd-%d" % c["convo_id"], "text": "\n".join(lines), "flow": sc["flow"], "subflow": sc["subflow"]})
+write("abcd_chats.jsonl", chats)
+print("abcd flows:", ", ".join(flows))
 
 # Call transcripts: the customer/agent dialogue (no tool traffic) of 20
 # recorded tau2 airline sessions and the 3 abcd chats.
@@ -47,4 +72,5 @@ write("call_transcripts.jsonl", calls)
 code = []
 for p in sorted(glob.glob(os.path.join("bench", "record", "*.go"))):
     code.append({"path": p, "code": open(p).read()[:6000]})
-write("code_files.jsonl", code)
+if code:  # the record package moved (runrecord/): the committed file stays as it was derived
+    write("code_files.jsonl", code)
