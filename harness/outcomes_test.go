@@ -220,7 +220,7 @@ func TestCapacitySearchConverges(t *testing.T) {
 	if !res.Converged || res.BracketLow != 4 || res.BracketHigh != 5 || res.Points[res.Best].Concurrency != 4 {
 		t.Fatalf("capacity search %+v: want converged on 4 users (4 pass, 5 fail)", res)
 	}
-	c, runDir, err := PriceDir(context.Background(), dir, pricing(t, "cpu-server", "office"), Projection{AsMeasured: true})
+	c, runDir, err := PriceDir(context.Background(), dir, pricing(t, "cpu-server", "office"), PricingSettings{AsMeasured: true})
 	if err != nil {
 		t.Fatal(err)
 	}

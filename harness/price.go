@@ -3,28 +3,44 @@ package harness
 import (
 	"context"
 
+	"github.com/tcobench/tcobench/badinput"
+	"github.com/tcobench/tcobench/load/metrics"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
 )
 
-// PriceDir prices a run directory at its offered load, or the best point
-// of a sweep or capacity search directory at the node's capacity at the
-// SLOs (Price, with its projection), and writes the cost into that run's
-// run.json. It returns the cost and the run directory priced.
-func PriceDir(ctx context.Context, dir string, req *tco.Request, p Projection) (*runrecord.Cost, string, error) {
+// PriceDir is tcobench cost: it prices a run directory at its offered
+// load, or the best point of a sweep or capacity search directory at the
+// node's capacity at the SLOs (Price, with its projection), and writes the
+// cost beside that run (cost.json; run.json keeps what the run recorded).
+// A killed run's directory is recovered first. With req nil the profiles
+// are those ps names, else those the run was last priced with. It returns
+// the cost and the run directory priced.
+func PriceDir(ctx context.Context, dir string, req *tco.Request, ps PricingSettings) (*runrecord.Cost, string, error) {
 	runDir, basis, err := tco.CapacityRun(dir)
 	if err != nil {
 		return nil, "", err
 	}
-	run, err := runrecord.ReadRun(runDir)
+	run, err := metrics.LoadRun(runDir)
 	if err != nil {
-		return nil, "", err
+		return nil, "", badinput.Wrap(err)
+	}
+	if req == nil {
+		if err := runrecord.LatestCost(runDir, run); err != nil {
+			return nil, "", err
+		}
+		if err := ps.FromRecord(run.Cost); err != nil {
+			return nil, "", err
+		}
+		if req, err = ps.Request(); err != nil {
+			return nil, "", err
+		}
 	}
 	r := *req
 	r.Options.Throughput = basis
-	c, err := Price(ctx, &r, p, runDir, run)
+	c, err := Price(ctx, &r, ps.Projection(), runDir, run)
 	if err != nil {
 		return nil, "", err
 	}
-	return c, runDir, runrecord.WriteRun(runDir, run)
+	return c, runDir, runrecord.WriteCost(runDir, c)
 }

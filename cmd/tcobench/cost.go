@@ -6,10 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/fleet"
 	"github.com/tcobench/tcobench/harness"
-	"github.com/tcobench/tcobench/load/metrics"
 	"github.com/tcobench/tcobench/report"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
@@ -59,32 +57,8 @@ func newCostCmd(a *app) *cobra.Command {
 				}
 				return a.write(o.output, "", "cost", func(b *bytes.Buffer, f string) error { return writeCost(b, run.Cost, f) })
 			}
-			dir, basis, err := tco.CapacityRun(args[0]) // a sweep or capacity search: its best point
+			c, _, err := harness.PriceDir(cmd.Context(), args[0], req, ps)
 			if err != nil {
-				return err
-			}
-			run, err := metrics.LoadRun(dir) // a killed run's directory is recovered
-			if err != nil {
-				return badinput.Wrap(err)
-			}
-			if req == nil {
-				if err := runrecord.LatestCost(dir, run); err != nil {
-					return err
-				}
-				if err := ps.FromRecord(run.Cost); err != nil {
-					return err
-				}
-				if req, err = ps.Request(); err != nil {
-					return err
-				}
-			}
-			r := *req
-			r.Options.Throughput = basis
-			c, err := harness.Price(cmd.Context(), &r, ps.Projection(), dir, run)
-			if err != nil {
-				return err
-			}
-			if err := runrecord.WriteCost(dir, c); err != nil {
 				return err
 			}
 			return a.write(o.output, "", "cost", func(b *bytes.Buffer, f string) error { return writeCost(b, c, f) })
