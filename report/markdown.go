@@ -171,7 +171,7 @@ func mdCost(b *strings.Builder, c *CostView) {
 	if v := cmp.Prices.Version; v != "" {
 		prices += " (" + md(v) + ")"
 	}
-	fmt.Fprintf(b, "Priced with hardware %s, site %s, prices %s, at %.0f%% utilisation (%s).\n\n", md(cmp.Hardware.Name), md(cmp.Site.Name), prices, 100*c.Utilisation.Value, c.Utilisation.Provenance)
+	fmt.Fprintf(b, "Priced with hardware %s, site %s, prices %s, at %.0f%% utilization (%s).\n\n", md(cmp.Hardware.Name), md(cmp.Site.Name), prices, 100*c.Utilisation.Value, c.Utilisation.Provenance)
 	if pa := c.PriceAge; pa != nil && pa.Stale > 0 {
 		fmt.Fprintf(b, "> **Stale prices**: %d of the prices used are older than %d days (oldest: %s, %s). Re-check them before quoting these figures.\n\n",
 			pa.Stale, pa.StaleAfterDays, md(pa.OldestKey), md(pa.OldestDate))
@@ -181,19 +181,13 @@ func mdCost(b *strings.Builder, c *CostView) {
 			fmt.Fprintf(b, "%s\n\n", md(line))
 		}
 	}
-	b.WriteString("| Cost per task | USD | USD per successful task | Provenance | Price date | Break-even |\n|---|---:|---:|---|---|---|\n")
+	b.WriteString("| Option, cheapest API first | USD per task | USD per successful task | Provenance | Price date | Owning is the cheaper above | Payback at the stated volume |\n|---|---:|---:|---|---|---|---|\n")
 	if c.HasOnPrem {
-		fmt.Fprintf(b, "| on-prem, this run (fleet, all-in) | %s | %s | %s | | |\n", FormatValue(c.OnPremPerTaskUSD, ""), figUSD(c.OnPremPerSuccessfulTask), c.OnPremProvenance)
+		fmt.Fprintf(b, "| **on-prem %s** (fleet, all-in) | %s | %s | %s | | | |\n", md(cmp.Hardware.Name), FormatValue(c.OnPremPerTaskUSD, ""), figUSD(c.OnPremPerSuccessfulTask), c.OnPremProvenance)
 	}
-	for _, a := range c.APIs {
-		fmt.Fprintf(b, "| API: %s | %s | %s | %s price | %s | |\n", md(a.Model), FormatValue(a.PerTaskUSD, ""), figUSD(a.PerSuccessfulTask), a.Provenance, md(runrecord.PriceDateText(a.Checked, a.AgeDays, a.Stale)))
-	}
-	for _, be := range c.BreakEven {
-		v := "never: " + md(be.Reason)
-		if be.Reached {
-			v = fmt.Sprintf("%s tasks/day (%s of one node)", FormatValue(be.TasksPerDay, ""), Percent(be.Utilisation))
-		}
-		fmt.Fprintf(b, "| break-even against %s | | | %s | | %s |\n", md(be.Model), be.Provenance, v)
+	for _, a := range c.APIRows() {
+		fmt.Fprintf(b, "| API: %s | %s | %s | %s price | %s | %s | %s |\n", md(a.Model), FormatValue(a.PerTaskUSD, ""), figUSD(a.PerSuccessfulTask), a.Provenance,
+			md(runrecord.PriceDateText(a.Checked, a.AgeDays, a.Stale)), md(a.BreakEven), md(a.Payback))
 	}
 	b.WriteString("\n")
 	mdSideBySide(b, c)

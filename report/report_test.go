@@ -146,14 +146,14 @@ func TestCostShowsPriceAgeAndStaleFlag(t *testing.T) {
 	dir := fixtureRun(t)
 	mdOut, htmlOut := render(t, dir, "md"), render(t, dir, "html")
 	for _, want := range []string{"2025-09-01 (123 days old) STALE", "2026-01-01 (1 day old)", "**Stale prices**: 1 of the prices used are older than 90 days",
-		"checked 2025-09-01, 123 days ago, STALE: re-check it", "| rented rent/on\\_demand |", "owning repays capex in 20 months"} {
+		"checked 2025-09-01, 123 days ago, STALE: re-check it", "| rented rent/on\\_demand |", "52 months (configured), beyond the hardware's 4-year life", "84,000 tasks/day (84% of one node)", "owning repays capex in 20 months"} {
 		if !strings.Contains(mdOut, want) {
 			t.Errorf("markdown lacks %q", want)
 		}
 	}
 	for _, want := range []string{`<td class="stale">2025-09-01 (123 days old) STALE</td>`, "<strong>Stale prices</strong>: 1 of the prices used are older than 90 days",
 		"Owned, rented and API side by side", "<td>rented rent/on_demand</td>", "owned 8xh100-sxm vs rented rent/on_demand",
-		"checked 2025-09-01, 123 days ago, STALE: re-check it"} {
+		"checked 2025-09-01, 123 days ago, STALE: re-check it", "52 months (configured), beyond the hardware&#39;s 4-year life", "7.5 months (configured), within the hardware&#39;s 4-year life"} {
 		if !strings.Contains(htmlOut, want) {
 			t.Errorf("html lacks %q", want)
 		}

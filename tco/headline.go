@@ -66,16 +66,38 @@ func apiSentences(c *runrecord.Cost, i int) []string {
 	if vol.Provenance == runrecord.Assumed {
 		at = fmt.Sprintf("At %s tasks/day (assumed: one node's capacity at the stated utilization; state a volume for yours)", count(vol.Value))
 	}
-	life := lifeText(c)
-	switch pb := be.PaybackMonths; {
-	case pb == nil:
-		out = append(out, at+" owning never pays back its capex: "+be.PaybackReason+".")
-	case be.PaybackReason != "":
-		out = append(out, fmt.Sprintf("%s owning pays back its capex in %s months (%s), beyond the hardware's %s.", at, months(pb.Value), pb.Provenance, life))
-	default:
-		out = append(out, fmt.Sprintf("%s owning pays back its capex in %s months (%s), within the hardware's %s.", at, months(pb.Value), pb.Provenance, life))
+	if be.PaybackMonths == nil {
+		return append(out, at+" owning never pays back its capex: "+be.PaybackReason+".")
 	}
-	return out
+	return append(out, fmt.Sprintf("%s owning pays back its capex in %s.", at, PaybackText(c, be)))
+}
+
+// PaybackText says payback at the stated volume against the hardware's
+// life: "11 months (assumed), within the hardware's 4-year life", or why
+// it never pays back.
+func PaybackText(c *runrecord.Cost, be runrecord.BreakEven) string {
+	pb := be.PaybackMonths
+	switch {
+	case pb == nil && be.PaybackReason != "":
+		return "never: " + be.PaybackReason
+	case pb == nil:
+		return "never"
+	case be.PaybackReason != "":
+		return fmt.Sprintf("%s months (%s), beyond the hardware's %s", months(pb.Value), pb.Provenance, lifeText(c))
+	}
+	return fmt.Sprintf("%s months (%s), within the hardware's %s", months(pb.Value), pb.Provenance, lifeText(c))
+}
+
+// BreakEvenText says above which volume owning is the cheaper, or why never.
+func BreakEvenText(c *runrecord.Cost, be runrecord.BreakEven) string {
+	if !be.Reachable || be.TasksPerDay == nil {
+		return "never: " + be.Reason
+	}
+	s := count(be.TasksPerDay.Value) + " tasks/day"
+	if cp := c.OnPrem.CapacityTasksPerDay.Value; cp > 0 {
+		s += fmt.Sprintf(" (%.0f%% of one node)", 100*be.TasksPerDay.Value/cp)
+	}
+	return s
 }
 
 // ageWords dates a price in words: "checked 2026-09-23, 67 days ago".

@@ -2,8 +2,10 @@ package rundata
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/tcobench/tcobench/runrecord"
+	"github.com/tcobench/tcobench/tco"
 )
 
 // Cost is the view of a run's priced cost comparison (run.json "cost",
@@ -156,4 +158,30 @@ func successText(c *runrecord.Cost) (success, basis string) {
 		}
 	}
 	return success, basis
+}
+
+// APIRow is one API model of the cost table, with owning's break-even
+// against it and payback at the stated volume, in words.
+type APIRow struct {
+	APICost
+	BreakEven, Payback string
+	// Provenance labels the break-even and payback figures.
+	BreakEvenProvenance runrecord.Provenance
+}
+
+// APIRows lists the API models cheapest first, each with its break-even
+// and payback (the reason when never).
+func (c *Cost) APIRows() []APIRow {
+	rows := make([]APIRow, 0, len(c.APIs))
+	for i, a := range c.APIs {
+		r := APIRow{APICost: a}
+		if i < len(c.C.BreakEven) && c.HasOnPrem {
+			be := c.C.BreakEven[i]
+			r.BreakEven, r.Payback = tco.BreakEvenText(c.C, be), tco.PaybackText(c.C, be)
+			r.BreakEvenProvenance = orDerived(be.SavingUSDPerMonth.Provenance)
+		}
+		rows = append(rows, r)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].PerTaskUSD < rows[j].PerTaskUSD })
+	return rows
 }
