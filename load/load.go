@@ -43,17 +43,23 @@ func (e *engine) openLoop(arr *Arrivals) {
 			return
 		}
 		inst, ok := e.instance(i)
-		if !ok {
+		if !ok || !e.dispatch(inst, i, at, phase) {
 			return
 		}
-		if !e.cfg.Shard.keeps(i) {
-			continue
-		}
-		if !e.waitPrecise(at) {
-			return
-		}
-		e.startPaced(inst, i, at, phase)
 	}
+}
+
+// dispatch starts arrival i at its time when this shard keeps it; false
+// when the run ended while it waited.
+func (e *engine) dispatch(inst workloads.Instance, i int, at int64, phase string) bool {
+	if !e.cfg.Shard.keeps(i) {
+		return true
+	}
+	if !e.waitPrecise(at) {
+		return false
+	}
+	e.startPaced(inst, i, at, phase)
+	return true
 }
 
 // traceLoop starts each trace instance at its recorded offset, within the
@@ -71,16 +77,9 @@ func (e *engine) traceLoop() {
 		}
 		at := int64(float64(inst.AtNS-from) * scale)
 		phase, ok := e.gate.admit(at)
-		if !ok {
+		if !ok || !e.dispatch(inst, i, at, phase) {
 			return
 		}
-		if !e.cfg.Shard.keeps(i) {
-			continue
-		}
-		if !e.waitPrecise(at) {
-			return
-		}
-		e.startPaced(inst, i, at, phase)
 	}
 }
 

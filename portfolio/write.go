@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"math"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/tcobench/tcobench/report/chart"
 	"github.com/tcobench/tcobench/runrecord"
+	"github.com/tcobench/tcobench/tco"
 )
 
 // Formats lists the output formats.
@@ -44,21 +43,21 @@ func (r *Result) Headline() []string {
 		}
 		o := w.Options[w.Chosen]
 		out = append(out, fmt.Sprintf("%s: %s, %s per successful task (%s per task, pass rate %.1f %% %s)", w.Name, o.Name,
-			usd(o.USDPerSuccessfulTask.Value), usd(o.USDPerTask.Value), 100*o.PassRate.Value, o.PassRate.Provenance))
+			tco.FormatUSD(o.USDPerSuccessfulTask.Value), tco.FormatUSD(o.USDPerTask.Value), 100*o.PassRate.Value, o.PassRate.Provenance))
 	}
 	vol := "at the stated volumes"
 	if len(r.Workflows) > 0 && r.Workflows[0].Volume.Provenance == runrecord.Assumed {
 		vol = "at an assumed 1,000 successful tasks a day per workflow"
 	}
-	s := fmt.Sprintf("Portfolio %s: %s a day", vol, usd(r.ChosenUSDPerDay))
+	s := fmt.Sprintf("Portfolio %s: %s a day", vol, tco.FormatUSD(r.ChosenUSDPerDay))
 	if r.Frontier != "" {
-		s += fmt.Sprintf("; saves %s a day (%s) against %s for everything", usd(r.SavingVsFrontierUSDPerDay), share(r.SavingVsFrontierUSDPerDay, r.FrontierUSDPerDay), r.Frontier)
+		s += fmt.Sprintf("; saves %s a day (%s) against %s for everything", tco.FormatUSD(r.SavingVsFrontierUSDPerDay), share(r.SavingVsFrontierUSDPerDay, r.FrontierUSDPerDay), r.Frontier)
 	}
 	if r.BestSingle != "" {
-		s += fmt.Sprintf(", %s against the best single option (%s)", usd(r.SavingVsBestSingleUSDPerDay), r.BestSingle)
+		s += fmt.Sprintf(", %s against the best single option (%s)", tco.FormatUSD(r.SavingVsBestSingleUSDPerDay), r.BestSingle)
 	}
 	if r.OracleUSDPerDay != nil {
-		s += fmt.Sprintf("; the oracle bound (each task instance on its cheapest successful option) is %s a day", usd(*r.OracleUSDPerDay))
+		s += fmt.Sprintf("; the oracle bound (each task instance on its cheapest successful option) is %s a day", tco.FormatUSD(*r.OracleUSDPerDay))
 	}
 	return append([]string{s + "."}, out...)
 }
@@ -72,11 +71,11 @@ func (r *Result) Text(w io.Writer) error {
 	for _, wf := range r.Workflows {
 		fmt.Fprintf(tw, "\nWORKFLOW %s, %.0f successful tasks/day (%s)\tkind\tUSD/task\tpass rate\tUSD/successful task\tSLOs\tchoice\n", wf.Name, wf.Volume.Value, wf.Volume.Provenance)
 		for i, o := range wf.Options {
-			fmt.Fprintf(tw, "  %s\t%s\t%s (%s)\t%.1f %% (%s)\t%s\t%s\t%s\n", o.Name, o.Kind, usd(o.USDPerTask.Value), o.USDPerTask.Provenance,
+			fmt.Fprintf(tw, "  %s\t%s\t%s (%s)\t%.1f %% (%s)\t%s\t%s\t%s\n", o.Name, o.Kind, tco.FormatUSD(o.USDPerTask.Value), o.USDPerTask.Provenance,
 				100*o.PassRate.Value, o.PassRate.Provenance, optUSD(o.USDPerSuccessfulTask), o.SLOs, mark(i, wf.Chosen, o))
 		}
 		if wf.OracleUSDPerSuccessfulTask != nil {
-			fmt.Fprintf(tw, "  oracle: %s per successful task over the %.0f %% of instances some option solved\t\t\t\t\t\t\n", usd(*wf.OracleUSDPerSuccessfulTask), 100*wf.OracleCoverage)
+			fmt.Fprintf(tw, "  oracle: %s per successful task over the %.0f %% of instances some option solved\t\t\t\t\t\t\n", tco.FormatUSD(*wf.OracleUSDPerSuccessfulTask), 100*wf.OracleCoverage)
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -109,7 +108,7 @@ func (r *Result) Markdown(w io.Writer) error {
 		fmt.Fprintf(&b, "\n## %s (%.0f successful tasks/day, %s)\n\n| option | kind | USD/task | pass rate | USD/successful task | SLOs | choice |\n|---|---|---|---|---|---|---|\n",
 			md(wf.Name), wf.Volume.Value, wf.Volume.Provenance)
 		for i, o := range wf.Options {
-			fmt.Fprintf(&b, "| %s | %s | %s (%s) | %.1f %% (%s) | %s | %s | %s |\n", md(o.Name), o.Kind, usd(o.USDPerTask.Value), o.USDPerTask.Provenance,
+			fmt.Fprintf(&b, "| %s | %s | %s (%s) | %.1f %% (%s) | %s | %s | %s |\n", md(o.Name), o.Kind, tco.FormatUSD(o.USDPerTask.Value), o.USDPerTask.Provenance,
 				100*o.PassRate.Value, o.PassRate.Provenance, optUSD(o.USDPerSuccessfulTask), md(o.SLOs), md(mark(i, wf.Chosen, o)))
 		}
 	}
@@ -158,7 +157,7 @@ func (r *Result) HTML(w io.Writer) error {
 			if o.USDPerSuccessfulTask != nil {
 				sc.Points = append(sc.Points, chart.Point{Label: o.Name, X: 100 * o.PassRate.Value, Y: o.USDPerSuccessfulTask.Value, Marked: i == x.Chosen})
 			}
-			v.Rows = append(v.Rows, row{Chosen: i == x.Chosen, Cells: []string{o.Name, o.Kind, usd(o.USDPerTask.Value) + " (" + string(o.USDPerTask.Provenance) + ")",
+			v.Rows = append(v.Rows, row{Chosen: i == x.Chosen, Cells: []string{o.Name, o.Kind, tco.FormatUSD(o.USDPerTask.Value) + " (" + string(o.USDPerTask.Provenance) + ")",
 				fmt.Sprintf("%.1f %% (%s)", 100*o.PassRate.Value, o.PassRate.Provenance), optUSD(o.USDPerSuccessfulTask), o.SLOs, mark(i, x.Chosen, o)}})
 		}
 		v.Chart = sc.SVG()
@@ -171,7 +170,7 @@ func optUSD(f *runrecord.Figure) string {
 	if f == nil {
 		return "-"
 	}
-	return usd(f.Value) + " (" + string(f.Provenance) + ")"
+	return tco.FormatUSD(f.Value) + " (" + string(f.Provenance) + ")"
 }
 
 func share(part, whole float64) string {
@@ -179,22 +178,4 @@ func share(part, whole float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.0f %%", 100*part/whole)
-}
-
-// usd formats money with enough digits for fractions of a cent.
-func usd(v float64) string {
-	a := math.Abs(v)
-	sign := ""
-	if v < 0 {
-		sign = "-"
-	}
-	switch {
-	case a >= 100:
-		return fmt.Sprintf("%s$%.0f", sign, a)
-	case a >= 1:
-		return fmt.Sprintf("%s$%.2f", sign, a)
-	case a == 0:
-		return "$0"
-	}
-	return sign + "$" + strconv.FormatFloat(a, 'f', 2-int(math.Floor(math.Log10(a))), 64)
 }

@@ -134,6 +134,10 @@ func pct(f runrecord.Figure) string {
 	return s
 }
 
+// FormatUSD formats money for people, with enough digits for fractions of
+// a cent and no exponent: "$12.02", "$0.000432", "-$942336".
+func FormatUSD(v float64) string { return usd(v) }
+
 // usd formats money with enough digits for fractions of a cent.
 func usd(v float64) string {
 	sign, a := "", math.Abs(v)
