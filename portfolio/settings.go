@@ -1,9 +1,6 @@
 package portfolio
 
 import (
-	"fmt"
-	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -23,11 +20,10 @@ type Settings struct {
 	Frontier   string
 	// WorkflowVolumes are "workflow=successful tasks per day".
 	WorkflowVolumes []string
-	Format, Out     string
 }
 
 // Defaults are the settings before anyone states one.
-func Defaults() Settings { return Settings{MinPassRate: 0.9, MinGoodput: 0.95, Format: "text"} }
+func Defaults() Settings { return Settings{MinPassRate: 0.9, MinGoodput: 0.95} }
 
 // Bind registers the settings on fs.
 func (s *Settings) Bind(fs *pflag.FlagSet) {
@@ -36,8 +32,6 @@ func (s *Settings) Bind(fs *pflag.FlagSet) {
 	fs.Float64Var(&s.MinGoodput, "min-goodput", s.MinGoodput, "share of a run's requests that must meet every SLO for it to meet the SLOs")
 	fs.StringVar(&s.Frontier, "frontier", s.Frontier, "the option standing for the frontier model for everything (its name or part of it; default: the API or configured option with the highest pass rate)")
 	fs.StringSliceVar(&s.WorkflowVolumes, "workflow-volume", s.WorkflowVolumes, "successful tasks per day of a workflow, workflow=N (repeatable; others: --volume, else 1000, assumed)")
-	fs.StringVar(&s.Format, "format", s.Format, "output: "+strings.Join(Formats, ", "))
-	fs.StringVar(&s.Out, "out", s.Out, "write the output to this file (default standard output)")
 }
 
 // Build reads the options the paths stand for and the options file, and
@@ -94,20 +88,4 @@ func perDay(name, s string) (float64, error) {
 		return 0, badinput.Field(name, s, "want tasks per day, e.g. 20000 or 20000/day")
 	}
 	return v, nil
-}
-
-// Write writes the result in the settings' format, to Out or w.
-func (s Settings) Write(w io.Writer, r *Result) error {
-	if s.Out == "" {
-		return r.Write(w, s.Format)
-	}
-	f, err := os.Create(s.Out)
-	if err != nil {
-		return fmt.Errorf("portfolio: %w", err)
-	}
-	if err := r.Write(f, s.Format); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // Formats lists the output formats.
-var Formats = []string{"text", "markdown", "json", "html"}
+var Formats = []string{"text", "md", "json", "html"}
 
 // Write renders the portfolio in one of Formats.
 func (r *Result) Write(w io.Writer, format string) error {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+
 	"github.com/spf13/cobra"
 
 	"github.com/tcobench/tcobench/harness"
@@ -20,6 +22,7 @@ func newPortfolioCmd(a *app) *cobra.Command {
 	var o struct {
 		portfolio.Settings
 		harness.PricingSettings
+		output
 	}
 	o.Settings, o.PricingSettings = portfolio.Defaults(), harness.Defaults().Pricing
 	cmd := &cobra.Command{
@@ -29,6 +32,9 @@ func newPortfolioCmd(a *app) *cobra.Command {
 		Example: "  tcobench portfolio runs/qwen-h100 runs/llama-l40s sweeps/qwen --options api.yaml --hardware 8xh100-sxm --site us-colo --volume 20000 --format html --out portfolio.html",
 		Args:    wantArgs(0, -1, "run directories or traces"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.check(); err != nil {
+				return err
+			}
 			req, err := o.Request()
 			if err != nil {
 				return err
@@ -37,10 +43,11 @@ func newPortfolioCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return o.Settings.Write(a.out, res)
+			return a.write(o.output, "", "portfolio", func(b *bytes.Buffer, f string) error { return res.Write(b, f) })
 		},
 	}
 	o.Settings.Bind(cmd.Flags())
 	o.PricingSettings.Bind(cmd.Flags())
+	o.bind(cmd.Flags(), "text", portfolio.Formats...)
 	return cmd
 }
