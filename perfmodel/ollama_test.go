@@ -80,7 +80,7 @@ func measureOllama(tb testing.TB, users []int) ([]calRun, *modelarch.Arch) {
 		cfg := load.Config{OutDir: dir, Target: modelapi.Target{URL: srv.URL(), API: modelapi.KindOllama, Model: srv.Model()},
 			Plan:     distinctPrompts(calPrompt, calOutput),
 			Schedule: load.Closed{Users: u},
-			Limits:   load.Limits{Count: 4 * u, Warmup: 500 * time.Millisecond, RequestTimeout: 2 * time.Minute}}
+			Limits:   load.Limits{Count: 12 * u, Warmup: 500 * time.Millisecond, RequestTimeout: 2 * time.Minute}}
 		run, err := load.Run(context.Background(), cfg)
 		if err != nil {
 			tb.Fatal(err)
@@ -176,6 +176,7 @@ func TestCalibrateOnLocalOllama(t *testing.T) {
 	if why, ok := busy(); ok {
 		t.Skipf("the machine is too busy for a throughput comparison (%s); BenchmarkOllamaCalibration prints the errors on a quiet one", why)
 	}
+	localservertest.Exclusive(t)
 	cal, errs := calibrationErrors(t)
 	t.Logf("calibration: %s; factors %+v", cal.Describe(), cal.Factors)
 	for u, e := range errs {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"os"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -35,6 +36,9 @@ func ForTest(t testing.TB, opts localserver.Options) *localserver.Server {
 		t.Skipf("local server: %v", err)
 	}
 	opts.Binary = bin
+	if !exclusive.Load() {
+		hold(t, syscall.LOCK_SH)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
 	s, err := localserver.Start(ctx, opts)
