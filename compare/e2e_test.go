@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tcobench/tcobench/internal/localserver/localservertest"
+
 	"github.com/tcobench/tcobench/fakeserver"
 	"github.com/tcobench/tcobench/load"
 	"github.com/tcobench/tcobench/modelapi"
@@ -41,6 +43,7 @@ func TestRealRunsSlowedServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the load engine for a few seconds")
 	}
+	localservertest.Exclusive(t) // no model server beside it while it measures
 	base := benchRun(t, "base", 40*time.Millisecond)
 	same := benchRun(t, "same", 40*time.Millisecond)
 	slow := benchRun(t, "slow", 60*time.Millisecond)

@@ -24,6 +24,7 @@ func TestAgainstLocalOllama(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real server: skipped in -short")
 	}
+	localservertest.Exclusive(t) // it checks TTFT against the server's own log
 	srv := localservertest.ForTest(t, localserver.Options{Size: "tiny"})
 	const maxTokens = 16
 	for _, kind := range []string{modelapi.KindOllama, modelapi.KindOpenAIChat, modelapi.KindOpenAICompletions} {
