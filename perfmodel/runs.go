@@ -198,14 +198,14 @@ func PassRateFromRun(run *runrecord.Run) (runrecord.Figure, error) {
 // the model's architecture ("": the run's model name); a run whose model
 // cannot be resolved is an error, never a silent copy.
 func ProjectIfElsewhere(ctx context.Context, req *tco.Request, dir string, run *runrecord.Run, modelRef string) (bool, error) {
-	if same, _ := MeasuredOn(run, req.Hardware); same {
+	same, why := MeasuredOn(run, req.Hardware)
+	if same {
 		return false, nil
 	}
 	atts, err := runrecord.LoadAttempts(dir)
 	if err != nil {
 		return false, err
 	}
-	_, why := MeasuredOn(run, req.Hardware)
 	pt, err := ProjectRun(ctx, run, atts, req.Hardware, modelRef)
 	if err != nil {
 		return false, fmt.Errorf("the run was measured on other hardware than %s (%s) and cannot be projected there: %w", req.Hardware.Name, why, err)

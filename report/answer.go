@@ -50,7 +50,7 @@ func measuredSentence(rr RunReport) string {
 		}
 	}
 	if g, ok := f[rundata.FigGoodputFraction]; ok {
-		parts = append(parts, fmt.Sprintf("%s of requests met the SLOs %s", Percent(g.Value), strings.TrimPrefix(g.Source, "meeting every SLO ")))
+		parts = append(parts, fmt.Sprintf("%s of requests met the SLOs (%s)", Percent(g.Value), strings.Join(rr.SLOs, ", ")))
 	}
 	if e, ok := f[rundata.FigErrorRate]; ok {
 		parts = append(parts, fmt.Sprintf("%s errors", Percent(e.Value)))

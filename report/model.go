@@ -58,6 +58,8 @@ type RunReport struct {
 	Collectors []runrecord.CollectorHealth `json:"collectors,omitempty"`
 	Cost       *CostView                   `json:"cost,omitempty"`
 	Warnings   []string                    `json:"warnings,omitempty"`
+	// SLOs are the run's SLOs ("ttft=500ms").
+	SLOs []string `json:"slos,omitempty"`
 	// Fleet is a merged fleet run's shards (nil for other runs).
 	Fleet *runrecord.Fleet `json:"fleet,omitempty"`
 }
@@ -203,6 +205,9 @@ func runReport(d *rundata.Data) RunReport {
 		Server: serverText(run.Environment.Server), Load: run.Config.Load.String(), Started: run.StartedAt,
 		Partial: run.Partial, PartialReason: run.PartialReason, Figures: d.Figures(), Config: configFigures(run),
 		Energy: run.Energy, Collectors: run.Collectors, Warnings: run.Warnings, Fleet: run.Fleet}
+	for _, slo := range run.Config.SLOs {
+		rr.SLOs = append(rr.SLOs, slo.String())
+	}
 	if !run.EndedAt.IsZero() {
 		rr.DurationS = run.EndedAt.Sub(run.StartedAt).Seconds()
 	}

@@ -72,7 +72,7 @@ type SuiteExtraRun struct {
 	SuiteSettings `yaml:",inline" json:",inline"`
 }
 
-// Gate configures the nightly regression gate.
+// SuiteGate configures the nightly regression gate.
 type SuiteGate struct {
 	// Thresholds is a compare thresholds file, relative to the suite file.
 	Thresholds string `yaml:"thresholds,omitempty" json:"thresholds,omitempty"`

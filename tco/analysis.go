@@ -8,6 +8,15 @@ import (
 	"sort"
 )
 
+// Why owning never beats an API model: each reason starts with one of
+// these, its figures after it, so that tables can group the models it
+// applies to (reasonKind).
+const (
+	neverEnergy  = "the API costs no more per task than on-prem energy alone"
+	neverFull    = "one node at 100% utilization still costs more per task than the API"
+	neverPayback = "at the stated volume the API bill does not exceed on-prem operating cost"
+)
+
 // breakEven compares one node with API model a: the volume where their daily
 // costs cross, and payback at the stated volume. prov is the provenance of
 // the on-prem side.
@@ -18,9 +27,9 @@ func breakEven(p params, a runrecord.APICost, vol runrecord.Figure, prov runreco
 	fixedPerDay, capacity := p.fixedPerHour()*24, p.capacityPerDay()
 	switch vStar := fixedPerDay / (api - v); {
 	case api <= v:
-		out.Reason = fmt.Sprintf("the API costs $%.4g per task, no more than on-prem energy alone ($%.4g)", api, v)
+		out.Reason = fmt.Sprintf("%s ($%.4g against $%.4g)", neverEnergy, api, v)
 	case vStar > capacity:
-		out.Reason = fmt.Sprintf("one node at 100%% utilization costs $%.4g per task, above the API's $%.4g", p.fleetPerTask(1), api)
+		out.Reason = fmt.Sprintf("%s ($%.4g against $%.4g)", neverFull, p.fleetPerTask(1), api)
 	default:
 		out.Reachable = true
 		out.TasksPerDay = pfig(vStar, pr, "fixed on-prem cost per day / (API usd_per_task − on-prem marginal usd_per_task), one node")
@@ -39,7 +48,7 @@ func breakEven(p params, a runrecord.APICost, vol runrecord.Figure, prov runreco
 			out.PaybackReason = fmt.Sprintf("pays back after %.0f months, beyond the %.0f-month amortisation period", months, life)
 		}
 	} else {
-		out.PaybackReason = fmt.Sprintf("at %.0f tasks/day the API bill ($%.2f/month) does not exceed on-prem operating cost ($%.2f/month): never pays back", V, apiMonth, opexMonth)
+		out.PaybackReason = fmt.Sprintf("%s ($%.2f against $%.2f per month at %.0f tasks/day)", neverPayback, apiMonth, opexMonth, V)
 	}
 	return out
 }

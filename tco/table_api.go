@@ -55,16 +55,14 @@ func writeAPITable(p func(string, ...any), c *runrecord.Cost) {
 	}
 }
 
-// reasonKind turns a break-even or payback reason into the same words for
-// every model it applies to (the figures of each are in cost.json).
+// reasonKind is what a break-even or payback reason says without its
+// figures, the same words for every model it applies to (the figures of
+// each are in cost.json).
 func reasonKind(r string) string {
-	switch {
-	case strings.Contains(r, "no more than on-prem energy alone"):
-		return "never: the API costs no more per task than on-prem energy alone"
-	case strings.Contains(r, "at 100% utilization costs"):
-		return "never: one node at 100 % utilization still costs more per task than the API"
-	case strings.Contains(r, "does not exceed on-prem operating cost"):
-		return "never pays back: at the stated volume the API bill is below on-prem operating cost"
+	for _, k := range []string{neverEnergy, neverFull, neverPayback} {
+		if strings.HasPrefix(r, k) {
+			return "never: " + k
+		}
 	}
 	return r
 }

@@ -2,6 +2,7 @@ package rundata
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/tcobench/tcobench/runrecord"
@@ -83,7 +84,7 @@ func (d *Data) costDetailFigures() []runrecord.Figure {
 		if f.Value < 0 {
 			label = "Extra cost of on-prem over " + pj.ReferenceModel
 		}
-		out = append(out, runrecord.Figure{Name: FigProjectionSaving, Label: label, Value: abs(f.Value), Unit: "USD",
+		out = append(out, runrecord.Figure{Name: FigProjectionSaving, Label: label, Value: math.Abs(f.Value), Unit: "USD",
 			Provenance: f.Provenance, Source: fmt.Sprintf("cumulative over %d years at the stated volume, API prices falling and tokens per task growing", len(pj.Years))})
 	}
 	for _, r := range c.RecordedAPI {
@@ -91,11 +92,4 @@ func (d *Data) costDetailFigures() []runrecord.Figure {
 			Unit: "USD/task", Provenance: r.USDPerTask.Provenance, Source: r.USDPerTask.Source})
 	}
 	return out
-}
-
-func abs(v float64) float64 {
-	if v < 0 {
-		return -v
-	}
-	return v
 }
