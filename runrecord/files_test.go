@@ -110,4 +110,17 @@ func TestPrepareDir(t *testing.T) {
 		t.Errorf("after Replace the directory holds %v, want only notes.txt", ents)
 	}
 	unchanged()
+
+	// A replaced run keeps no pricing of the run before it, nor its temporary files.
+	for _, f := range []string{RunFile, CostFile, ".cost.json.3.tmp"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := PrepareDir(dir, DirOptions{Replace: true}); err != nil {
+		t.Fatal(err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("after Replace of a priced run the directory holds %v, want only notes.txt", ents)
+	}
 }

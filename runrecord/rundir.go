@@ -12,14 +12,15 @@ import (
 // DirOptions says how PrepareDir treats a directory that already holds a run.
 type DirOptions struct {
 	// Replace removes the run files an earlier run left in the directory
-	// (run.json, requests.jsonl, telemetry.jsonl, stale temporary files)
+	// (run.json, requests.jsonl, telemetry.jsonl, cost.json, stale temporary files)
 	// instead of refusing it. A symbolic link among them is removed itself,
 	// never the file it points to.
 	Replace bool
 }
 
-// runFiles are the files a run writes into its directory.
-var runFiles = []string{RunFile, RequestsFile, TelemetryFile}
+// runFiles are the files a run writes into its directory, and the pricing
+// tcobench cost writes beside them (a replaced run must not keep it).
+var runFiles = []string{RunFile, RequestsFile, TelemetryFile, CostFile}
 
 // DirInUseError refuses a directory that already holds a run or its files.
 type DirInUseError struct {
@@ -83,10 +84,12 @@ func existingRunFiles(dir string) ([]string, error) {
 
 // removeRunFiles deletes the run files found and stale temporary files.
 func removeRunFiles(dir string, found []string) error {
-	stale, _ := filepath.Glob(filepath.Join(dir, "."+RunFile+".*.tmp"))
 	names := append([]string(nil), found...)
-	for _, s := range append(stale, filepath.Join(dir, RunFile+".tmp")) {
-		names = append(names, filepath.Base(s))
+	for _, f := range runFiles {
+		stale, _ := filepath.Glob(filepath.Join(dir, "."+f+".*.tmp"))
+		for _, s := range append(stale, filepath.Join(dir, f+".tmp")) {
+			names = append(names, filepath.Base(s))
+		}
 	}
 	for _, name := range names {
 		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
