@@ -8,6 +8,7 @@ import (
 
 	"github.com/tcobench/tcobench/report/chart"
 	"github.com/tcobench/tcobench/report/rundata"
+	"github.com/tcobench/tcobench/tco"
 )
 
 // runCharts draws every chart of one run, in a fixed order. A chart whose
@@ -84,7 +85,7 @@ func energyChart(rr *RunReport) template.HTML {
 // and drawn as a line across the others, each API bar noting where owning
 // breaks even against it.
 func costBarChart(rr *RunReport) template.HTML {
-	c := chart.Bars{Title: "Cost per task, cheapest first: on-prem, rented and API", Unit: "USD"}
+	c := chart.Bars{Title: "Cost per task, cheapest first: on-prem, rented and API", Unit: "USD", Value: tco.FormatUSD}
 	cv := rr.Cost
 	if cv == nil {
 		return c.SVG()
@@ -97,7 +98,7 @@ func costBarChart(rr *RunReport) template.HTML {
 	if cv.HasOnPrem {
 		rows = append(rows, row{chart.Bar{Label: "on-prem " + cv.C.Hardware.Name, Value: cv.OnPremPerTaskUSD, Highlight: true}, string(cv.OnPremProvenance)})
 		v := cv.OnPremPerTaskUSD
-		c.Line, c.LineLabel = &v, "on-prem "+chart.Fmt(v)+" USD"
+		c.Line, c.LineLabel = &v, "on-prem "+tco.FormatUSD(v)
 	}
 	for _, o := range cv.Options {
 		if o.Kind == "rented" {
@@ -112,7 +113,7 @@ func costBarChart(rr *RunReport) template.HTML {
 		note := string(a.Provenance)
 		if b, ok := be[a.Model]; ok && cv.HasOnPrem {
 			if b.Reached {
-				note = "break-even " + chart.Fmt(b.TasksPerDay) + " tasks/day"
+				note = "break-even " + tco.FormatCount(b.TasksPerDay) + " tasks/day"
 			} else {
 				note = "owning never cheaper"
 			}
@@ -223,7 +224,7 @@ func operatingCurves(sw []Sweep) []template.HTML {
 func pointLabel(p SweepPoint) string {
 	l := p.Tag
 	if p.USDPerMTok > 0 {
-		l += fmt.Sprintf(" $%.3g/Mtok", p.USDPerMTok)
+		l += " " + tco.FormatUSD(p.USDPerMTok) + "/Mtok"
 	}
 	if p.JPerToken > 0 {
 		l += fmt.Sprintf(" %.3g J/tok", p.JPerToken)

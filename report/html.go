@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tcobench/tcobench/runrecord"
+	"github.com/tcobench/tcobench/tco"
 )
 
 //go:embed report.html.tmpl
@@ -20,7 +21,7 @@ var funcs = template.FuncMap{
 	"pct":   Percent,
 	"add1":  func(i int) int { return i + 1 },
 	"join":  strings.Join,
-	"usd":   func(f float64) string { return "$" + FormatValue(f, "") },
+	"usd":   tco.FormatUSD,
 	"secs":  func(f float64) string { return fmt.Sprintf("%.1f s", f) },
 	"time":  func(t interface{ Format(string) string }) string { return t.Format("2006-01-02 15:04:05 MST") },
 	"fig":   figValue,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tcobench/tcobench/report/rundata"
 	"github.com/tcobench/tcobench/runrecord"
+	"github.com/tcobench/tcobench/tco"
 )
 
 // md escapes outside text for Markdown: no HTML, no table breaks, no links.
@@ -74,7 +75,7 @@ func mdSweeps(b *strings.Builder, sw []Sweep) {
 			}
 			usd, j, meets := "not priced", "not measured", "no SLOs"
 			if p.USDPerMTok > 0 {
-				usd = FormatValue(p.USDPerMTok, "USD")
+				usd = tco.FormatUSD(p.USDPerMTok)
 			}
 			if p.JPerToken > 0 {
 				j = FormatValue(p.JPerToken, "J/token")
@@ -183,10 +184,10 @@ func mdCost(b *strings.Builder, c *CostView) {
 	}
 	b.WriteString("| Option, cheapest API first | USD per task | USD per successful task | Provenance | Price date | Owning is the cheaper above | Payback at the stated volume |\n|---|---:|---:|---|---|---|---|\n")
 	if c.HasOnPrem {
-		fmt.Fprintf(b, "| **on-prem %s** (fleet, all-in) | %s | %s | %s | | | |\n", md(cmp.Hardware.Name), FormatValue(c.OnPremPerTaskUSD, ""), figUSD(c.OnPremPerSuccessfulTask), c.OnPremProvenance)
+		fmt.Fprintf(b, "| **on-prem %s** (fleet, all-in) | %s | %s | %s | | | |\n", md(cmp.Hardware.Name), tco.FormatUSD(c.OnPremPerTaskUSD), figUSD(c.OnPremPerSuccessfulTask), c.OnPremProvenance)
 	}
 	for _, a := range c.APIRows() {
-		fmt.Fprintf(b, "| API: %s | %s | %s | %s price | %s | %s | %s |\n", md(a.Model), FormatValue(a.PerTaskUSD, ""), figUSD(a.PerSuccessfulTask), a.Provenance,
+		fmt.Fprintf(b, "| API: %s | %s | %s | %s price | %s | %s | %s |\n", md(a.Model), tco.FormatUSD(a.PerTaskUSD), figUSD(a.PerSuccessfulTask), a.Provenance,
 			md(runrecord.PriceDateText(a.Checked, a.AgeDays, a.Stale)), md(a.BreakEven), md(a.Payback))
 	}
 	b.WriteString("\n")
@@ -202,7 +203,7 @@ func mdSideBySide(b *strings.Builder, c *CostView) {
 	b.WriteString("Owned, rented and API side by side, for the same measured throughput:\n\n")
 	b.WriteString("| Option | USD per task | USD per successful task | USD per million tokens | Provenance | Price date |\n|---|---:|---:|---:|---|---|\n")
 	for _, o := range c.Options {
-		fmt.Fprintf(b, "| %s %s | %s | %s | %s | %s | %s |\n", o.Kind, md(o.Key), FormatValue(o.USDPerTask.Value, ""), figUSD(o.USDPerSuccessfulTask), FormatValue(o.USDPerMillionTokens.Value, ""),
+		fmt.Fprintf(b, "| %s %s | %s | %s | %s | %s | %s |\n", o.Kind, md(o.Key), tco.FormatUSD(o.USDPerTask.Value), figUSD(o.USDPerSuccessfulTask), tco.FormatUSD(o.USDPerMillionTokens.Value),
 			o.USDPerTask.Provenance, md(runrecord.PriceDateText(o.PriceDate, o.PriceAgeDays, o.Stale)))
 	}
 	b.WriteString("\n")
@@ -211,7 +212,7 @@ func mdSideBySide(b *strings.Builder, c *CostView) {
 	}
 	b.WriteString("| Pair (A vs B) | Where A becomes the cheaper | A saves per month at the stated volume (USD) | Provenance |\n|---|---|---:|---|\n")
 	for _, p := range c.Pairs {
-		fmt.Fprintf(b, "| %s vs %s | %s | %s | %s |\n", md(p.A), md(p.B), md(p.Text), FormatValue(p.SavingUSDPerMonth.Value, ""), p.SavingUSDPerMonth.Provenance)
+		fmt.Fprintf(b, "| %s vs %s | %s | %s | %s |\n", md(p.A), md(p.B), md(p.Text), tco.FormatUSD(p.SavingUSDPerMonth.Value), p.SavingUSDPerMonth.Provenance)
 	}
 	b.WriteString("\n")
 }
@@ -221,7 +222,7 @@ func figUSD(f *runrecord.Figure) string {
 	if f == nil {
 		return "-"
 	}
-	return FormatValue(f.Value, "") + " (" + string(f.Provenance) + ")"
+	return tco.FormatUSD(f.Value) + " (" + string(f.Provenance) + ")"
 }
 
 // CostMarkdown writes a run's priced comparison alone, as the report's

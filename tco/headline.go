@@ -158,6 +158,9 @@ func lifeText(c *runrecord.Cost) string {
 	return "life"
 }
 
+// FormatCount shows a count with thousands separated: 21468 → "21,468".
+func FormatCount(v float64) string { return count(v) }
+
 // count shows a volume with thousands separated: 21468 → "21,468".
 func count(v float64) string {
 	n := int64(math.Round(v))

@@ -21,6 +21,8 @@ type Bars struct {
 	Bars        []Bar
 	// Notes, when given, follow each bar's value (its provenance, break-even).
 	Notes []string
+	// Value formats a bar's value (nil: Fmt followed by Unit), as money, say.
+	Value func(float64) string
 	// Line, when set, draws a vertical line at that value across the bars,
 	// labelled LineLabel (the on-prem cost among API prices).
 	Line      *float64
@@ -44,6 +46,9 @@ func (c Bars) SVG() template.HTML {
 	texts, tw := make([]string, len(c.Bars)), 0.0
 	for i, bar := range c.Bars {
 		texts[i] = Fmt(bar.Value) + " " + c.Unit
+		if c.Value != nil {
+			texts[i] = c.Value(bar.Value)
+		}
 		if i < len(c.Notes) && c.Notes[i] != "" {
 			texts[i] += " · " + c.Notes[i]
 		}
