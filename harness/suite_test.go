@@ -201,4 +201,17 @@ func TestGPUSweep(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || len(ctl.applied) != 2 || !ctl.closed {
 		t.Fatalf("interrupted sweep: err %v, applied %v, closed %v", err, ctl.applied, ctl.closed)
 	}
+	if res.Kind != "concurrency" {
+		t.Errorf("a closed-loop GPU sweep is of kind %q", res.Kind)
+	}
+	// An open-loop run's GPU sweep, with no load points, is a rate sweep.
+	st.Load.Concurrency, st.Load.Rate, st.Requests = 0, 50, 3
+	if base, err = st.Spec(); err != nil {
+		t.Fatal(err)
+	}
+	res, err = Sweep(context.Background(), SweepSpec{Base: base, Dir: t.TempDir(), MinGoodput: 0.9, MaxErrors: 0.01,
+		GPU: &GPUSweep{Settings: nvml.Settings(limits[:1], nil), Control: &fakeGPUs{}}})
+	if err != nil || res.Kind != "rate" {
+		t.Errorf("open-loop GPU sweep: kind %q, err %v", res.Kind, err)
+	}
 }

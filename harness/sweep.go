@@ -94,7 +94,8 @@ func Sweep(ctx context.Context, s SweepSpec) (*runrecord.Sweep, error) {
 	if s.GPU != nil {
 		sw.total *= len(s.GPU.Settings)
 	}
-	if len(s.Points) == 0 || s.Points[0].Mode() == runrecord.ArrivalClosed {
+	if mode := s.Base.Load.Schedule; len(s.Points) > 0 && s.Points[0].Mode() == runrecord.ArrivalClosed ||
+		len(s.Points) == 0 && (mode == nil || mode.Mode() == runrecord.ArrivalClosed) {
 		sw.res.Kind = "concurrency"
 	}
 	var err error

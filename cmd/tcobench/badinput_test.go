@@ -66,8 +66,11 @@ func TestBadInputFiles(t *testing.T) {
 		{"compare with a missing baseline", []string{"compare", missing, dir}, "baseline " + missing + ": no such run or suite directory"},
 		{"compare with a missing candidate", []string{"compare", dir, missing}, "candidate " + missing + ": no such run or suite directory"},
 		{"history unknown metric", []string{"history", "--metric", "nosuch"}, `--metric "nosuch": not a stored figure`},
-		{"cost without a directory", []string{"cost"}, "cost: want one RUN_DIR, got 0 argument(s)"},
+		{"cost without a directory", []string{"cost"}, "cost: want one RUN_DIR or SWEEP_DIR, got 0 argument(s)"},
 		{"compare with one directory", []string{"compare", dir}, "compare: want BASELINE and CANDIDATE"},
+		{"capacity search with GPU settings", []string{"sweep", "--target", "http://127.0.0.1:1", "--model", "m", "--requests", "1", "--slo", "ttft=1s",
+			"--rates", "1,2", "--search", "--power-limits", "300W", "--out", filepath.Join(dir, "s")}, "--search: not with --power-limits"},
+		{"cost with a RUN_DIR wanted", []string{"cost", dir, dir}, "cost: want one RUN_DIR or SWEEP_DIR"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -150,4 +153,15 @@ func TestSuiteRefusesIgnoredFlags(t *testing.T) {
 		t.Errorf("exit %d, want 2", code)
 	}
 	oneLineErr(t, stderr, "--collectors, --duration: not used with --suite")
+}
+
+// TestGPUSweepEitherList: --power-limits alone and --clocks alone each
+// make a GPU sweep (neither needs the other).
+func TestGPUSweepEitherList(t *testing.T) {
+	for _, o := range []sweepOptions{{PowerLimits: "300W,450W"}, {Clocks: "1410,1200-1410"}} {
+		g, err := o.gpuSweep()
+		if err != nil || g == nil || len(g.Settings) != 2 {
+			t.Errorf("%+v: %v, %+v", o, err, g)
+		}
+	}
 }

@@ -28,10 +28,10 @@ func newCostCmd(a *app) *cobra.Command {
 		Example: `  tcobench cost runs/ticket-c8 --hardware 8xh100-sxm --site us-colo
   tcobench cost runs/demo --utilization 0.3 --format json     # the profiles the run was priced with
   tcobench cost runs/demo --hardware my-server.yaml --site my-site.yaml --prices my-prices.yaml`,
-		Args: wantArgs(0, 1, "one RUN_DIR"),
+		Args: wantArgs(0, 1, "one RUN_DIR or SWEEP_DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.Fleet == "" && len(args) == 0 {
-				return wantArgs(1, 1, "one RUN_DIR")(cmd, args)
+				return wantArgs(1, 1, "one RUN_DIR or SWEEP_DIR")(cmd, args)
 			}
 			if o.JSON {
 				o.Format = "json"

@@ -89,6 +89,9 @@ func (a *app) sweep(ctx context.Context, o sweepOptions) error {
 	a.prepare(&ss.Base, o.Quiet)
 	defer load.RaiseGC()()
 	if o.Search {
+		if gpu != nil || o.KeepGoing {
+			return usageErrorf("--search: not with --power-limits, --clocks or --keep-going (a capacity search bisects one load)")
+		}
 		return a.capacity(ctx, o, ss, points)
 	}
 	res, err := harness.Sweep(ctx, ss)
@@ -144,13 +147,18 @@ func (o sweepOptions) gpuSweep() (*harness.GPUSweep, error) {
 	if o.PowerLimits == "" && o.Clocks == "" {
 		return nil, nil
 	}
-	limits, err := nvml.ParsePowerLimits(o.PowerLimits)
-	if err != nil {
-		return nil, usageErrorf("--power-limits: %v", err)
+	var limits []float64
+	var clocks []nvml.ClockLock
+	var err error
+	if o.PowerLimits != "" {
+		if limits, err = nvml.ParsePowerLimits(o.PowerLimits); err != nil {
+			return nil, usageErrorf("--power-limits: %v", err)
+		}
 	}
-	clocks, err := nvml.ParseClockLocks(o.Clocks)
-	if err != nil {
-		return nil, usageErrorf("--clocks: %v", err)
+	if o.Clocks != "" {
+		if clocks, err = nvml.ParseClockLocks(o.Clocks); err != nil {
+			return nil, usageErrorf("--clocks: %v", err)
+		}
 	}
 	return &harness.GPUSweep{Settings: nvml.Settings(limits, clocks), GPUs: o.Telemetry.GPUs}, nil
 }
