@@ -204,13 +204,15 @@ func serialServer(service time.Duration) http.Handler {
 // meeting the SLO, and pricing its directory spreads the node over that
 // capacity, labelled so.
 func TestCapacitySearchConverges(t *testing.T) {
-	srv := httptest.NewServer(serialServer(100 * time.Millisecond))
+	srv := httptest.NewServer(serialServer(200 * time.Millisecond))
 	defer srv.Close()
 	dir := t.TempDir()
 	base := Spec{Load: load.Config{Plan: load.SimplePlan(16, 2), Target: fakeTarget(srv.URL, "fake"),
 		Limits: load.Limits{Count: 16, RequestTimeout: 5 * time.Second},
-		SLOs:   []runrecord.SLO{{Metric: runrecord.MetricE2E, Max: runrecord.Duration(225 * time.Millisecond)}}}}
-	// Two slots of 100 ms: c users wait c × 50 ms; 4 users meet 225 ms, 5 do not.
+		SLOs:   []runrecord.SLO{{Metric: runrecord.MetricE2E, Max: runrecord.Duration(500 * time.Millisecond)}}}}
+	// Two slots of 200 ms: the slowest of c users takes ceil(c/2) × 200 ms,
+	// so 4 users take 400 ms and 5 take 600 ms; the 500 ms SLO sits midway,
+	// leaving 100 ms either side for a loaded CI machine.
 	res, err := Capacity(context.Background(), CapacitySpec{Base: base, Dir: dir, Concurrency: true, Low: 1, High: 16, Tolerance: 0.1,
 		MinGoodput: 0.9, MaxErrors: 0,
 		Point: func(v float64) (load.Schedule, error) { return load.Closed{Users: int(v)}, nil }})
