@@ -11,11 +11,10 @@ import (
 
 // PriceDir is tcobench cost: it prices a run directory at its offered
 // load, or the best point of a sweep or capacity search directory at the
-// node's capacity at the SLOs (Price, with its projection), and writes the
-// cost beside that run (cost.json; run.json keeps what the run recorded).
-// A killed run's directory is recovered first. With req nil the profiles
-// are those ps names, else those the run was last priced with. It returns
-// the cost and the run directory priced.
+// node's capacity at the SLOs (PriceRun), and writes the cost beside that
+// run (cost.json; run.json keeps what the run recorded). A killed run's
+// directory is recovered first. It returns the cost and the run directory
+// priced.
 func PriceDir(ctx context.Context, dir string, req *tco.Request, ps PricingSettings) (*runrecord.Cost, string, error) {
 	runDir, basis, err := tco.CapacityRun(dir)
 	if err != nil {
@@ -25,22 +24,30 @@ func PriceDir(ctx context.Context, dir string, req *tco.Request, ps PricingSetti
 	if err != nil {
 		return nil, "", badinput.Wrap(err)
 	}
-	if req == nil {
-		if err := runrecord.LatestCost(runDir, run); err != nil {
-			return nil, "", err
-		}
-		if err := ps.FromRecord(run.Cost); err != nil {
-			return nil, "", err
-		}
-		if req, err = ps.Request(); err != nil {
-			return nil, "", err
-		}
-	}
-	r := *req
-	r.Options.Throughput = basis
-	c, err := Price(ctx, &r, ps.Projection(), runDir, run)
+	c, err := PriceRun(ctx, req, ps, runDir, run, basis)
 	if err != nil {
 		return nil, "", err
 	}
 	return c, runDir, runrecord.WriteCost(runDir, c)
+}
+
+// PriceRun prices a loaded run (Price, with ps's projection) at basis (nil:
+// at its offered load). With req nil the profiles ps leaves unstated are
+// those the run was last priced with (its cost.json, else run.json).
+func PriceRun(ctx context.Context, req *tco.Request, ps PricingSettings, runDir string, run *runrecord.Run, basis *runrecord.ThroughputBasis) (*runrecord.Cost, error) {
+	if req == nil {
+		if err := runrecord.LatestCost(runDir, run); err != nil {
+			return nil, err
+		}
+		if err := ps.FromRecord(run.Cost); err != nil {
+			return nil, err
+		}
+		var err error
+		if req, err = ps.Request(); err != nil {
+			return nil, err
+		}
+	}
+	r := *req
+	r.Options.Throughput = basis
+	return Price(ctx, &r, ps.Projection(), runDir, run)
 }

@@ -5,17 +5,33 @@ import (
 	"os"
 
 	"github.com/tcobench/tcobench/badinput"
+	"github.com/tcobench/tcobench/load/metrics"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
 	"github.com/tcobench/tcobench/workloads"
 )
 
+// Pricer prices a local run now, at its capacity (basis; nil: at its
+// offered load), as tcobench cost would, projection included.
+type Pricer func(runDir string, run *runrecord.Run, basis *runrecord.ThroughputBasis) (*runrecord.Cost, error)
+
+// Pricing says how options are priced.
+type Pricing struct {
+	// Price prices a local run; nil: a run that must be priced now is refused.
+	Price Pricer
+	// Always prices every local run now (the profiles were stated), not
+	// only those never priced or not priced at capacity.
+	Always bool
+	// Catalog prices the runs against hosted APIs.
+	Catalog *tco.Catalog
+}
+
 // FromPath reads the option a path stands for: a run directory (or a
 // sweep or capacity search directory: its best point, at capacity), or an
-// imported trace (its recorded bill and outcomes). pricing prices a local
-// run not yet priced (nil: such a run is refused) and an API run (nil:
-// the built-in catalog).
-func FromPath(path string, pricing *tco.Request, minGoodput float64) (Option, error) {
+// imported trace (its recorded bill and outcomes). A killed run is
+// recovered first, and a local run takes its latest cost (cost.json)
+// unless pricing says to price it now.
+func FromPath(path string, pricing Pricing, minGoodput float64) (Option, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return Option{}, badinput.Errorf("portfolio: %s: %v", path, err)
@@ -27,18 +43,21 @@ func FromPath(path string, pricing *tco.Request, minGoodput float64) (Option, er
 	if err != nil {
 		return Option{}, err
 	}
-	run, err := runrecord.ReadRun(runDir)
+	run, err := metrics.LoadRun(runDir)
 	if err != nil {
 		return Option{}, badinput.Wrap(err)
 	}
 	if run.Summary == nil {
 		return Option{}, badinput.Errorf("%s: the run has no summary", runDir)
 	}
+	if err := runrecord.LatestCost(runDir, run); err != nil {
+		return Option{}, badinput.Wrap(err)
+	}
 	o := Option{Workflow: run.Workload.Name, Source: runDir}
 	passRate(&o, run.Summary)
 	sloJudge(&o, run, minGoodput)
 	if run.Config.Extra.APIKeyEnv != "" {
-		err = apiCost(&o, run, runDir, pricing)
+		err = apiCost(&o, run, runDir, pricing.Catalog)
 	} else {
 		err = localCost(&o, run, runDir, basis, pricing)
 	}
@@ -80,19 +99,17 @@ func sloJudge(o *Option, run *runrecord.Run, minGoodput float64) {
 	}
 }
 
-// localCost is the on-prem fleet cost per task: as the run was priced, or
-// priced now.
-func localCost(o *Option, run *runrecord.Run, dir string, basis *runrecord.ThroughputBasis, pricing *tco.Request) error {
+// localCost is the on-prem fleet cost per task: as the run was last
+// priced, or priced now.
+func localCost(o *Option, run *runrecord.Run, dir string, basis *runrecord.ThroughputBasis, pricing Pricing) error {
 	c := run.Cost
-	if c == nil || basis != nil && (c.Throughput == nil || c.Throughput.Basis != runrecord.BasisCapacity) {
-		if pricing == nil {
+	if pricing.Always || c == nil || basis != nil && (c.Throughput == nil || c.Throughput.Basis != runrecord.BasisCapacity) {
+		if pricing.Price == nil {
 			return badinput.Errorf("%s: the run is not priced: give --hardware and --site, or run tcobench cost on it first", dir)
 		}
-		r := *pricing
-		r.Options.Throughput = basis
 		var err error
-		if c, err = tco.Compare(run, r.Hardware, r.Site, r.Catalog, withRequests(r.Options, dir)); err != nil {
-			return badinput.Errorf("%s: %v", dir, err)
+		if c, err = pricing.Price(dir, run, basis); err != nil {
+			return badinput.Errorf("%s: %w", dir, err)
 		}
 	}
 	o.Kind, o.Name = KindLocal, run.Config.Model+" on "+c.Hardware.Name
@@ -106,21 +123,11 @@ func localCost(o *Option, run *runrecord.Run, dir string, basis *runrecord.Throu
 	return nil
 }
 
-func withRequests(opt tco.Options, dir string) tco.Options {
-	opt.Requests = tco.MeasuredTokens(dir)
-	return opt
-}
-
-// apiCost is a run against a hosted API: its measured tokens at the model's price.
-func apiCost(o *Option, run *runrecord.Run, dir string, pricing *tco.Request) error {
-	var cat *tco.Catalog
-	if pricing != nil {
-		cat = pricing.Catalog
-	} else {
-		var err error
-		if cat, err = tco.LoadCatalog("api-2026"); err != nil {
-			return err
-		}
+// apiCost is a run against a hosted API: its measured tokens at the
+// model's price in cat.
+func apiCost(o *Option, run *runrecord.Run, dir string, cat *tco.Catalog) error {
+	if cat == nil {
+		return badinput.Errorf("%s: the run is against a hosted API and no price catalog was given", dir)
 	}
 	m, ok := cat.Find(run.Config.Model)
 	if !ok {

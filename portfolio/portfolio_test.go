@@ -49,8 +49,8 @@ func writeFile(t *testing.T, dir, name, text string) string {
 	return p
 }
 
-// runModel runs the workflow on one fakeserver model and prices it on the
-// CPU server at the office site.
+// runModel runs the workflow on one fakeserver model and prices it with
+// req (nil: leaves it unpriced).
 func runModel(t *testing.T, dir, url, model string, plan *workloads.Plan, req *tco.Request) string {
 	t.Helper()
 	out := filepath.Join(dir, model)
@@ -61,8 +61,10 @@ func runModel(t *testing.T, dir, url, model string, plan *workloads.Plan, req *t
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := req.Price(out, run); err != nil {
-		t.Fatal(err)
+	if req != nil {
+		if _, err := req.Price(out, run); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := runrecord.WriteRun(out, run); err != nil {
 		t.Fatal(err)
@@ -99,7 +101,7 @@ func TestPortfolioPicksTheHandComputation(t *testing.T) {
 
 	s := portfolio.Defaults()
 	s.MinPassRate, s.Options = 0.5, opts
-	res, err := s.Build([]string{small, large}, nil, "10000")
+	res, err := s.Build([]string{small, large}, portfolio.Pricing{Catalog: cat}, "10000")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,6 +154,60 @@ func TestPortfolioPicksTheHandComputation(t *testing.T) {
 		if f == "html" && (!strings.Contains(b.String(), "<svg") || !strings.Contains(b.String(), `class="chosen"`)) {
 			t.Error("HTML lacks the chart or the chosen mark")
 		}
+	}
+}
+
+// A run never priced is refused without a pricer and priced by one; a
+// cost written since (cost.json) is the one taken; stated profiles price
+// every run now.
+func TestPortfolioPricesAsTold(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "q.jsonl", `{"name":"item 1","code":"C001"}`+"\n")
+	plan, err := workloads.Open(writeFile(t, dir, "qa.yaml", qa), workloads.ResolveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(fakeserver.New(fakeserver.Options{Answers: &fakeserver.Answers{Models: map[string]fakeserver.Model{"small": {Accuracy: 1}}}}))
+	defer srv.Close()
+	hw, _ := tco.LoadHardware("cpu-server")
+	site, _ := tco.LoadSite("office")
+	cat, _ := tco.LoadCatalog("api-2026")
+	req := &tco.Request{Hardware: hw, Site: site, Catalog: cat, Options: tco.DefaultOptions()}
+	small := runModel(t, dir, srv.URL, "small", plan, nil)
+	s := portfolio.Defaults()
+	if _, err := s.Build([]string{small}, portfolio.Pricing{Catalog: cat}, ""); err == nil || !strings.Contains(err.Error(), "the run is not priced") {
+		t.Fatalf("an unpriced run without a pricer: %v", err)
+	}
+	calls := 0
+	price := func(d string, run *runrecord.Run, basis *runrecord.ThroughputBasis) (*runrecord.Cost, error) {
+		calls++
+		if d != small || basis != nil {
+			t.Errorf("priced %s at %v, want %s at offered load", d, basis, small)
+		}
+		return req.Price(d, run)
+	}
+	perTask := func(p portfolio.Pricing) float64 {
+		t.Helper()
+		res, err := s.Build([]string{small}, p, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Workflows[0].Options[0].USDPerTask.Value
+	}
+	if v := perTask(portfolio.Pricing{Price: price}); calls != 1 || !(v > 0) {
+		t.Fatalf("priced now: %d calls, %g per task", calls, v)
+	}
+	run, _ := runrecord.ReadRun(small)
+	c, _ := req.Price(small, run)
+	c.OnPrem.Fleet.USDPerTask.Value = 42
+	if err := runrecord.WriteCost(small, c); err != nil {
+		t.Fatal(err)
+	}
+	if v := perTask(portfolio.Pricing{Price: price}); calls != 1 || v != 42 {
+		t.Fatalf("with cost.json written: %d calls, %g per task; want its 42, not priced again", calls, v)
+	}
+	if v := perTask(portfolio.Pricing{Price: price, Always: true}); calls != 2 || v == 42 {
+		t.Fatalf("profiles stated: %d calls, %g per task; want priced now", calls, v)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/tcobench/tcobench/badinput"
-	"github.com/tcobench/tcobench/tco"
 )
 
 // Settings are tcobench portfolio's settings, by name.
@@ -35,9 +34,9 @@ func (s *Settings) Bind(fs *pflag.FlagSet) {
 }
 
 // Build reads the options the paths stand for and the options file, and
-// chooses. pricing prices runs not yet priced; volume is the default daily
-// volume ("20000" or "20000/day"; "" none).
-func (s Settings) Build(paths []string, pricing *tco.Request, volume string) (*Result, error) {
+// chooses. pricing prices the runs; volume is the default daily volume
+// ("20000" or "20000/day"; "" none).
+func (s Settings) Build(paths []string, pricing Pricing, volume string) (*Result, error) {
 	c := Criteria{MinPassRate: s.MinPassRate, Frontier: s.Frontier, Volumes: map[string]float64{}}
 	if !(s.MinPassRate >= 0 && s.MinPassRate <= 1) {
 		return nil, badinput.Field("min-pass-rate", s.MinPassRate, "want a fraction from 0 to 1")

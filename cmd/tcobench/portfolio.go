@@ -5,8 +5,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/harness"
 	"github.com/tcobench/tcobench/portfolio"
+	"github.com/tcobench/tcobench/runrecord"
+	"github.com/tcobench/tcobench/tco"
 )
 
 const portfolioLong = `Choose per workflow the cheapest option that meets the SLOs and a pass-rate
@@ -39,7 +42,15 @@ func newPortfolioCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := o.Settings.Build(args, req, o.Volume)
+			pricing := portfolio.Pricing{Always: req != nil, Price: func(dir string, run *runrecord.Run, basis *runrecord.ThroughputBasis) (*runrecord.Cost, error) {
+				return harness.PriceRun(cmd.Context(), req, o.PricingSettings, dir, run, basis)
+			}}
+			if req != nil {
+				pricing.Catalog = req.Catalog
+			} else if pricing.Catalog, err = tco.LoadCatalog(o.Prices); err != nil {
+				return badinput.Wrap(err)
+			}
+			res, err := o.Settings.Build(args, pricing, o.Volume)
 			if err != nil {
 				return err
 			}
