@@ -25,7 +25,8 @@ var pgBinDirs = []string{"/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/b
 
 // Start starts a throw-away PostgreSQL server for the test and
 // returns its DSN. TCOBENCH_TEST_POSTGRES=DSN uses an existing server instead.
-// Skips when the binaries are absent (fails when CI=true).
+// Skips when the binaries or, as root, the postgres user are absent
+// (fails when CI=true).
 func Start(t testing.TB) string {
 	t.Helper()
 	if dsn := os.Getenv("TCOBENCH_TEST_POSTGRES"); dsn != "" {
@@ -39,10 +40,7 @@ func Start(t testing.TB) string {
 		}
 	}
 	if bin == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("PostgreSQL server binaries not found (CI=true): install the Debian package postgresql (scripts/setup.sh)")
-		}
-		t.Skip("PostgreSQL server binaries not found: install the Debian package postgresql (make setup) to test the PostgreSQL store")
+		unavailable(t, "PostgreSQL server binaries not found: install the Debian package postgresql (make setup) to test the PostgreSQL store")
 	}
 	dir, err := os.MkdirTemp("/tmp", "tcobench-pg-")
 	if err != nil {
@@ -53,7 +51,7 @@ func Start(t testing.TB) string {
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			t.Skip("running as root without a postgres user to run the server as")
+			unavailable(t, "running as root without a postgres user to run the server as (the Debian package postgresql creates one)")
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
@@ -70,7 +68,11 @@ func Start(t testing.TB) string {
 	}
 	port := freePort(t)
 	srv := asUser(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port), "-k", dir, "-h", "127.0.0.1", "-F")
-	logf, _ := os.Create(filepath.Join(dir, "server.log"))
+	logf, err := os.Create(filepath.Join(dir, "server.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logf.Close() // the server holds its own descriptor
 	srv.Stdout, srv.Stderr = logf, logf
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
@@ -102,6 +104,16 @@ func Start(t testing.TB) string {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// unavailable skips the test, or fails it when CI=true: CI installs
+// PostgreSQL, so its absence there is a set-up defect, not a reason to skip.
+func unavailable(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(why + " (CI=true)")
+	}
+	t.Skip(why)
 }
 
 func freePort(t testing.TB) int {
