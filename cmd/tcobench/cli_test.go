@@ -5,12 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tcobench/tcobench/fakeserver"
 	"github.com/tcobench/tcobench/internal/gguf"
 	"github.com/tcobench/tcobench/internal/localserver"
 	"github.com/tcobench/tcobench/internal/localserver/localservertest"
@@ -153,6 +157,19 @@ func TestDoctorLiveServer(t *testing.T) {
 	if !rep.Target.Answers || len(rep.Target.APIs) != 2 || rep.Target.Ollama.Version != "0.17.4" || len(rep.Target.OpenAI.Models) != 1 {
 		t.Errorf("report %+v", rep.Target)
 	}
+}
+
+// doctor's --timeout bounds each stall-probe request too: a server slower
+// than it is reported as not judged, the deadline named.
+func TestDoctorTimeoutBoundsStallProbe(t *testing.T) {
+	srv := httptest.NewServer(fakeserver.New(fakeserver.Options{Tokens: 4, FirstTokenDelay: 2 * time.Second}))
+	defer srv.Close()
+	start := time.Now()
+	code, stdout, stderr := runTcobench(t, "doctor", "--target", srv.URL, "--timeout", "100ms")
+	if code != 0 || !strings.Contains(stdout, "TCP stall probe") || !strings.Contains(stdout, "could not judge") || !strings.Contains(stdout, "deadline exceeded") {
+		t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
+	}
+	t.Logf("doctor took %s (each probe request bounded by 100ms, the server answers in 2s)", time.Since(start))
 }
 
 // TestEveryCommandHasHelp: each command's --help prints its text, with its

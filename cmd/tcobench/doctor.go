@@ -32,7 +32,7 @@ func newDoctorCmd(a *app) *cobra.Command {
 	o.bind(cmd.Flags(), "text", "text", "json")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "same as --format json")
 	_ = cmd.Flags().MarkHidden("json")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", 0, "how long to wait for each answer from the target (default 5s)")
+	cmd.Flags().DurationVar(&o.Timeout, "timeout", 0, "how long to wait for each answer from the target, stall-probe requests included (default 5s for the API probes, 30s for each stall-probe request)")
 	return cmd
 }
 
@@ -62,7 +62,7 @@ func (a *app) doctor(ctx context.Context, o doctorOptions) error {
 	if err := o.check(); err != nil {
 		return err
 	}
-	rep := doctor.Run(ctx, doctor.Options{Target: o.Target, Client: client})
+	rep := doctor.Run(ctx, doctor.Options{Target: o.Target, Client: client, StallTimeout: o.Timeout})
 	err := a.write(o.output, "", "doctor report", func(b *bytes.Buffer, format string) error {
 		if format == "json" {
 			enc := json.NewEncoder(b)
