@@ -33,8 +33,8 @@ func newHistoryCmd(a *app) *cobra.Command {
 			}
 			f.Figures = splitMetrics(metrics)
 			for _, m := range f.Figures {
-				if !slices.Contains(historyFigures, m) {
-					return usageErrorf("--metric %q: not a stored figure (want one of %s)", m, strings.Join(historyFigures, ", "))
+				if !slices.Contains(rundata.FigureNames, m) {
+					return usageErrorf("--metric %q: not a stored figure (want one of %s)", m, strings.Join(rundata.FigureNames, ", "))
 				}
 			}
 			st, err := store.Open(cmd.Context(), dsn)
@@ -60,12 +60,6 @@ func newHistoryCmd(a *app) *cobra.Command {
 	o.bind(fl, "text", "text", "html", "json", "csv", "table")
 	return cmd
 }
-
-// historyFigures are the figures the results store keeps for each run.
-var historyFigures = []string{rundata.FigTTFTP50, rundata.FigTTFTP99, rundata.FigE2EP50, rundata.FigE2EP99,
-	rundata.FigTPOTP50, rundata.FigTPOTP99, rundata.FigITLP99, rundata.FigOutputTokS, rundata.FigRequestsS,
-	rundata.FigErrorRate, rundata.FigMeasuredCount, rundata.FigEnergyJ, rundata.FigAvgPowerW, rundata.FigJPerToken,
-	rundata.FigCostPerTask, rundata.FigCostPerMTok}
 
 // splitMetrics reads repeated and comma-separated --metric values.
 func splitMetrics(in []string) []string {

@@ -30,6 +30,14 @@ const (
 	FigCostPerSuccessfulTask = "cost_per_successful_task_usd"
 )
 
+// FigureNames lists every figure name Figures can give, in its order: the
+// names the results store keeps and history and compare take.
+var FigureNames = []string{FigTTFTP50, FigTTFTP99, FigE2EP50, FigE2EP99, FigTPOTP50, FigTPOTP99, FigITLP99,
+	FigOutputTokS, FigRequestsS, FigErrorRate, FigMeasuredCount,
+	FigTasks, FigTasksS, FigTokensPerTask, FigGoodputTasksS, FigGoodputFraction, FigTaskLatencyP50, FigTaskLatencyP99,
+	FigEnergyJ, FigAvgPowerW, FigJPerToken, FigCostPerTask, FigCostPerMTok,
+	FigMarginalPerTask, FigProjectionSaving, FigRecordedAPI, FigPassRate, FigCostPerSuccessfulTask}
+
 // Window is the run's measurement window; when run.json has none, the span
 // of the measured attempts.
 func (d *Data) Window() runrecord.Window {

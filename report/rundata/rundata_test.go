@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -35,6 +36,11 @@ func TestFigures(t *testing.T) {
 	for _, name := range []string{"ttft_p50", "ttft_p99", "e2e_p99", "tpot_p50", "output_tok_s", "error_rate", "energy_j", "j_per_token", "avg_power_w", "cost_per_task_usd"} {
 		if _, ok := f[name]; !ok {
 			t.Errorf("figure %s missing", name)
+		}
+	}
+	for _, g := range d.Figures() {
+		if !slices.Contains(rundata.FigureNames, g.Name) {
+			t.Errorf("figure %s is not in FigureNames: history refuses it", g.Name)
 		}
 	}
 	if got := f["error_rate"].Value; math.Abs(got-4.0/104) > 1e-9 {
