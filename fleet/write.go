@@ -20,13 +20,20 @@ import (
 
 // Write writes the merged result as a run directory (run.json and
 // requests.jsonl), which report, compare and cost read as any run. A
-// directory holding another run is refused; one holding an earlier merge
-// of the same fleet is rewritten.
+// directory holding another run, or an unfinished run's files, is refused;
+// one holding an earlier merge of the same fleet is rewritten: its run
+// files (the pricing done on it included) are removed first, as a replaced
+// run's are (runrecord.PrepareDir).
 func (m *Merged) Write(dir string) error {
-	if old, err := runrecord.ReadRun(dir); err == nil && (old.Fleet == nil || old.Fleet.ID != m.Run.Fleet.ID || old.Fleet.Shard != nil) {
+	old, err := runrecord.ReadRun(dir)
+	if err == nil && (old.Fleet == nil || old.Fleet.ID != m.Run.Fleet.ID || old.Fleet.Shard != nil) {
 		return badinput.Errorf("%s already holds a run (%s): choose another directory for fleet %s", dir, old.ID, m.Run.Fleet.ID)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	err = runrecord.PrepareDir(dir, runrecord.DirOptions{Replace: err == nil})
+	if inUse := (*runrecord.DirInUseError)(nil); errors.As(err, &inUse) {
+		return badinput.Errorf("merged fleet %s: %w", m.Run.Fleet.ID, err)
+	}
+	if err != nil {
 		return fmt.Errorf("merged fleet: %w", err)
 	}
 	w, err := runrecord.CreateJSONL(filepath.Join(dir, runrecord.RequestsFile))
