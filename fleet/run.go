@@ -54,7 +54,8 @@ type Spec struct {
 // streaming its attempts into the store, and stores its record and state.
 // Nothing is sent when the store cannot be reached or the shard is refused.
 // The last shard to finish merges the fleet (see Merge) into Spec.Merged
-// and saves the merged run in the store.
+// and saves the merged run in the store; when that fails, its error joins
+// the run's (the shard's own record is stored all the same).
 func Run(ctx context.Context, sp Spec) (*harness.Result, error) {
 	log := sp.Run.Log
 	if log == nil {
@@ -79,7 +80,9 @@ func Run(ctx context.Context, sp Spec) (*harness.Result, error) {
 		return res, errors.Join(runErr, err)
 	}
 	if runErr == nil || res != nil {
-		m.mergeIfLast(context.WithoutCancel(ctx), &sp, res)
+		if err := m.mergeIfLast(context.WithoutCancel(ctx), &sp, res); err != nil {
+			return res, errors.Join(runErr, err)
+		}
 	}
 	return res, runErr
 }

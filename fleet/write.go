@@ -127,34 +127,44 @@ func TempMerge(ctx context.Context, dsn, id string, pricing *tco.Request) (dir s
 
 // mergeIfLast merges the fleet when every shard has finished and this
 // shard is the first to see it, into the spec's merged directory, priced
-// as the shards were and saved in the store.
-func (m *member) mergeIfLast(ctx context.Context, sp *Spec, res *harness.Result) {
-	_, shards, err := m.st.Fleet(ctx, m.fleet.ID)
-	if err != nil || len(shards) < m.fleet.Shards {
-		return
-	}
-	for _, s := range shards {
-		if s.State == runrecord.ShardJoined || s.State == runrecord.ShardRunning {
-			return
-		}
-	}
-	if ok, err := m.st.ClaimMerge(ctx, m.fleet.ID, time.Now()); err != nil || !ok {
-		return
-	}
+// as the shards were and saved in the store. Its error (reading the fleet,
+// claiming, writing or saving the merge) says how to merge again.
+func (m *member) mergeIfLast(ctx context.Context, sp *Spec, res *harness.Result) error {
 	dir := sp.Merged
 	if dir == "" && res != nil {
 		dir = filepath.Join(filepath.Dir(filepath.Clean(res.Dir)), "merged")
 	}
 	if dir == "" {
-		return
+		return nil
+	}
+	fail := func(err error) error {
+		return fmt.Errorf("fleet %s: merge (merge again with tcobench fleet merge %s): %w", m.fleet.ID, m.fleet.ID, err)
+	}
+	_, shards, err := m.st.Fleet(ctx, m.fleet.ID)
+	if err != nil {
+		return fail(err)
+	}
+	if len(shards) < m.fleet.Shards {
+		return nil
+	}
+	for _, s := range shards {
+		if s.State == runrecord.ShardJoined || s.State == runrecord.ShardRunning {
+			return nil
+		}
+	}
+	ok, err := m.st.ClaimMerge(ctx, m.fleet.ID, time.Now())
+	if err != nil {
+		return fail(err)
+	}
+	if !ok {
+		return nil
 	}
 	mg, err := mergeWith(ctx, m.st, MergeSpec{ID: m.fleet.ID, Dir: dir, Save: true, Pricing: sp.Run.Pricing})
 	if err != nil {
-		fmt.Fprintf(m.log, "fleet %s: merge: %v (merge again with tcobench fleet merge %s)\n", m.fleet.ID, err, m.fleet.ID)
-		return
+		return fail(err)
 	}
 	fmt.Fprintf(m.log, "fleet %s: all %d shards finished; merged into %s and saved in the results store\n", m.fleet.ID, m.fleet.Shards, dir)
-	_ = WriteShards(m.log, mg.Run)
+	return WriteShards(m.log, mg.Run)
 }
 
 // WriteShards writes a merged run's per-shard table for people.

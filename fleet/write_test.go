@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,5 +58,42 @@ func TestWriteRewritesAnEarlierMerge(t *testing.T) {
 	}
 	if fi, err := os.Stat(filepath.Join(other, runrecord.RequestsFile)); err != nil || fi.Size() != 0 {
 		t.Errorf("the unfinished run's requests were touched: %v", err)
+	}
+}
+
+// The last shard's merge that fails (here: its merged directory holds
+// another run) fails the shard, saying how to merge again, rather than
+// going unsaid; the shard's own record is stored, and the fleet merges by
+// hand, twice into one directory as well.
+func TestFailedMergeOfTheLastShardIsReturned(t *testing.T) {
+	url, _ := fake(t)
+	dir := t.TempDir()
+	dsn := filepath.Join(dir, "results.db")
+	taken := filepath.Join(dir, "taken")
+	if err := os.MkdirAll(taken, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := runrecord.WriteRun(taken, &runrecord.Run{ID: "another-run"}); err != nil {
+		t.Fatal(err)
+	}
+	s := shardSpec(url, dir, dsn, "unmerged", 0, 1)
+	s.Run.Load.Limits.Count, s.Merged = 10, taken
+	res, err := Run(context.Background(), s)
+	if err == nil || !strings.Contains(err.Error(), "fleet unmerged: merge (merge again with tcobench fleet merge unmerged)") ||
+		!strings.Contains(err.Error(), "already holds a run (another-run)") || !badinput.Is(err) {
+		t.Fatalf("the last shard's failed merge: %v", err)
+	}
+	if res == nil || res.Run == nil || res.Run.Partial {
+		t.Fatalf("the shard's own run: %+v", res)
+	}
+	out := filepath.Join(dir, "merged")
+	for i := range 2 {
+		m, err := MergeInto(context.Background(), MergeSpec{Store: dsn, ID: "unmerged", Dir: out})
+		if err != nil {
+			t.Fatalf("merge %d by hand: %v", i+1, err)
+		}
+		if atts, err := runrecord.LoadAttempts(out); err != nil || len(atts) != len(m.Attempts) || len(atts) == 0 {
+			t.Errorf("merge %d: %d attempts in %s (%v), merged %d", i+1, len(atts), out, err, len(m.Attempts))
+		}
 	}
 }
