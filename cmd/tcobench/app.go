@@ -49,9 +49,10 @@ func message(err error) string {
 	return flagconfig.OneLine(msg)
 }
 
-// writeOut writes b to the file out (saying so), else to standard output.
+// writeOut writes b to the file out (saying so), else (out "" or "-") to
+// standard output.
 func (a *app) writeOut(b []byte, out, what string) error {
-	if out == "" {
+	if out == "" || out == "-" {
 		_, err := a.out.Write(b)
 		return err
 	}

@@ -53,7 +53,7 @@ func newCompareCmd(a *app) *cobra.Command {
 			if werr := writeGate(res, markdown, junit); werr != nil {
 				return werr
 			}
-			if werr := a.write(o, "", "comparison", func(b *bytes.Buffer, f string) error { return gateOutput(b, f, res, &text) }); werr != nil {
+			if werr := a.write(o, "comparison", func(b *bytes.Buffer, f string) error { return gateOutput(b, f, res, &text) }); werr != nil {
 				return werr
 			}
 			return err

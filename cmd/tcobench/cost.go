@@ -55,13 +55,13 @@ func newCostCmd(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return a.write(o.output, "", "cost", func(b *bytes.Buffer, f string) error { return writeCost(b, run.Cost, f) })
+				return a.write(o.output, "cost", func(b *bytes.Buffer, f string) error { return writeCost(b, run.Cost, f) })
 			}
 			c, _, err := harness.PriceDir(cmd.Context(), args[0], req, ps)
 			if err != nil {
 				return err
 			}
-			return a.write(o.output, "", "cost", func(b *bytes.Buffer, f string) error { return writeCost(b, c, f) })
+			return a.write(o.output, "cost", func(b *bytes.Buffer, f string) error { return writeCost(b, c, f) })
 		},
 	}
 	o.Bind(cmd.Flags())

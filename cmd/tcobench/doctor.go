@@ -63,7 +63,7 @@ func (a *app) doctor(ctx context.Context, o doctorOptions) error {
 		return err
 	}
 	rep := doctor.Run(ctx, doctor.Options{Target: o.Target, Client: client, StallTimeout: o.Timeout})
-	err := a.write(o.output, "", "doctor report", func(b *bytes.Buffer, format string) error {
+	err := a.write(o.output, "doctor report", func(b *bytes.Buffer, format string) error {
 		if format == "json" {
 			enc := json.NewEncoder(b)
 			enc.SetIndent("", "  ")

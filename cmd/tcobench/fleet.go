@@ -23,7 +23,7 @@ func newFleetSlurmCmd(a *app) *cobra.Command {
 			if o.RunArgs = args; submit {
 				return fleet.Submit(cmd.Context(), o, a.out)
 			}
-			return a.write(output{Out: out}, "", "job script", func(b *bytes.Buffer, _ string) error { return fleet.WriteSlurm(b, o) })
+			return a.write(output{Out: out}, "job script", func(b *bytes.Buffer, _ string) error { return fleet.WriteSlurm(b, o) })
 		}}
 	o.Bind(cmd.Flags())
 	cmd.Flags().StringVar(&out, "out", "", "write the script to this file instead of standard output")
@@ -37,7 +37,7 @@ func newFleetK8sCmd(a *app) *cobra.Command {
 		Short: "Write a Kubernetes Indexed Job (or CronJob) with one shard per completion index", Long: helpText("fleet-k8s"),
 		RunE: func(_ *cobra.Command, args []string) error {
 			o.RunArgs = args
-			return a.write(output{Out: out}, "", "manifest", func(b *bytes.Buffer, _ string) error { return fleet.WriteK8s(b, o) })
+			return a.write(output{Out: out}, "manifest", func(b *bytes.Buffer, _ string) error { return fleet.WriteK8s(b, o) })
 		}}
 	o.Bind(cmd.Flags())
 	cmd.Flags().StringVar(&out, "out", "", "write the manifest to this file instead of standard output")

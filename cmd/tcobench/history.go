@@ -46,7 +46,7 @@ func newHistoryCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.write(o, "", "history", func(b *bytes.Buffer, format string) error {
+			return a.write(o, "history", func(b *bytes.Buffer, format string) error {
 				return report.WriteHistory(b, format, st.Where, historyPoints(pts))
 			})
 		},

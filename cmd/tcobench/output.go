@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
-	"os"
 	"slices"
 	"strings"
 
@@ -23,7 +21,7 @@ type output struct {
 func (o *output) bind(fs *pflag.FlagSet, def string, formats ...string) {
 	o.formats = formats
 	fs.StringVar(&o.Format, "format", def, strings.Join(formats, ", "))
-	fs.StringVar(&o.Out, "out", "", "write to this file instead of standard output")
+	fs.StringVar(&o.Out, "out", "", "write to this file instead of standard output (- for standard output)")
 }
 
 // check refuses a format the command does not write.
@@ -34,24 +32,12 @@ func (o *output) check() error {
 	return nil
 }
 
-// write writes what render produces for the chosen format: to --out, else
-// to dflt when given (printing where), else to standard output.
-func (a *app) write(o output, dflt, what string, render func(w *bytes.Buffer, format string) error) error {
+// write writes what render produces for the chosen format to --out, or
+// to standard output when --out is empty or "-".
+func (a *app) write(o output, what string, render func(w *bytes.Buffer, format string) error) error {
 	var b bytes.Buffer
 	if err := render(&b, o.Format); err != nil {
 		return err
 	}
-	path := o.Out
-	if path == "" {
-		path = dflt
-	}
-	if path == "" {
-		_, err := a.out.Write(b.Bytes())
-		return err
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", what, err)
-	}
-	fmt.Fprintf(a.out, "wrote %s\n", path)
-	return nil
+	return a.writeOut(b.Bytes(), o.Out, what)
 }

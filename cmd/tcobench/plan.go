@@ -44,7 +44,7 @@ func newPlanCmd(a *app) *cobra.Command {
 			if err != nil {
 				return badinput.Wrap(err)
 			}
-			return a.write(o.output, "", "plan", func(b *bytes.Buffer, f string) error { return res.Write(b, f) })
+			return a.write(o.output, "plan", func(b *bytes.Buffer, f string) error { return res.Write(b, f) })
 		},
 	}
 	f := cmd.Flags()

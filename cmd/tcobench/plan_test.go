@@ -19,7 +19,8 @@ func TestPlanCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	code, js, stderr := runTcobench(t, append(args, "--format", "json")...)
+	// --out - is standard output, as for every command that writes results.
+	code, js, stderr := runTcobench(t, append(args, "--format", "json", "--out", "-")...)
 	if code != 0 {
 		t.Fatalf("json: exit %d: %s", code, stderr)
 	}

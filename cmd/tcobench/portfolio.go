@@ -54,7 +54,7 @@ func newPortfolioCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.write(o.output, "", "portfolio", func(b *bytes.Buffer, f string) error { return res.Write(b, f) })
+			return a.write(o.output, "portfolio", func(b *bytes.Buffer, f string) error { return res.Write(b, f) })
 		},
 	}
 	o.Settings.Bind(cmd.Flags())

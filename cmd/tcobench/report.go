@@ -38,7 +38,7 @@ func newReportCmd(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return a.write(output{Format: o.Format, Out: strings.TrimPrefix(o.Out, "-")}, "", "report", func(b *bytes.Buffer, f string) error { return r.Write(b, f) })
+				return a.write(output{Format: o.Format, Out: o.Out}, "report", func(b *bytes.Buffer, f string) error { return r.Write(b, f) })
 			} else if len(args) != 1 {
 				return usageErrorf("report: want one run, suite or sweep DIR, or --fleet ID")
 			}
@@ -55,11 +55,11 @@ func newReportCmd(a *app) *cobra.Command {
 			path := reportPath(o, dir)
 			if o.Format == "csv" && path != "" {
 				rq := strings.TrimSuffix(path, ".csv") + "-requests.csv"
-				if err := a.write(output{Out: rq}, "", "per-request CSV", func(b *bytes.Buffer, _ string) error { return r.RequestsCSV(b) }); err != nil {
+				if err := a.write(output{Out: rq}, "per-request CSV", func(b *bytes.Buffer, _ string) error { return r.RequestsCSV(b) }); err != nil {
 					return err
 				}
 			}
-			return a.write(output{Format: o.Format, Out: path}, "", "report", func(b *bytes.Buffer, f string) error { return r.Write(b, f) })
+			return a.write(output{Format: o.Format, Out: path}, "report", func(b *bytes.Buffer, f string) error { return r.Write(b, f) })
 		},
 	}
 	o.bind(cmd.Flags(), "md", "md", "html", "json", "csv", "markdown")
