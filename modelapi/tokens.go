@@ -40,9 +40,13 @@ func PromptTokens(ctx context.Context, t Target, client *http.Client, text strin
 	default:
 		return 0, CheckKind(t.API)
 	}
-	raw, err := postJSON(ctx, client, strings.TrimRight(t.URL, "/")+path, body)
+	u, err := ParseTarget(t.URL)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", path, err)
+		return 0, err
+	}
+	raw, err := postJSON(ctx, client, u.String()+path, t.APIKey, body)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %s", path, redactKey(err.Error(), t.APIKey))
 	}
 	var r struct {
 		PromptEvalCount *int `json:"prompt_eval_count"`
@@ -62,9 +66,10 @@ func PromptTokens(ctx context.Context, t Target, client *http.Client, text strin
 	return 0, fmt.Errorf("%s reported no prompt token count", path)
 }
 
-// postJSON posts body as JSON and returns the answer (at most 4 MiB); a
-// status other than 200 is an error carrying the start of the answer.
-func postJSON(ctx context.Context, client *http.Client, url string, body any) ([]byte, error) {
+// postJSON posts body as JSON, with the API key when there is one, and
+// returns the answer (at most 4 MiB); a status other than 200 is an error
+// carrying the start of the answer.
+func postJSON(ctx context.Context, client *http.Client, url, key string, body any) ([]byte, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
@@ -74,6 +79,7 @@ func postJSON(ctx context.Context, client *http.Client, url string, body any) ([
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	authorize(req, key)
 	resp, err := client.Do(req)
 	if err != nil {
 		return nil, err
