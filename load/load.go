@@ -34,13 +34,17 @@ func (e *engine) instance(i int) (workloads.Instance, bool) {
 	return e.cfg.Plan.Instance(i)
 }
 
-// openLoop starts task i at arr.At(i), whatever the server is doing.
+// openLoop starts task i at arr.At(i), whatever the server is doing. An
+// arrival another shard keeps is passed over before its instance is built.
 func (e *engine) openLoop(arr *Arrivals) {
 	for i := 0; ; i++ {
 		at := arr.At(i)
 		phase, ok := e.gate.admit(at)
-		if !ok {
+		if !ok || e.cfg.Plan.Len > 0 && i >= e.cfg.Plan.Len {
 			return
+		}
+		if !e.cfg.Shard.keeps(i) {
+			continue
 		}
 		inst, ok := e.instance(i)
 		if !ok || !e.dispatch(inst, i, at, phase) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/runrecord"
+	"github.com/tcobench/tcobench/workloads"
 )
 
 // scheduled runs cfg and returns its attempts' phases and scheduled
@@ -44,7 +45,19 @@ func TestShardsSplitOneSchedule(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		c := base()
 		c.Shard = Shard{Index: i, Count: 3}
-		for task, at := range scheduled(t, c) {
+		var built []int // the instances this shard built: its own only
+		inner := c.Plan.Instance
+		c.Plan.Instance = func(n int) (workloads.Instance, bool) {
+			built = append(built, n)
+			return inner(n)
+		}
+		got := scheduled(t, c)
+		for _, n := range built {
+			if n%3 != i {
+				t.Errorf("shard %d built instance %d, another shard's", i, n)
+			}
+		}
+		for task, at := range got {
 			if _, dup := union[task]; dup {
 				t.Errorf("shard %d sent %s, which another shard sent too", i, task)
 			}
