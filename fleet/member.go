@@ -29,7 +29,13 @@ type member struct {
 	mu      sync.Mutex
 	pending []store.AttemptLine
 	start   time.Time
-	beatErr error
+	// beatErr is the last error of the beats that could not store the
+	// pending attempts (beatFails of them; told is how many the run record
+	// already says); encodeErr that of the attempts that could not be
+	// encoded for the store (unencoded of them, never stored).
+	beatErr, encodeErr error
+	beatFails, told    int
+	unencoded          int
 
 	stop chan struct{}
 	done chan struct{}
@@ -100,7 +106,8 @@ func (m *member) observe(a *runrecord.Attempt) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err != nil {
-		m.beatErr = err
+		m.unencoded++
+		m.encodeErr = err
 		return
 	}
 	m.pending = append(m.pending, store.AttemptLine{Seq: a.Seq, JSON: b})
@@ -117,7 +124,12 @@ func (m *member) beat(every time.Duration) {
 		case <-m.stop:
 			return
 		case <-t.C:
-			_ = m.flush(context.Background(), store.ShardUpdate{})
+			if err := m.flush(context.Background(), store.ShardUpdate{}); err != nil {
+				m.mu.Lock()
+				m.beatFails++
+				m.beatErr = err
+				m.mu.Unlock()
+			}
 		}
 	}
 }
@@ -133,9 +145,34 @@ func (m *member) flush(ctx context.Context, u store.ShardUpdate) error {
 	defer m.mu.Unlock()
 	if err != nil {
 		m.pending = append(u.Attempts, m.pending...)
-		m.beatErr = err
 	}
 	return err
+}
+
+// finishRun is the shard's part of its run record (load.Hooks.Finish): its
+// fleet section, and a warning for the beats that failed so far and the
+// attempts that never reached the store.
+func (m *member) finishRun(_ context.Context, _ string, run *runrecord.Run) error {
+	run.Fleet = m.record()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	run.Warnings = append(run.Warnings, m.warningsLocked()...)
+	m.told = m.beatFails
+	return nil
+}
+
+// warningsLocked says what of the shard's streaming went wrong.
+func (m *member) warningsLocked() []string {
+	var w []string
+	if m.beatFails > 0 {
+		w = append(w, fmt.Sprintf("fleet %s shard %s: %d beats could not reach the results store (last: %v): their attempts were kept for the next beat, but while the shard was silent a merge could count it lost",
+			m.fleet.ID, m.shard, m.beatFails, m.beatErr))
+	}
+	if m.unencoded > 0 {
+		w = append(w, fmt.Sprintf("fleet %s shard %s: %d attempts could not be encoded for the results store (%v): the merged result lacks them (this shard's run directory has them)",
+			m.fleet.ID, m.shard, m.unencoded, m.encodeErr))
+	}
+	return w
 }
 
 // record is the shard's part of its run record.
@@ -150,6 +187,11 @@ func (m *member) record() *runrecord.Fleet {
 func (m *member) finish(ctx context.Context, res *harness.Result, runErr error) error {
 	close(m.stop)
 	<-m.done
+	m.mu.Lock()
+	if n := m.beatFails - m.told; n > 0 {
+		fmt.Fprintf(m.log, "fleet %s: shard %s: %d beats after its run could not reach the results store (last: %v)\n", m.fleet.ID, m.shard, n, m.beatErr)
+	}
+	m.mu.Unlock()
 	u := store.ShardUpdate{State: runrecord.ShardDone}
 	var pe *harness.PartialError
 	switch {

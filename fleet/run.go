@@ -69,12 +69,7 @@ func Run(ctx context.Context, sp Spec) (*harness.Result, error) {
 	spec := sp.Run
 	spec.Save = nil
 	spec.Load.Rendezvous = m.rendezvous
-	spec.Load.Hooks = append(append([]load.Hooks(nil), spec.Load.Hooks...), load.Hooks{
-		Observe: m.observe,
-		Finish: func(_ context.Context, _ string, run *runrecord.Run) error {
-			run.Fleet = m.record()
-			return nil
-		}})
+	spec.Load.Hooks = append(append([]load.Hooks(nil), spec.Load.Hooks...), load.Hooks{Observe: m.observe, Finish: m.finishRun})
 	res, runErr := harness.Run(ctx, spec)
 	if err := m.finish(context.WithoutCancel(ctx), res, runErr); err != nil {
 		return res, errors.Join(runErr, err)
