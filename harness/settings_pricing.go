@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -107,7 +108,11 @@ func (p PricingSettings) Request() (*tco.Request, error) {
 		return nil, err
 	}
 	if m := r.Options.ReferenceModel; m != "" {
-		if _, found := r.Catalog.Find(m); !found {
+		if _, err := r.Catalog.Lookup(m); err != nil {
+			var le *tco.LookupError
+			if errors.As(err, &le) && len(le.Providers) > 1 {
+				return nil, badinput.Field("reference-model", m, "%s", le.Reason())
+			}
 			return nil, badinput.Field("reference-model", m, "is not in price catalog %s (tcobench prices show %s lists its models)", r.Catalog.Name, p.Prices)
 		}
 	}

@@ -129,9 +129,9 @@ func apiCost(o *Option, run *runrecord.Run, dir string, cat *tco.Catalog) error 
 	if cat == nil {
 		return badinput.Errorf("%s: the run is against a hosted API and no price catalog was given", dir)
 	}
-	m, ok := cat.Find(run.Config.Model)
-	if !ok {
-		return badinput.Errorf("%s: API model %q is not in price catalog %s", dir, run.Config.Model, cat.Name)
+	m, err := cat.Lookup(run.Config.Model)
+	if err != nil {
+		return badinput.Errorf("%s: API model %v", dir, err)
 	}
 	if o.Tasks == 0 {
 		return badinput.Errorf("%s: no task completed", dir)

@@ -1,5 +1,11 @@
 package tco
 
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
 // Catalog is an API price catalog. Prices are USD per million tokens.
 type Catalog struct {
 	Name        string `yaml:"name" json:"name"`
@@ -64,14 +70,70 @@ type LongContextTier struct {
 // Key is "provider/model".
 func (m *PriceModel) Key() string { return m.Provider + "/" + m.Model }
 
-// Find returns the model with the given key ("provider/model") or bare model name.
+// Find returns the model key names (see Lookup); false when it names none.
 func (c *Catalog) Find(key string) (*PriceModel, bool) {
+	m, err := c.Lookup(key)
+	return m, err == nil
+}
+
+// Lookup returns the model key names: the model whose key
+// ("provider/model") it is, else the one model of that bare name, else,
+// of several providers' models of that name, the one in the compare list
+// or the reference model. It does not guess: a name several providers
+// offer and these do not settle is a *LookupError naming the providers.
+func (c *Catalog) Lookup(key string) (*PriceModel, error) {
+	if m := c.byKey(key); m != nil {
+		return m[0], nil
+	}
+	var named, preferred []*PriceModel
 	for i := range c.Models {
-		if m := &c.Models[i]; m.Key() == key || m.Model == key {
-			return m, true
+		if m := &c.Models[i]; m.Model == key {
+			named = append(named, m)
+			if c.preferred(m.Key()) {
+				preferred = append(preferred, m)
+			}
 		}
 	}
-	return nil, false
+	switch {
+	case len(named) == 1:
+		return named[0], nil
+	case len(preferred) == 1:
+		return preferred[0], nil
+	}
+	e := &LookupError{Key: key, Catalog: c.Name}
+	if len(named) > 1 {
+		for _, m := range named {
+			e.Providers = append(e.Providers, m.Provider)
+		}
+	}
+	return nil, e
+}
+
+// preferred reports whether key is in the compare list or is the reference model.
+func (c *Catalog) preferred(key string) bool {
+	return key == c.ReferenceModel || slices.Contains(c.Compare, key)
+}
+
+// LookupError is a key Lookup finds no model for: none has it, or it is a
+// bare model name that several providers offer (Providers, in catalog order).
+type LookupError struct {
+	Key, Catalog string
+	Providers    []string
+}
+
+// Error reads `"x/y" is not in price catalog api-2026` or `"gpt-5-mini" is
+// offered by github-copilot, openai: give provider/model`.
+func (e *LookupError) Error() string { return strconv.Quote(e.Key) + " " + e.Reason() }
+
+// Reason is the error without the key, for a message that names it itself.
+func (e *LookupError) Reason() string {
+	if len(e.Providers) > 1 {
+		return "is offered by " + strings.Join(e.Providers, ", ") + ": give provider/model"
+	}
+	if e.Catalog == "" {
+		return "is not in the price catalog"
+	}
+	return "is not in price catalog " + e.Catalog
 }
 
 func deref(p *float64) float64 {

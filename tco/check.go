@@ -139,14 +139,14 @@ func checkCatalog(c *checker, cat *Catalog) {
 		seen[m.Key()] = i
 	}
 	for i, key := range cat.Compare {
-		if _, ok := cat.Find(key); !ok {
-			c.add([]string{"compare", strconv.Itoa(i)}, "%q is not a model of this catalog", key)
+		if _, err := cat.Lookup(key); err != nil {
+			c.add([]string{"compare", strconv.Itoa(i)}, "%q %s", key, notAModel(err))
 		}
 	}
 	if cat.ReferenceModel == "" {
 		c.add(p("reference_model"), "missing (provider/model of the tornado and projection)")
-	} else if _, ok := cat.Find(cat.ReferenceModel); !ok {
-		c.add(p("reference_model"), "%q is not a model of this catalog", cat.ReferenceModel)
+	} else if _, err := cat.Lookup(cat.ReferenceModel); err != nil {
+		c.add(p("reference_model"), "%q %s", cat.ReferenceModel, notAModel(err))
 	}
 }
 
@@ -187,4 +187,12 @@ func checkTier(c *checker, path []string, t PriceTier) {
 	if t.InputUSDPerMTok != nil && t.CachedInputUSDPerMTok != nil && *t.CachedInputUSDPerMTok > *t.InputUSDPerMTok {
 		c.add(sub(path, "cached_input_usd_per_mtok"), "%g is above the input price %g", *t.CachedInputUSDPerMTok, *t.InputUSDPerMTok)
 	}
+}
+
+// notAModel is why Lookup found no model, as a catalog's check says it.
+func notAModel(err error) string {
+	if le, ok := err.(*LookupError); ok && len(le.Providers) > 1 {
+		return le.Reason()
+	}
+	return "is not a model of this catalog"
 }

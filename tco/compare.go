@@ -166,15 +166,15 @@ func checkInputs(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt
 	if opt.ReferenceModel == "" {
 		opt.ReferenceModel = cat.ReferenceModel
 	}
-	ref, ok := cat.Find(opt.ReferenceModel)
-	if !ok {
-		errs = append(errs, fmt.Errorf("reference model %q is not in price catalog %s", opt.ReferenceModel, cat.Name))
+	ref, refErr := cat.Lookup(opt.ReferenceModel)
+	if refErr != nil {
+		errs = append(errs, fmt.Errorf("reference model %w", refErr))
 	}
 	models, err := cat.Select(opt.Models)
 	if err != nil {
 		errs = append(errs, err)
 	}
-	if ok && !containsModel(models, ref) {
+	if refErr == nil && !containsModel(models, ref) {
 		models = append(models, ref)
 	}
 	if m := recordedModel(run, cat); m != nil && !containsModel(models, m) {

@@ -149,9 +149,9 @@ func judgeCost(run *runrecord.Run, cat *Catalog, tasks float64) *runrecord.Judge
 	}
 	j := o.Judge
 	jc := &runrecord.JudgeCost{Model: j.Model, Requests: j.Requests}
-	m, ok := cat.Find(j.Model)
-	if !ok {
-		jc.Note = fmt.Sprintf("judge model %s is not in price catalog %s: the judge's %d requests (%d input, %d output tokens) are not priced", j.Model, cat.Name, j.Requests, j.InputTokens, j.OutputTokens)
+	m, err := cat.Lookup(j.Model)
+	if err != nil {
+		jc.Note = fmt.Sprintf("judge model %v; the judge's %d requests (%d input, %d output tokens) are not priced", err, j.Requests, j.InputTokens, j.OutputTokens)
 		return jc
 	}
 	b := PriceTotals(m, RequestTokens{Input: j.InputTokens, Output: j.OutputTokens}, int64(j.Requests))

@@ -58,6 +58,7 @@ func TestBadInputFiles(t *testing.T) {
 		{"unknown arrival", append(run, "--arrival", "weird"), `--arrival "weird"`},
 		{"utilization out of range", append(run, "--hardware", "cpu-server", "--site", "office", "--utilization", "1.5"), "--utilization 1.5"},
 		{"reference model not in catalog", append(cost, "--reference-model", "x/y"), `--reference-model "x/y" is not in price catalog api-2026`},
+		{"reference model several providers offer", append(cost, "--reference-model", "claude-3-5-sonnet"), `--reference-model "claude-3-5-sonnet" is offered by anthropic, google: give provider/model`},
 		{"report of a missing directory", []string{"report", missing}, "no-such-run: no such run, suite or sweep directory"},
 		{"report of a file", []string{"report", cfgType}, "cfg-type.yaml: a file, not a run, suite or sweep directory"},
 		{"YAML given as a trace", []string{"workloads", "import", cfgType, "--out", filepath.Join(dir, "t.jsonl")}, "cfg-type.yaml:1: not a tcobench trace"},
