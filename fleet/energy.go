@@ -65,15 +65,23 @@ func gpuKey(e *runrecord.Energy, host string) string {
 	return strings.Join(ks, ",")
 }
 
-// sumEnergy adds measured energy records of distinct nodes.
+// sumEnergy adds measured energy records of distinct nodes. The fleet is
+// throttled when any node was; its sources are the nodes' (one, or joined
+// by "+" when they differ, as a node's own GPUs' are).
 func sumEnergy(es []*runrecord.Energy, w runrecord.Window) *runrecord.Energy {
 	out := &runrecord.Energy{Measured: true, Reliable: true, Window: w, WindowS: w.Seconds(), MinWindowS: es[0].MinWindowS}
-	var sources []string
+	var sources, energySources []string
 	var idle *runrecord.IdleBaseline
 	for i, e := range es {
 		if !slices.Contains(sources, e.Source) {
 			sources = append(sources, e.Source)
 		}
+		for _, s := range strings.Split(e.EnergySource, "+") {
+			if s != "" && !slices.Contains(energySources, s) {
+				energySources = append(energySources, s)
+			}
+		}
+		out.Throttled = out.Throttled || e.Throttled
 		out.Reliable = out.Reliable && e.Reliable
 		out.GPUEnergyJ += e.GPUEnergyJ
 		out.AvgGPUPowerW += e.AvgGPUPowerW
@@ -96,6 +104,7 @@ func sumEnergy(es []*runrecord.Energy, w runrecord.Window) *runrecord.Energy {
 		}
 	}
 	out.Source = strings.Join(sources, "+")
+	out.EnergySource = strings.Join(energySources, "+")
 	if idle != nil && len(es) == countIdle(es) {
 		out.Idle = idle
 	}

@@ -37,6 +37,19 @@ func TestMergeEnergy(t *testing.T) {
 	if *members[1].GPUEnergyJ != 5000 {
 		t.Errorf("shard 1's energy %v", members[1].GPUEnergyJ)
 	}
+	// The fleet is throttled when any node was; its energy sources are the nodes'.
+	shards = []*shardData{node("a", 3000, 100, "GPU-a0"), node("b", 5000, 140, "GPU-b0"), node("c", 1000, 50, "GPU-c0")}
+	shards[0].row.Run.Energy.EnergySource = "counter"
+	shards[1].row.Run.Energy.EnergySource, shards[1].row.Run.Energy.Throttled = "counter", true
+	shards[2].row.Run.Energy.EnergySource = "power_integral+counter"
+	e, _ = mergeEnergy(shards, make([]runrecord.FleetShard, 3), w)
+	if !e.Throttled || e.EnergySource != "counter+power_integral" || e.Source != "nvml" {
+		t.Errorf("three nodes, one throttled: throttled %v, energy source %q, source %q", e.Throttled, e.EnergySource, e.Source)
+	}
+	e, _ = mergeEnergy(shards[:1], make([]runrecord.FleetShard, 1), w)
+	if e.Throttled || e.EnergySource != "counter" {
+		t.Errorf("one node: throttled %v, energy source %q", e.Throttled, e.EnergySource)
+	}
 	// Two shards that read the same GPUs (one endpoint's cluster series) count once.
 	shards = []*shardData{node("a", 3000, 100, "n1/0"), node("b", 3100, 100, "n1/0"), node("c", 5000, 140, "GPU-c0")}
 	members = make([]runrecord.FleetShard, 3)
