@@ -40,7 +40,8 @@ type Accumulator struct {
 type taskAcc struct {
 	sched, sent, end int64
 	ok, good, cut    bool
-	pass             int8 // outcomeNone, outcomePass or outcomeFail
+	pass             int8   // outcomeNone, outcomePass or outcomeFail
+	instance         string // the workload instance the outcome is of
 }
 
 // NewAccumulator returns an empty accumulator judging goodput against slos.
@@ -224,9 +225,7 @@ func (c *Accumulator) TaskDone(id string) {
 
 // finishTask adds a done task to the task counts and task latencies.
 func (c *Accumulator) finishTask(t *taskAcc) {
-	if !t.cut && t.pass == outcomePass {
-		c.out.passed++
-	}
+	c.out.finish(t)
 	s := &c.taskCounts
 	s.Started++
 	if !t.cut {

@@ -42,21 +42,30 @@ func (c *Accumulator) addOutcome(a *runrecord.Attempt, t *taskAcc) {
 	}
 	o.checked = true
 	o.count(a.Task.Checks)
-	t.pass = outcomeFail
+	t.pass, t.instance = outcomeFail, a.Task.Instance
 	if a.Task.Pass {
 		t.pass = outcomePass
 	}
-	if a.ErrorClass != runrecord.ErrCanceled && a.ErrorClass != runrecord.ErrDropped {
-		if o.trials == nil {
-			o.trials = map[string][2]int{}
-		}
-		n := o.trials[a.Task.Instance]
-		n[0]++
-		if a.Task.Pass {
-			n[1]++
-		}
-		o.trials[a.Task.Instance] = n
+}
+
+// finish counts a done task's outcome: passed, and a trial of its
+// instance (pass^k), when the task was not cut short.
+func (o *outcomeAcc) finish(t *taskAcc) {
+	if t.cut || t.pass == outcomeNone {
+		return
 	}
+	if t.pass == outcomePass {
+		o.passed++
+	}
+	if o.trials == nil {
+		o.trials = map[string][2]int{}
+	}
+	n := o.trials[t.instance]
+	n[0]++
+	if t.pass == outcomePass {
+		n[1]++
+	}
+	o.trials[t.instance] = n
 }
 
 func (o *outcomeAcc) count(rs []runrecord.CheckResult) {

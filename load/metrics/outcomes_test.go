@@ -52,14 +52,18 @@ func TestOutcomesChecked(t *testing.T) {
 	atts := []runrecord.Attempt{
 		checkedAttempt("t1", "x", true, 200), checkedAttempt("t2", "x", false, 300),
 		checkedAttempt("t3", "y", true, 400), checkedAttempt("t4", "y", true, 500),
+		// t5 failed its check, then a later step was cancelled: a cut task
+		// is no trial of its instance, as it is not among the tasks.
+		checkedAttempt("t5", "y", false, 600), attempt("t5", 650, 650, 10, 10, 3),
 	}
+	atts[5].ErrorClass, atts[5].OK = runrecord.ErrCanceled, false
 	atts[1].Checks[0].Judge = &runrecord.JudgeUsage{OK: true, Model: "j", InputTokens: 50, OutputTokens: 4, Source: runrecord.TokensFromUsage}
 	s, _ := Summarize(&runrecord.Run{Window: runrecord.Window{StartNS: 0, EndNS: 1000 * ms}}, atts)
 	o := s.Outcomes
 	if o == nil || o.Basis != runrecord.OutcomeChecked || o.Tasks != 4 || o.Passed != 3 || o.PassRate != 0.75 {
 		t.Fatalf("outcomes %+v", o)
 	}
-	if c := o.ByType["equals"]; c.Run != 4 || c.Passed != 3 {
+	if c := o.ByType["equals"]; c.Run != 5 || c.Passed != 3 {
 		t.Errorf("equals checks %+v", c)
 	}
 	if len(o.PassK) != 2 || math.Abs(o.PassK[1].Value-0.5) > 1e-12 {
