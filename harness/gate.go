@@ -179,6 +179,9 @@ func pairLastGood(ctx context.Context, st *store.Store, cands []string) ([]pair,
 
 // saveAndPush stores the candidates with their verdicts and pushes them.
 func (g GateSpec) saveAndPush(ctx context.Context, st *store.Store, pairs []pair, res *GateResult) error {
+	if !(g.Save && st != nil) && g.Push == "" {
+		return nil
+	}
 	verdict := map[string]*compare.Result{}
 	for _, r := range res.Results {
 		verdict[r.CandidateDir] = r
