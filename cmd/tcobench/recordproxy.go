@@ -41,7 +41,7 @@ func newRecordCmd(a *app) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.Listen, "listen", "127.0.0.1:8088", "address to listen on (loopback by default)")
 	f.StringVar(&o.Upstream, "upstream", "", "model server base URL, e.g. http://127.0.0.1:11434")
-	f.StringVar(&o.Out, "out", "", "trace file to append to (JSONL)")
+	f.StringVar(&o.Out, "out", "", "new trace file to write (JSONL); an existing file is refused, never overwritten")
 	f.BoolVar(&o.Redact, "redact", false, "record only lengths and content hashes, no message text")
 	f.StringVar(&o.Name, "name", "", "workload name in the trace header (default: the file's base name)")
 	f.StringSliceVar(&o.CredHeaders, "credential-header", nil, "more request headers that carry credentials, never written (repeatable)")
