@@ -58,6 +58,7 @@ func TestBadInputFiles(t *testing.T) {
 		{"unknown arrival", append(run, "--arrival", "weird"), `--arrival "weird"`},
 		{"utilization out of range", append(run, "--hardware", "cpu-server", "--site", "office", "--utilization", "1.5"), "--utilization 1.5"},
 		{"reference model not in catalog", append(cost, "--reference-model", "x/y"), `--reference-model "x/y" is not in price catalog api-2026`},
+		{"volume not a number", append(cost, "--volume", "NaN"), `--volume "NaN": want tasks per day, e.g. 20000 or 20000/day`},
 		{"reference model several providers offer", append(cost, "--reference-model", "claude-3-5-sonnet"), `--reference-model "claude-3-5-sonnet" is offered by anthropic, google: give provider/model`},
 		{"report of a missing directory", []string{"report", missing}, "no-such-run: no such run, suite or sweep directory"},
 		{"report of a file", []string{"report", cfgType}, "cfg-type.yaml: a file, not a run, suite or sweep directory"},
@@ -71,6 +72,7 @@ func TestBadInputFiles(t *testing.T) {
 		{"compare with one directory", []string{"compare", dir}, "compare: want BASELINE and CANDIDATE"},
 		{"capacity search with GPU settings", []string{"sweep", "--target", "http://127.0.0.1:1", "--model", "m", "--requests", "1", "--slo", "ttft=1s",
 			"--rates", "1,2", "--search", "--power-limits", "300W", "--out", filepath.Join(dir, "s")}, "--search: not with --power-limits"},
+		{"fleet cost projected", []string{"cost", "--fleet", "f1", "--hardware", "cpu-server", "--site", "office", "--model-arch", "llama-3.1-8b"}, "--model-arch does not apply"},
 		{"cost with a RUN_DIR wanted", []string{"cost", dir, dir}, "cost: want one RUN_DIR or SWEEP_DIR"},
 	}
 	for _, c := range cases {

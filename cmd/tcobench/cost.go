@@ -51,6 +51,9 @@ func newCostCmd(a *app) *cobra.Command {
 				if req == nil {
 					return usageErrorf("cost --fleet needs --hardware and --site (tcobench profiles list)")
 				}
+				if ps.ModelArch != "" {
+					return usageErrorf("cost --fleet prices the fleet's nodes as measured, never projected: --model-arch does not apply")
+				}
 				run, err := fleet.Cost(cmd.Context(), o.FleetDSN, o.Fleet, req)
 				if err != nil {
 					return err
