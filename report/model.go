@@ -1,9 +1,9 @@
 package report
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"sort"
 	"time"
@@ -124,7 +124,7 @@ func Load(dir string) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		return FromData(filepath.Base(filepath.Clean(dir)), dir, false, d), nil
+		return FromData(filepath.Base(filepath.Clean(dir)), dir, false, nil, d), nil
 	}
 	dirs, err := rundata.RunDirs(dir)
 	if err != nil {
@@ -141,8 +141,14 @@ func Load(dir string) (*Report, error) {
 		}
 		ds = append(ds, x)
 	}
-	r := FromData(filepath.Base(filepath.Clean(dir)), dir, true, ds...)
-	r.Failed = failedRuns(dir)
+	verdicts, err := sweepVerdicts(dir)
+	if err != nil {
+		return nil, err
+	}
+	r := FromData(filepath.Base(filepath.Clean(dir)), dir, true, verdicts, ds...)
+	if r.Failed, err = failedRuns(dir); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -152,50 +158,49 @@ type FailedRun struct {
 	Error string `json:"error"`
 }
 
-// failedRuns reads the failures recorded in a suite directory's suite.json
-// (written by package suite); none when there is no such file.
-func failedRuns(dir string) []FailedRun {
-	b, err := os.ReadFile(filepath.Join(dir, "suite.json"))
-	if err != nil {
-		return nil
-	}
-	var m struct {
-		Runs []FailedRun `json:"runs"`
-	}
-	if json.Unmarshal(b, &m) != nil {
-		return nil
+// failedRuns reads the failures recorded in a suite directory's suite.json;
+// none when there is no such file.
+func failedRuns(dir string) ([]FailedRun, error) {
+	m, err := runrecord.ReadSuiteManifest(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
 	}
 	var out []FailedRun
-	for _, r := range m.Runs {
+	for _, r := range m.Outcomes {
 		if r.Error != "" {
-			out = append(out, r)
+			out = append(out, FailedRun{Dir: r.Dir, Error: r.Error})
 		}
 	}
-	return out
+	return out, nil
 }
 
-// FromData builds a report from loaded runs.
-func FromData(title, dir string, suite bool, ds ...*rundata.Data) *Report {
+// FromData builds a report from loaded runs; verdicts are a sweep's
+// verdict per run directory (by base name), nil for none.
+func FromData(title, dir string, suite bool, verdicts map[string]bool, ds ...*rundata.Data) *Report {
 	r := &Report{Title: title, Dir: dir, Suite: suite, data: ds}
 	for _, d := range ds {
 		r.Runs = append(r.Runs, runReport(d))
 	}
-	r.Sweeps = sweeps(r.Runs, ds, sweepVerdicts(dir))
+	r.Sweeps = sweeps(r.Runs, ds, verdicts)
 	return r
 }
 
 // sweepVerdicts reads a sweep directory's verdict per run directory (by
-// base name), when it has a sweep.json.
-func sweepVerdicts(dir string) map[string]bool {
+// base name); nil when it has no sweep.json.
+func sweepVerdicts(dir string) (map[string]bool, error) {
 	sw, err := runrecord.ReadSweep(dir)
-	if err != nil {
-		return nil
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
 	}
 	out := map[string]bool{}
 	for _, p := range sw.Points {
 		out[filepath.Base(p.Dir)] = p.Meets
 	}
-	return out
+	return out, nil
 }
 
 func runReport(d *rundata.Data) RunReport {

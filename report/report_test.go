@@ -159,3 +159,18 @@ func TestCostShowsPriceAgeAndStaleFlag(t *testing.T) {
 		}
 	}
 }
+
+// A suite or sweep directory whose sweep.json or suite.json does not parse
+// is refused, the file named, not reported without its verdicts.
+func TestCorruptManifestRefused(t *testing.T) {
+	for _, name := range []string{"sweep.json", "suite.json"} {
+		base := t.TempDir()
+		rundatatest.Write(t, filepath.Join(base, "01-c1"), rundatatest.Options{ID: "a"})
+		if err := os.WriteFile(filepath.Join(base, name), []byte("{not json"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(base); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s corrupt: %v; want an error naming it", name, err)
+		}
+	}
+}
