@@ -188,7 +188,7 @@ func mdCost(b *strings.Builder, c *CostView) {
 	}
 	for _, a := range c.APIRows() {
 		fmt.Fprintf(b, "| API: %s | %s | %s | %s price | %s | %s | %s |\n", md(a.Model), tco.FormatUSD(a.PerTaskUSD), figUSD(a.PerSuccessfulTask), a.Provenance,
-			md(runrecord.PriceDateText(a.Checked, a.AgeDays, a.Stale)), md(a.BreakEven), md(a.Payback))
+			md(runrecord.PriceDateText(a.Checked, a.AgeDays, a.Stale)), md(withProvenance(a.BreakEven, a.BreakEvenProvenance)), md(a.Payback))
 	}
 	b.WriteString("\n")
 	mdSideBySide(b, c)
@@ -196,6 +196,14 @@ func mdCost(b *strings.Builder, c *CostView) {
 
 // mdSideBySide sets owned, rented and API per task side by side, with the
 // break-even between each pair.
+// withProvenance labels a derived text figure with its provenance ("" stays "").
+func withProvenance(text string, p runrecord.Provenance) string {
+	if text == "" || p == "" {
+		return text
+	}
+	return text + " (" + string(p) + ")"
+}
+
 func mdSideBySide(b *strings.Builder, c *CostView) {
 	if len(c.Options) == 0 {
 		return

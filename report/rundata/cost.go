@@ -165,7 +165,8 @@ func successText(c *runrecord.Cost) (success, basis string) {
 type APIRow struct {
 	APICost
 	BreakEven, Payback string
-	// Provenance labels the break-even and payback figures.
+	// BreakEvenProvenance labels the break-even text (the weakest of its
+	// inputs), shown beside it; the payback text names its own.
 	BreakEvenProvenance runrecord.Provenance
 }
 
