@@ -34,6 +34,10 @@ func chromiumBin(t *testing.T) string {
 	return ""
 }
 
+// ChromiumBin is chromiumBin for the package's external tests, which
+// check for the browser before work that needs it.
+func ChromiumBin(t *testing.T) string { t.Helper(); return chromiumBin(t) }
+
 // TestAnswerOnFirstScreen: a priced run's report shows its answer on the
 // first 1280×800 screen.
 func TestAnswerOnFirstScreen(t *testing.T) {

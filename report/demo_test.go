@@ -29,6 +29,7 @@ func TestDemoReportLeadsWithTheAnswer(t *testing.T) {
 		}
 		t.Skipf("local Ollama: %v", err)
 	}
+	report.ChromiumBin(t) // before the minutes of the demo, not after
 	out := t.TempDir()
 	var stdout, log bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
