@@ -142,13 +142,18 @@ func mdRun(b *strings.Builder, i int, rr RunReport, suite bool) {
 func (r *Report) JSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
+	lead := struct {
+		Answers []Answer `json:"answers"`
+		*Report
+	}{r.answers(), r}
+	if err := enc.Encode(lead); err != nil {
 		return fmt.Errorf("write json report: %w", err)
 	}
 	return nil
 }
 
-// Write renders the report in a format: "md" (or "markdown"), "html" or "json".
+// Write renders the report in a format: "md" (or "markdown"), "html",
+// "json" or "csv".
 func (r *Report) Write(w io.Writer, format string) error {
 	switch format {
 	case "md", "markdown":

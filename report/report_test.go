@@ -121,12 +121,19 @@ func TestSuiteAndJSON(t *testing.T) {
 	if !strings.Contains(html, "Suite overview") || strings.Contains(html, "no workload ran at two or more load points") {
 		t.Error("suite report lacks its overview or sweep chart")
 	}
+	js := render(t, base, "json")
 	var r Report
-	if err := json.Unmarshal([]byte(render(t, base, "json")), &r); err != nil {
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
 		t.Fatal(err)
 	}
 	if len(r.Runs) != 3 || len(r.Sweeps) != 1 || len(r.Sweeps[0].Points) != 3 {
 		t.Errorf("json report: %d runs, sweeps %+v", len(r.Runs), r.Sweeps)
+	}
+	// The JSON leads with the answers, one per run, as the other reports do.
+	var lead struct{ Answers []Answer }
+	if err := json.Unmarshal([]byte(js), &lead); err != nil || len(lead.Answers) != 3 || lead.Answers[0].Measured == "" ||
+		!strings.HasPrefix(strings.TrimSpace(js), "{\n  \"answers\"") {
+		t.Errorf("json answers %+v (%v); want three, first in the document", lead.Answers, err)
 	}
 }
 
