@@ -40,9 +40,10 @@ func (d *Data) summaryFigures() []runrecord.Figure {
 	if s.WindowS > 0 {
 		out = append(out, m(FigTasksS, "Task throughput", s.Throughput.TasksPerS, "tasks/s", win))
 	}
-	if tok := s.TokenTotals.Input + s.TokenTotals.Output; t.Started > 0 && tok > 0 {
-		out = append(out, m(FigTokensPerTask, "Tokens per task", float64(tok)/float64(t.Started), "tokens/task",
-			fmt.Sprintf("%d input + %d output tokens over %d tasks", s.TokenTotals.Input, s.TokenTotals.Output, t.Started)))
+	// Over completed tasks, as the cost model divides (tco.FromRun).
+	if tok := s.TokenTotals.Input + s.TokenTotals.Output; t.Completed > 0 && tok > 0 {
+		out = append(out, m(FigTokensPerTask, "Tokens per task", float64(tok)/float64(t.Completed), "tokens/task",
+			fmt.Sprintf("%d input + %d output tokens over %d completed tasks", s.TokenTotals.Input, s.TokenTotals.Output, t.Completed)))
 	}
 	for _, q := range []struct {
 		name, label string
