@@ -2,7 +2,6 @@ package harness
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -131,11 +130,9 @@ func (p PricingSettings) options() (tco.Options, error) {
 	stated("utilization", "fraction", p.Utilization, &opt.Utilization)
 	stated("api-price-decline", "fraction per year", p.APIPriceDecline, &opt.APIPriceDeclinePerYear)
 	stated("token-growth", "fraction per year", p.TokenGrowth, &opt.TokensPerTaskGrowthPerYear)
-	if s := strings.TrimSpace(p.Volume); s != "" {
-		n, err := strconv.ParseFloat(strings.TrimSuffix(s, "/day"), 64)
-		if err != nil || n <= 0 {
-			return opt, badinput.Field("volume", s, "want tasks per day, e.g. 20000 or 20000/day")
-		}
+	if n, err := tco.ParseVolume(p.Volume); err != nil {
+		return opt, badinput.Field("volume", p.Volume, "%v", err)
+	} else if n > 0 {
 		opt.VolumeTasksPerDay = runrecord.Figure{Value: n, Provenance: runrecord.Configured, Source: "volume (tasks per day)"}
 	}
 	opt.ReferenceModel, opt.Models, opt.StaleAfter = p.ReferenceModel, p.Models, p.StaleAfter

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/tcobench/tcobench/load"
@@ -50,15 +49,6 @@ type PlanOptions struct {
 	Progress io.Writer
 }
 
-// ParseVolume reads tasks per day: "50000" or "50000/day".
-func ParseVolume(s string) (float64, error) {
-	n, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "/day"), 64)
-	if err != nil || !(n > 0) {
-		return 0, fmt.Errorf("volume %q: want tasks per day, e.g. 50000 or 50000/day", s)
-	}
-	return n, nil
-}
-
 // PlanFrom resolves the options and plans.
 func PlanFrom(ctx context.Context, o PlanOptions) (*PlanResult, error) {
 	req, err := o.Request(ctx)
@@ -81,12 +71,12 @@ func (o PlanOptions) Request(ctx context.Context) (*PlanRequest, error) {
 	if req.Model, err = modelarch.Load(o.Model); err != nil {
 		return nil, err
 	}
-	if o.Volume == "" {
-		return nil, fmt.Errorf("volume: none given (tasks per day, e.g. 50000/day)")
-	}
-	v, err := ParseVolume(o.Volume)
+	v, err := tco.ParseVolume(o.Volume)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("volume %q: %w", o.Volume, err)
+	}
+	if v == 0 {
+		return nil, fmt.Errorf("volume: none given (tasks per day, e.g. 50000/day)")
 	}
 	req.VolumeTasksPerDay = runrecord.Figure{Value: v, Provenance: runrecord.Configured, Source: "stated volume (tasks per day)"}
 	if err := o.profiles(req); err != nil {

@@ -1,12 +1,12 @@
 package portfolio
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/tcobench/tcobench/badinput"
+	"github.com/tcobench/tcobench/tco"
 )
 
 // Settings are tcobench portfolio's settings, by name.
@@ -45,12 +45,12 @@ func (s Settings) Build(paths []string, pricing Pricing, volume string) (*Result
 		return nil, badinput.Field("min-goodput", s.MinGoodput, "want a fraction from 0 to 1")
 	}
 	var err error
-	if c.Volume, err = perDay("volume", volume); err != nil {
-		return nil, err
+	if c.Volume, err = tco.ParseVolume(volume); err != nil {
+		return nil, badinput.Field("volume", volume, "%v", err)
 	}
 	for _, wv := range s.WorkflowVolumes {
 		name, n, ok := strings.Cut(wv, "=")
-		v, err := perDay("workflow-volume", n)
+		v, err := tco.ParseVolume(n)
 		if !ok || err != nil || v <= 0 {
 			return nil, badinput.Field("workflow-volume", wv, "want workflow=successful tasks per day, e.g. draft-email=20000")
 		}
@@ -75,16 +75,4 @@ func (s Settings) Build(paths []string, pricing Pricing, volume string) (*Result
 		return nil, badinput.Errorf("portfolio: no options (give run directories, sweep directories, traces or --options FILE)")
 	}
 	return Choose(opts, c), nil
-}
-
-func perDay(name, s string) (float64, error) {
-	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "/day"))
-	if s == "" {
-		return 0, nil
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v <= 0 {
-		return 0, badinput.Field(name, s, "want tasks per day, e.g. 20000 or 20000/day")
-	}
-	return v, nil
 }
