@@ -314,6 +314,11 @@ func TestPassRateFromRun(t *testing.T) {
 	if _, err := PassRateFromRun(&runrecord.Run{ID: "empty", Summary: &runrecord.Summary{}}); err == nil {
 		t.Error("a run without tasks gave a pass rate")
 	}
+	// A workload with checks: its checked outcomes, not the requests' success.
+	run.Summary.Outcomes = &runrecord.Outcomes{Basis: runrecord.OutcomeChecked, Tasks: 40, Passed: 30}
+	if p, err := PassRateFromRun(run); err != nil || p.Value != 0.75 || !strings.Contains(p.Source, "passed the workload's checks") {
+		t.Errorf("checked run: %+v, %v; want 30 of 40", p, err)
+	}
 }
 
 // TestProjectIfElsewhere: a CPU run priced on 8×H100 through tco.Request

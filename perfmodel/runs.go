@@ -177,17 +177,27 @@ func ProjectRun(ctx context.Context, run *runrecord.Run, atts []runrecord.Attemp
 	}, nil
 }
 
-// PassRateFromRun is the share of a run's measured tasks that succeeded.
-// The run record counts a task as succeeded when every request of it did;
-// it records no check of the answers yet, so this is an upper bound on the
-// share a quality check would pass.
+// PassRateFromRun is a run's measured pass rate: the share of its
+// completed tasks that passed the workload's checks (summary.outcomes), or,
+// for a workload without checks, that had no failed request, an upper
+// bound on what a check of the answers would pass, labelled so.
 func PassRateFromRun(run *runrecord.Run) (runrecord.Figure, error) {
-	if run.Summary == nil || run.Summary.Tasks.Started == 0 {
-		return runrecord.Figure{}, fmt.Errorf("run %s measured no task: no pass rate", run.ID)
+	s := run.Summary
+	if s == nil {
+		return runrecord.Figure{}, fmt.Errorf("run %s has no summary: no pass rate", run.ID)
 	}
-	t := run.Summary.Tasks
-	return runrecord.Figure{Value: float64(t.Succeeded) / float64(t.Started), Provenance: runrecord.Measured,
-		Source: fmt.Sprintf("run %s: %d of %d measured tasks succeeded (every request OK; answers not checked)", run.ID, t.Succeeded, t.Started)}, nil
+	o := s.Outcomes
+	if o == nil {
+		o = &runrecord.Outcomes{Basis: runrecord.OutcomeNoError, Tasks: s.Tasks.Completed, Passed: s.Tasks.Succeeded}
+	}
+	if o.Tasks == 0 {
+		return runrecord.Figure{}, fmt.Errorf("run %s completed no task: no pass rate", run.ID)
+	}
+	src := fmt.Sprintf("run %s: %d of %d completed tasks passed the workload's checks", run.ID, o.Passed, o.Tasks)
+	if o.Basis != runrecord.OutcomeChecked {
+		src = fmt.Sprintf("run %s: %d of %d completed tasks had every request OK (the workload has no checks: answers not checked, an upper bound)", run.ID, o.Passed, o.Tasks)
+	}
+	return runrecord.Figure{Value: float64(o.Passed) / float64(o.Tasks), Provenance: runrecord.Measured, Source: src}, nil
 }
 
 // ProjectIfElsewhere prepares req to price run (in dir) on req.Hardware:
