@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tcobench/tcobench/report/rundata"
+	"github.com/tcobench/tcobench/tco"
 )
 
 // Answer is what a report says first, for one run: what was measured in a
@@ -50,10 +51,10 @@ func measuredSentence(rr RunReport) string {
 		}
 	}
 	if g, ok := f[rundata.FigGoodputFraction]; ok {
-		parts = append(parts, fmt.Sprintf("%s of requests met the SLOs (%s)", Percent(g.Value), strings.Join(rr.SLOs, ", ")))
+		parts = append(parts, fmt.Sprintf("%s of requests met the SLOs (%s)", tco.FormatPercent(g.Value), strings.Join(rr.SLOs, ", ")))
 	}
 	if e, ok := f[rundata.FigErrorRate]; ok {
-		parts = append(parts, fmt.Sprintf("%s errors", Percent(e.Value)))
+		parts = append(parts, fmt.Sprintf("%s errors", tco.FormatPercent(e.Value)))
 	}
 	if len(parts) == 0 {
 		return ""

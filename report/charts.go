@@ -169,7 +169,7 @@ func costCurveChart(rr *RunReport) template.HTML {
 	for _, b := range be {
 		p := price[b.Model]
 		l.Series = append(l.Series, chart.Series{Name: b.Model, X: []float64{lo, hi}, Y: []float64{p, p}})
-		l.Markers = append(l.Markers, chart.Marker{X: 100 * b.Utilisation, Label: fmt.Sprintf("%s: %.0f%%", b.Model, 100*b.Utilisation)})
+		l.Markers = append(l.Markers, chart.Marker{X: 100 * b.Utilisation, Label: b.Model + ": " + tco.FormatPercent(b.Utilisation)})
 	}
 	return l.SVG()
 }

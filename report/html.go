@@ -18,7 +18,7 @@ var htmlTemplate string
 
 var funcs = template.FuncMap{
 	"val":   FormatValue,
-	"pct":   Percent,
+	"pct":   tco.FormatPercent,
 	"add1":  func(i int) int { return i + 1 },
 	"join":  strings.Join,
 	"usd":   tco.FormatUSD,
@@ -67,15 +67,6 @@ func (r *Report) HTML(w io.Writer) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-// Percent formats a fraction as a whole percentage, "<1%" for a share
-// that would otherwise round to a misleading 0%.
-func Percent(f float64) string {
-	if f > 0 && f < 0.005 {
-		return "<1%"
-	}
-	return fmt.Sprintf("%.0f%%", 100*f)
 }
 
 // FormatValue formats a figure for people: four significant digits, a

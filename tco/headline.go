@@ -95,9 +95,18 @@ func BreakEvenText(c *runrecord.Cost, be runrecord.BreakEven) string {
 	}
 	s := count(be.TasksPerDay.Value) + " tasks/day"
 	if cp := c.OnPrem.CapacityTasksPerDay.Value; cp > 0 {
-		s += fmt.Sprintf(" (%.0f%% of one node)", 100*be.TasksPerDay.Value/cp)
+		s += " (" + FormatPercent(be.TasksPerDay.Value/cp) + " of one node)"
 	}
 	return s
+}
+
+// FormatPercent writes a fraction as a whole percentage, a share above 0
+// but under 0.5 % as "<1%" (never "0%" for something that is there).
+func FormatPercent(f float64) string {
+	if f > 0 && f < 0.005 {
+		return "<1%"
+	}
+	return fmt.Sprintf("%.0f%%", 100*f)
 }
 
 // ageWords dates a price in words: "checked 2026-09-23, 67 days ago".

@@ -52,3 +52,18 @@ func TestHeadline(t *testing.T) {
 		t.Errorf("empty cost: %q", got)
 	}
 }
+
+// A small share never rounds to a misleading 0%, in break-even as
+// anywhere a share of one node is said.
+func TestFormatPercent(t *testing.T) {
+	for f, want := range map[float64]string{0: "0%", 0.003: "<1%", 0.012: "1%", 0.5: "50%"} {
+		if got := FormatPercent(f); got != want {
+			t.Errorf("FormatPercent(%g) = %q, want %q", f, got, want)
+		}
+	}
+	c := &runrecord.Cost{OnPrem: runrecord.OnPrem{CapacityTasksPerDay: runrecord.Figure{Value: 1e6}}}
+	be := runrecord.BreakEven{Reachable: true, TasksPerDay: &runrecord.Figure{Value: 3000}}
+	if got := BreakEvenText(c, be); got != "3,000 tasks/day (<1% of one node)" {
+		t.Errorf("break-even %q, want 3,000 tasks/day (<1%% of one node)", got)
+	}
+}
