@@ -59,3 +59,11 @@ func ReadCapacity(dir string) (*Capacity, error) {
 	}
 	return &c, nil
 }
+
+// The endings of the run's growing-latency warnings (load/metrics): the
+// cost model reads them as "the server did not keep up", so a run that
+// fell behind is never called unsaturated.
+const (
+	WarnQueuedBehind = "requests queued before being sent, the server did not keep up with the arrival rate"
+	WarnOverloaded   = "the offered load exceeds what the server sustains"
+)

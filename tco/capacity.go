@@ -45,7 +45,7 @@ func throughputBasis(run *runrecord.Run, given *runrecord.ThroughputBasis) *runr
 // fellBehind reports whether the run's warnings say the server did not keep up.
 func fellBehind(ws []string) bool {
 	for _, w := range ws {
-		if strings.Contains(w, "did not keep up") || strings.Contains(w, "exceeds what the server sustains") {
+		if strings.HasSuffix(w, runrecord.WarnQueuedBehind) || strings.HasSuffix(w, runrecord.WarnOverloaded) {
 			return true
 		}
 	}

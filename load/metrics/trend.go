@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+
+	"github.com/tcobench/tcobench/runrecord"
 )
 
 // trendCap bounds the points the trend warning keeps (16 bytes each, 1 MiB).
@@ -60,9 +62,9 @@ func (t *trend) warning() string {
 		return ""
 	}
 	if last < 1.5*first+10 {
-		return fmt.Sprintf("latency from the scheduled time grew during the run (median e2e %.0f ms in the first third, %.0f ms in the last) while latency from the send stayed near %.0f ms: requests queued before being sent, the server did not keep up with the arrival rate", firstS, lastS, last)
+		return fmt.Sprintf("latency from the scheduled time grew during the run (median e2e %.0f ms in the first third, %.0f ms in the last) while latency from the send stayed near %.0f ms: %s", firstS, lastS, last, runrecord.WarnQueuedBehind)
 	}
-	return fmt.Sprintf("latency grew during the run both from the scheduled time (median e2e %.0f → %.0f ms) and from the send (%.0f → %.0f ms): the offered load exceeds what the server sustains", firstS, lastS, first, last)
+	return fmt.Sprintf("latency grew during the run both from the scheduled time (median e2e %.0f → %.0f ms) and from the send (%.0f → %.0f ms): %s", firstS, lastS, first, last, runrecord.WarnOverloaded)
 }
 
 func medianOf(pts []trendPoint, sched bool) float64 {
