@@ -106,7 +106,7 @@ func Defaults() RunSettings {
 			EnergyInterval: time.Second, SampleInterval: time.Second, IdleBaseline: 30 * time.Second,
 			MinEnergyWindow: energy.DefaultMinWindow, ServerKind: "auto", PromNodeLabel: "Hostname",
 			PromSettle: 40 * time.Second, PushgatewayJob: livemetrics.DefaultJob},
-		Pricing: PricingSettings{Prices: "api-2026", Utilization: Stated{Value: 0.5},
+		Pricing: PricingSettings{Utilization: Stated{Value: 0.5},
 			APIPriceDecline: Stated{Value: 0.30}, TokenGrowth: Stated{Value: 0.25}},
 	}
 }

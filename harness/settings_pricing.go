@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"cmp"
 	"errors"
 	"strings"
 	"time"
@@ -42,7 +43,7 @@ func (p PricingSettings) Projection() Projection {
 func (p *PricingSettings) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&p.Hardware, "hardware", p.Hardware, "hardware profile: built-in name (tcobench profiles list) or YAML file")
 	fs.StringVar(&p.Site, "site", p.Site, "site profile: built-in name or YAML file")
-	fs.StringVar(&p.Prices, "prices", p.Prices, "API price catalog: built-in name (tcobench prices list) or YAML file")
+	fs.StringVar(&p.Prices, "prices", p.Prices, "API price catalog: built-in name (tcobench prices list) or YAML file (default: the one a re-priced run was priced with, else "+tco.DefaultCatalog+")")
 	fs.Var(&p.Utilization, "utilization", "average utilization of the node, 0-1 (unset: 0.5, labelled assumed)")
 	fs.StringVar(&p.Volume, "volume", p.Volume, "tasks per day for payback and projection, e.g. 20000 or 20000/day (unset: one node's capacity × utilization)")
 	fs.StringVar(&p.ReferenceModel, "reference-model", p.ReferenceModel, "API model (provider/model) of the sensitivity and projection (unset: the catalog's reference)")
@@ -67,7 +68,7 @@ func (p *PricingSettings) FromRecord(c *runrecord.Cost) error {
 		if p.Site == "" {
 			p.Site = profileRef(c.Site)
 		}
-		if p.Prices == Defaults().Pricing.Prices {
+		if p.Prices == "" {
 			p.Prices = profileRef(c.Prices)
 		}
 	}
@@ -75,6 +76,16 @@ func (p *PricingSettings) FromRecord(c *runrecord.Cost) error {
 		return badinput.Field("hardware", nil, "the run was never priced: name a hardware and a site profile (tcobench profiles list)")
 	}
 	return nil
+}
+
+// Catalog loads the API price catalog Prices names ("": tco.DefaultCatalog).
+func (p PricingSettings) Catalog() (*tco.Catalog, error) {
+	name := p.Prices
+	if name == "" {
+		name = tco.DefaultCatalog
+	}
+	c, err := tco.LoadCatalog(name)
+	return c, badinput.Wrap(err)
 }
 
 // Asked reports whether pricing was asked for (a hardware or site profile named).
@@ -100,8 +111,8 @@ func (p PricingSettings) Request() (*tco.Request, error) {
 	if r.Site, err = tco.LoadSite(p.Site); err != nil {
 		return nil, badinput.Wrap(err)
 	}
-	if r.Catalog, err = tco.LoadCatalog(p.Prices); err != nil {
-		return nil, badinput.Wrap(err)
+	if r.Catalog, err = p.Catalog(); err != nil {
+		return nil, err
 	}
 	if r.Options, err = p.options(); err != nil {
 		return nil, err
@@ -112,7 +123,7 @@ func (p PricingSettings) Request() (*tco.Request, error) {
 			if errors.As(err, &le) && len(le.Providers) > 1 {
 				return nil, badinput.Field("reference-model", m, "%s", le.Reason())
 			}
-			return nil, badinput.Field("reference-model", m, "is not in price catalog %s (tcobench prices show %s lists its models)", r.Catalog.Name, p.Prices)
+			return nil, badinput.Field("reference-model", m, "is not in price catalog %s (tcobench prices show %s lists its models)", r.Catalog.Name, cmp.Or(p.Prices, tco.DefaultCatalog))
 		}
 	}
 	return &r, nil

@@ -49,6 +49,25 @@ func writeFile(t *testing.T, dir, name, text string) string {
 	return p
 }
 
+// cpuPricing prices on the CPU server at the office site, against the
+// built-in API catalog.
+func cpuPricing(t *testing.T) *tco.Request {
+	t.Helper()
+	hw, err := tco.LoadHardware("cpu-server")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := tco.LoadSite("office")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := tco.LoadCatalog(tco.DefaultCatalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tco.Request{Hardware: hw, Site: site, Catalog: cat, Options: tco.DefaultOptions()}
+}
+
 // runModel runs the workflow on one fakeserver model and prices it with
 // req (nil: leaves it unpriced).
 func runModel(t *testing.T, dir, url, model string, plan *workloads.Plan, req *tco.Request) string {
@@ -91,10 +110,8 @@ func TestPortfolioPicksTheHandComputation(t *testing.T) {
 		"large": {Accuracy: 0.9, FirstTokenDelay: 150 * time.Millisecond}, // right more often, too slow for the 100 ms SLO
 	}}}))
 	defer srv.Close()
-	hw, _ := tco.LoadHardware("cpu-server")
-	site, _ := tco.LoadSite("office")
-	cat, _ := tco.LoadCatalog("api-2026")
-	req := &tco.Request{Hardware: hw, Site: site, Catalog: cat, Options: tco.DefaultOptions()}
+	req := cpuPricing(t)
+	cat := req.Catalog
 	small := runModel(t, dir, srv.URL, "small", plan, req)
 	large := runModel(t, dir, srv.URL, "large", plan, req)
 	opts := writeFile(t, dir, "api.yaml", "options:\n  - {workflow: qa, name: api frontier-x, usd_per_task: 0.002, pass_rate: 0.95, source: vendor eval}\n")
@@ -169,10 +186,8 @@ func TestPortfolioPricesAsTold(t *testing.T) {
 	}
 	srv := httptest.NewServer(fakeserver.New(fakeserver.Options{Answers: &fakeserver.Answers{Models: map[string]fakeserver.Model{"small": {Accuracy: 1}}}}))
 	defer srv.Close()
-	hw, _ := tco.LoadHardware("cpu-server")
-	site, _ := tco.LoadSite("office")
-	cat, _ := tco.LoadCatalog("api-2026")
-	req := &tco.Request{Hardware: hw, Site: site, Catalog: cat, Options: tco.DefaultOptions()}
+	req := cpuPricing(t)
+	cat := req.Catalog
 	small := runModel(t, dir, srv.URL, "small", plan, nil)
 	s := portfolio.Defaults()
 	if _, err := s.Build([]string{small}, portfolio.Pricing{Catalog: cat}, ""); err == nil || !strings.Contains(err.Error(), "the run is not priced") {

@@ -112,6 +112,9 @@ func LoadSite(ref string) (*Site, error) {
 	return ParseSite(file, data)
 }
 
+// DefaultCatalog is the built-in API price catalog used when none is named.
+const DefaultCatalog = "api-2026"
+
 // LoadCatalog reads and validates an API price catalog by built-in name or file path.
 func LoadCatalog(ref string) (*Catalog, error) {
 	file, data, err := readRef(KindPrices, ref)

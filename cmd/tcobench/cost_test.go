@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -87,6 +88,32 @@ func TestCostPricesARealRun(t *testing.T) {
 	var same runrecord.Cost
 	if code != 0 || json.Unmarshal([]byte(stdout), &same) != nil || same.Hardware.Name != "cpu-server" || same.Site.Name != "office" {
 		t.Errorf("re-priced from the record: exit %d, %s %s: %s", code, same.Hardware.Name, same.Site.Name, stderr)
+	}
+
+	// Re-pricing keeps a catalog file the run was priced with, unless
+	// --prices names one, the default's name included.
+	src, err := os.ReadFile("../../tco/prices/api-2026.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := writeFile(t, "my-prices.yaml", strings.Replace(string(src), "name: api-2026", "name: my-prices", 1))
+	catalogOf := func(args ...string) string {
+		t.Helper()
+		code, stdout, stderr := runTcobench(t, append([]string{"cost", dir, "--format", "json"}, args...)...)
+		var c runrecord.Cost
+		if code != 0 || json.Unmarshal([]byte(stdout), &c) != nil {
+			t.Fatalf("cost %v: exit %d: %s", args, code, stderr)
+		}
+		return c.Prices.Name
+	}
+	if got := catalogOf("--prices", mine); got != "my-prices" {
+		t.Errorf("priced with %s, want my-prices", got)
+	}
+	if got := catalogOf(); got != "my-prices" {
+		t.Errorf("re-priced with %s, want the recorded my-prices", got)
+	}
+	if got := catalogOf("--prices", "api-2026"); got != "api-2026" {
+		t.Errorf("--prices api-2026 re-priced with %s", got)
 	}
 
 	// A CPU run priced on GPU hardware is projected there by the performance

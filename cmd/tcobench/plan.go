@@ -8,6 +8,7 @@ import (
 	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/perfmodel"
 	"github.com/tcobench/tcobench/runrecord"
+	"github.com/tcobench/tcobench/tco"
 )
 
 // planOptions are `tcobench plan`'s flags.
@@ -19,7 +20,7 @@ type planOptions struct {
 }
 
 func newPlanCmd(a *app) *cobra.Command {
-	o := planOptions{PlanOptions: perfmodel.PlanOptions{PromptTokens: 256, MaxTokens: 128, Site: "us-colo", Prices: "api-2026"}}
+	o := planOptions{PlanOptions: perfmodel.PlanOptions{PromptTokens: 256, MaxTokens: 128, Site: "us-colo", Prices: tco.DefaultCatalog}}
 	cmd := &cobra.Command{
 		Use:   "plan --model M --volume N/day [--workload W] [--slo ...] [--hardware P,...] [--format text|md|json|html]",
 		Short: "Project capacity, nodes and cost per task on hardware you do not own",

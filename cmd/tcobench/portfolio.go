@@ -5,11 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/harness"
 	"github.com/tcobench/tcobench/portfolio"
 	"github.com/tcobench/tcobench/runrecord"
-	"github.com/tcobench/tcobench/tco"
 )
 
 const portfolioLong = `Choose per workflow the cheapest option that meets the SLOs and a pass-rate
@@ -47,8 +45,8 @@ func newPortfolioCmd(a *app) *cobra.Command {
 			}}
 			if req != nil {
 				pricing.Catalog = req.Catalog
-			} else if pricing.Catalog, err = tco.LoadCatalog(o.Prices); err != nil {
-				return badinput.Wrap(err)
+			} else if pricing.Catalog, err = o.PricingSettings.Catalog(); err != nil {
+				return err
 			}
 			res, err := o.Settings.Build(args, pricing, o.Volume)
 			if err != nil {

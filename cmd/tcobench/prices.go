@@ -28,7 +28,7 @@ func newPricesCmd(a *app) *cobra.Command {
 			Short: "Show a catalog's prices (default api-2026)",
 			Args:  wantArgs(0, 1, "at most one catalog NAME or FILE"),
 			RunE: func(_ *cobra.Command, args []string) error {
-				ref := "api-2026"
+				ref := tco.DefaultCatalog
 				if len(args) == 1 {
 					ref = args[0]
 				}
