@@ -12,7 +12,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
-	_ "modernc.org/sqlite"             // SQLite driver "sqlite"
+	"modernc.org/sqlite"               // SQLite driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Kinds of store.
@@ -54,15 +55,39 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.db.PingContext(ctx); err != nil {
-		s.db.Close()
-		return nil, fmt.Errorf("results store %s: %w", s.Where, err)
-	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.whileBusy(ctx, func() error {
+		if err := s.db.PingContext(ctx); err != nil {
+			return err
+		}
+		return s.migrate(ctx)
+	}); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("results store %s: %w", s.Where, err)
 	}
 	return s, nil
+}
+
+// busyFor bounds how long opening a SQLite store retries while another
+// process holds the new file's lock.
+const busyFor = 10 * time.Second
+
+// whileBusy runs f, again while SQLite answers SQLITE_BUSY (another process
+// creating the same new store: switching it to WAL and creating the schema
+// take locks that busy_timeout does not wait for), for at most busyFor.
+func (s *Store) whileBusy(ctx context.Context, f func() error) error {
+	deadline := time.Now().Add(busyFor)
+	for {
+		err := f()
+		var se *sqlite.Error
+		if s.kind != KindSQLite || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 func open(dsn string) (*Store, error) {
@@ -84,7 +109,11 @@ func open(dsn string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("results store: %w", err)
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	// Transactions take the write lock when they begin (_txlock=immediate),
+	// waiting up to busy_timeout for it: a deferred one that read first
+	// fails at once with SQLITE_BUSY when another process wrote meanwhile
+	// (shards of a fleet opening one new store together).
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("results store: %w", err)
 	}

@@ -155,3 +155,26 @@ func TestDefaultPath(t *testing.T) {
 		t.Errorf("redact: %s", got)
 	}
 }
+
+// Processes opening one new SQLite store at once (a fleet's shards on one
+// node) all get it: one creates the schema, the others wait for it.
+func TestConcurrentOpenOfANewSQLiteStore(t *testing.T) {
+	for round := 0; round < 10; round++ {
+		path := filepath.Join(t.TempDir(), "results.db")
+		errs := make(chan error, 6)
+		for i := 0; i < cap(errs); i++ {
+			go func() {
+				s, err := Open(context.Background(), "sqlite://"+path)
+				if err == nil {
+					err = s.Close()
+				}
+				errs <- err
+			}()
+		}
+		for i := 0; i < cap(errs); i++ {
+			if err := <-errs; err != nil {
+				t.Errorf("round %d: %v", round, err)
+			}
+		}
+	}
+}
