@@ -3,6 +3,7 @@ package fleet
 import (
 	"fmt"
 
+	"github.com/tcobench/tcobench/perfmodel"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
 )
@@ -31,13 +32,18 @@ func Price(req *tco.Request, dir string, run *runrecord.Run) (*runrecord.Cost, e
 	if err != nil {
 		return nil, err
 	}
+	if same, why := perfmodel.MeasuredOn(view, r.Hardware); !same {
+		c.Notes = append(c.Notes, "throughput as measured on the fleet's nodes, not projected (a fleet is never projected): "+why)
+		c.MeasuredElsewhere = why
+		c.Headline = tco.Headline(c)
+	}
 	hour := c.OnPrem.PerNodeHour.TotalUSDPerHour
 	fc := &runrecord.FleetCost{Hardware: c.Hardware.Name, Nodes: n, NodeUSDPerHour: hour,
 		USDPerHour: runrecord.Figure{Value: float64(n) * hour.Value, Unit: "USD/h", Provenance: hour.Provenance,
 			Source: fmt.Sprintf("%d nodes × one node's all-in USD/hour", n)},
 		USDPerTask: c.OnPrem.Fleet.USDPerTask}
-	c.Notes = append(c.Notes, fmt.Sprintf("fleet %s: %d nodes of %s; the on-prem figures are per node (the fleet's measured throughput and energy / %d); the fleet costs %d × %.2f = %.2f USD/hour, %.6f USD per task",
-		run.Fleet.ID, n, c.Hardware.Name, n, n, hour.Value, fc.USDPerHour.Value, fc.USDPerTask.Value))
+	c.Notes = append(c.Notes, fmt.Sprintf("fleet %s: %d nodes of %s; the on-prem figures are per node (the fleet's measured throughput and energy / %d); the fleet costs %d × %s = %s an hour, %s per task",
+		run.Fleet.ID, n, c.Hardware.Name, n, n, tco.FormatUSD(hour.Value), tco.FormatUSD(fc.USDPerHour.Value), tco.FormatUSD(fc.USDPerTask.Value)))
 	run.Cost, run.Fleet.Cost = c, fc
 	return c, nil
 }

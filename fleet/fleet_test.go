@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/tcobench/tcobench/report/rundata"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/store"
+	"github.com/tcobench/tcobench/tco"
 )
 
 // Splitting one seeded open-loop schedule over 3 shards against one
@@ -57,6 +59,21 @@ func TestScheduleSplitSendsTheSingleProcessSchedule(t *testing.T) {
 		t.Fatal(err)
 	}
 	fromEveryRawSample(t, dsn, "split", rundata.FigureMap(d.Figures()))
+
+	// Priced on hardware it did not run on, the fleet is priced as
+	// measured, said so, and costs its nodes × one node's hour.
+	hw, _ := tco.LoadHardware("8xh100-sxm")
+	site, _ := tco.LoadSite("us-colo")
+	cat, _ := tco.LoadCatalog(tco.DefaultCatalog)
+	priced, err := Cost(context.Background(), dsn, "split", &tco.Request{Hardware: hw, Site: site, Catalog: cat, Options: tco.DefaultOptions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, fc := priced.Cost, priced.Fleet.Cost
+	if fc == nil || c.MeasuredElsewhere == "" || !strings.Contains(strings.Join(c.Notes, "\n"), "a fleet is never projected") ||
+		math.Abs(fc.USDPerHour.Value-float64(fc.Nodes)*fc.NodeUSDPerHour.Value) > 1e-9 {
+		t.Errorf("fleet cost %+v, measured elsewhere %q, notes %q", fc, c.MeasuredElsewhere, c.Notes)
+	}
 }
 
 // sameSchedule checks that two run directories scheduled the same tasks at
