@@ -78,25 +78,10 @@ func idlePower(g *gpuSeries, w runrecord.Window) (float64, bool) {
 	return sum / float64(n), true
 }
 
-func intensity(j float64, e *runrecord.Energy) runrecord.EnergyIntensity {
-	var x runrecord.EnergyIntensity
-	if e.Requests > 0 {
-		x.JPerRequest = j / float64(e.Requests)
-		x.WhPer1kRequests = j / 3600 / float64(e.Requests) * 1000
-	}
-	if e.OutputTokens > 0 {
-		x.JPerOutputToken = j / float64(e.OutputTokens)
-	}
-	if e.Tasks > 0 {
-		x.JPerTask = j / float64(e.Tasks)
-	}
-	return x
-}
-
 func intensities(e *runrecord.Energy) {
-	e.Fleet = intensity(e.GPUEnergyJ, e)
+	e.Fleet = e.Intensity(e.GPUEnergyJ)
 	if e.Idle != nil {
-		m := intensity(e.MarginalGPUEnergyJ, e)
+		m := e.Intensity(e.MarginalGPUEnergyJ)
 		e.Marginal = &m
 	}
 }
@@ -118,10 +103,10 @@ func boundaries(e *runrecord.Energy, cfg Config) {
 	for _, b := range []*runrecord.EnergyBoundary{&gpu, &node, &fac} {
 		if e.Idle != nil {
 			b.MarginalEnergyJ = e.MarginalGPUEnergyJ * cumulativeFactor(b.Name, cfg)
-			m := intensity(b.MarginalEnergyJ, e)
+			m := e.Intensity(b.MarginalEnergyJ)
 			b.Marginal = &m
 		}
-		b.Fleet = intensity(b.EnergyJ, e)
+		b.Fleet = e.Intensity(b.EnergyJ)
 	}
 	e.Boundaries = []runrecord.EnergyBoundary{gpu, node, fac}
 }

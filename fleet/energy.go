@@ -108,9 +108,9 @@ func sumEnergy(es []*runrecord.Energy, w runrecord.Window) *runrecord.Energy {
 	if idle != nil && len(es) == countIdle(es) {
 		out.Idle = idle
 	}
-	out.Fleet = intensity(out.GPUEnergyJ, out)
+	out.Fleet = out.Intensity(out.GPUEnergyJ)
 	if out.Idle != nil {
-		m := intensity(out.MarginalGPUEnergyJ, out)
+		m := out.Intensity(out.MarginalGPUEnergyJ)
 		out.Marginal = &m
 	}
 	out.Boundaries = sumBoundaries(es, out)
@@ -125,22 +125,6 @@ func countIdle(es []*runrecord.Energy) int {
 		}
 	}
 	return n
-}
-
-// intensity is energy j over the record's denominators.
-func intensity(j float64, e *runrecord.Energy) runrecord.EnergyIntensity {
-	var x runrecord.EnergyIntensity
-	if e.Requests > 0 {
-		x.JPerRequest = j / float64(e.Requests)
-		x.WhPer1kRequests = x.JPerRequest * 1000 / 3600
-	}
-	if e.OutputTokens > 0 {
-		x.JPerOutputToken = j / float64(e.OutputTokens)
-	}
-	if e.Tasks > 0 {
-		x.JPerTask = j / float64(e.Tasks)
-	}
-	return x
 }
 
 // sumBoundaries adds each system boundary's energy across the nodes, when
@@ -161,9 +145,9 @@ func sumBoundaries(es []*runrecord.Energy, out *runrecord.Energy) []runrecord.En
 		if k > 0 && bs[k-1].EnergyJ > 0 {
 			sum.Factor = sum.EnergyJ / bs[k-1].EnergyJ
 		}
-		sum.Fleet = intensity(sum.EnergyJ, out)
+		sum.Fleet = out.Intensity(sum.EnergyJ)
 		if out.Idle != nil {
-			m := intensity(sum.MarginalEnergyJ, out)
+			m := out.Intensity(sum.MarginalEnergyJ)
 			sum.Marginal = &m
 		}
 		bs = append(bs, sum)

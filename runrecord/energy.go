@@ -202,3 +202,21 @@ const (
 	BoundaryNode     = "node"
 	BoundaryFacility = "facility"
 )
+
+// Intensity is j joules per request, output token and task of the work e
+// counts (Requests, OutputTokens, Tasks); a zero denominator leaves its
+// figure zero.
+func (e *Energy) Intensity(j float64) EnergyIntensity {
+	var x EnergyIntensity
+	if e.Requests > 0 {
+		x.JPerRequest = j / float64(e.Requests)
+		x.WhPer1kRequests = j / 3600 / float64(e.Requests) * 1000
+	}
+	if e.OutputTokens > 0 {
+		x.JPerOutputToken = j / float64(e.OutputTokens)
+	}
+	if e.Tasks > 0 {
+		x.JPerTask = j / float64(e.Tasks)
+	}
+	return x
+}
