@@ -31,7 +31,6 @@ type Exporter struct {
 	requests *prometheus.CounterVec
 	errs     *prometheus.CounterVec
 	tokens   *prometheus.CounterVec
-	inflight prometheus.Gauge
 	ttft     *prometheus.HistogramVec
 	e2e      *prometheus.HistogramVec
 }

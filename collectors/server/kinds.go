@@ -150,12 +150,6 @@ func SeriesFor(kind string, overrides map[string][]string) map[string][]string {
 	return out
 }
 
-// SourcesFor returns kind's built-in sources of a standard series (nil
-// when the kind has none).
-func SourcesFor(kind, std string) []Source {
-	return append([]Source(nil), kinds[kind][std]...)
-}
-
 // AggregationOf says how a series combines over label sets. A series
 // added by an override is a ratio when its name says so (ends in _ratio,
 // _perc, _rate or _usage), a counter when it ends in _total, else a gauge.

@@ -1,8 +1,6 @@
 package metrics
 
 import (
-	"fmt"
-
 	"github.com/tcobench/tcobench/runrecord"
 )
 
@@ -249,14 +247,4 @@ func abs(x int) int {
 		return -x
 	}
 	return x
-}
-
-// ValidateSLO reports whether metric can be used as an SLO.
-func ValidateSLO(metric string) error {
-	switch metric {
-	case runrecord.MetricTTFT, runrecord.MetricTTFTSched, runrecord.MetricTPOT, runrecord.MetricE2E,
-		runrecord.MetricE2ESched, runrecord.MetricITL, runrecord.MetricTaskLatency, runrecord.MetricTaskLatencySched:
-		return nil
-	}
-	return fmt.Errorf("SLO metric %q: want ttft, tpot, itl, e2e or task_latency", metric)
 }
