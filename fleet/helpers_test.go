@@ -26,9 +26,9 @@ import (
 // never differ.
 const (
 	maxNoise        = 300 * time.Millisecond
-	typicalNoise    = 5 * time.Millisecond
-	latencyNoise    = 5.0 // ms, medians
-	throughputNoise = 0.10
+	typicalNoise    = 20 * time.Millisecond
+	latencyNoise    = 15.0 // ms, medians
+	throughputNoise = 0.25
 )
 
 // fake starts a fakeserver that logs its own stamps.

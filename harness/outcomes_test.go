@@ -204,17 +204,19 @@ func serialServer(service time.Duration) http.Handler {
 // meeting the SLO, and pricing its directory spreads the node over that
 // capacity, labelled so.
 func TestCapacitySearchConverges(t *testing.T) {
-	srv := httptest.NewServer(serialServer(200 * time.Millisecond))
+	srv := httptest.NewServer(serialServer(300 * time.Millisecond))
 	defer srv.Close()
 	dir := t.TempDir()
 	base := Spec{Load: load.Config{Plan: load.SimplePlan(16, 2), Target: fakeTarget(srv.URL, "fake"),
 		Limits: load.Limits{Count: 16, RequestTimeout: 5 * time.Second},
-		SLOs:   []runrecord.SLO{{Metric: runrecord.MetricE2E, Max: runrecord.Duration(500 * time.Millisecond)}}}}
-	// Two slots of 200 ms: the slowest of c users takes ceil(c/2) × 200 ms,
-	// so 4 users take 400 ms and 5 take 600 ms; the 500 ms SLO sits midway,
-	// leaving 100 ms either side for a loaded CI machine.
+		SLOs:   []runrecord.SLO{{Metric: runrecord.MetricE2E, Max: runrecord.Duration(750 * time.Millisecond)}}}}
+	// Two slots of 300 ms: 4 users each take 600 ms; 5 users take 600 and
+	// 900 ms in turn, so after the first four of 16 requests half miss the
+	// 750 ms SLO (goodput about 0.62). Three quarters must meet it: at 4
+	// users four requests may come 150 ms late on a loaded CI machine
+	// before the point fails.
 	res, err := Capacity(context.Background(), CapacitySpec{Base: base, Dir: dir, Concurrency: true, Low: 1, High: 16, Tolerance: 0.1,
-		MinGoodput: 0.9, MaxErrors: 0,
+		MinGoodput: 0.75, MaxErrors: 0,
 		Point: func(v float64) (load.Schedule, error) { return load.Closed{Users: int(v)}, nil }})
 	if err != nil {
 		t.Fatal(err)

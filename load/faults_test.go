@@ -81,7 +81,7 @@ func (fs fakeServer) serve(w http.ResponseWriter, r *http.Request) {
 	send(`{"choices":[{"index":0,"delta":{"role":"assistant"}}]}`)
 	if fs.f == faultReasoning {
 		send(`{"choices":[{"index":0,"delta":{"reasoning_content":"hmm"}}]}`)
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 	for i := 0; i < fs.tokens; i++ {
 		if fs.gap > 0 {

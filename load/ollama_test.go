@@ -16,8 +16,8 @@ import (
 // chunk's transfer) than the server's clock: slack is for that and for a busy
 // 2-core machine.
 const (
-	slackNS   = int64(150 * time.Millisecond)
-	tokenDiff = 1 // a stream may count one token the usage does not
+	slackNS   = int64(500 * time.Millisecond) // a race binary shares the CPU with the model server
+	tokenDiff = 1                             // a stream may count one token the usage does not
 )
 
 func TestAgainstLocalOllama(t *testing.T) {

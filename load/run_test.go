@@ -98,9 +98,12 @@ func TestFaultsAreClassified(t *testing.T) {
 	}
 }
 
+// The server sleeps 50 ms between the reasoning token and the content
+// (faultReasoning); the test asks for 15 ms of it, room for late reads.
 func TestReasoningCountsAsFirstToken(t *testing.T) {
 	srv := startFake(t, fakeServer{f: faultReasoning, tokens: 3})
 	cfg := testConfig(t, srv.URL, 1)
+	cfg.Limits.RequestTimeout = 5 * time.Second
 	if _, err := Run(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -128,14 +131,18 @@ func TestSlowServerLatencyFromScheduleGrows(t *testing.T) {
 	}
 	s := run.Summary
 	e2e, sched, queue := s.LatencyMS[runrecord.MetricE2E], s.LatencyMS[runrecord.MetricE2ESched], s.LatencyMS[runrecord.MetricQueue]
-	if sched.Max < 3*e2e.Max || e2e.Max > 200 || queue.Max < 200 {
-		t.Fatalf("e2e from send max %.0f ms, from schedule max %.0f ms, queue max %.0f ms: want schedule ≫ send", e2e.Max, sched.Max, queue.Max)
+	// Medians, not maxima: one request late on a loaded machine must not
+	// decide it. The queue grows to about 15 × (60 − 33) ms ≈ 400 ms.
+	if sched.Max < 3*e2e.P50 || e2e.P50 > 150 || queue.Max < 200 {
+		t.Fatalf("e2e from send p50 %.0f ms, from schedule max %.0f ms, queue max %.0f ms: want schedule ≫ send", e2e.P50, sched.Max, queue.Max)
 	}
 	if !hasWarning(run.Warnings, "did not keep up") {
 		t.Fatalf("no warning about the server not keeping up: %q", run.Warnings)
 	}
-	if hasWarning(run.Warnings, "harness fell behind") {
-		t.Fatalf("queueing at the ceiling reported as harness lag: %q", run.Warnings)
+	// Queueing at the ceiling is not the harness's lag: waiting for a slot
+	// would put hundreds of ms into it.
+	if lag := s.LatencyMS[runrecord.MetricDispatchLag]; lag.P50 > 10 {
+		t.Fatalf("dispatch lag p50 %.1f ms: queueing at the ceiling counted as harness lag (%q)", lag.P50, run.Warnings)
 	}
 }
 

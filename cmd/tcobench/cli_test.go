@@ -162,14 +162,14 @@ func TestDoctorLiveServer(t *testing.T) {
 // doctor's --timeout bounds each stall-probe request too: a server slower
 // than it is reported as not judged, the deadline named.
 func TestDoctorTimeoutBoundsStallProbe(t *testing.T) {
-	srv := httptest.NewServer(fakeserver.New(fakeserver.Options{Tokens: 4, FirstTokenDelay: 2 * time.Second}))
+	srv := httptest.NewServer(fakeserver.New(fakeserver.Options{Tokens: 4, FirstTokenDelay: 3 * time.Second}))
 	defer srv.Close()
 	start := time.Now()
-	code, stdout, stderr := runTcobench(t, "doctor", "--target", srv.URL, "--timeout", "100ms")
+	code, stdout, stderr := runTcobench(t, "doctor", "--target", srv.URL, "--timeout", "1s")
 	if code != 0 || !strings.Contains(stdout, "TCP stall probe") || !strings.Contains(stdout, "could not judge") || !strings.Contains(stdout, "deadline exceeded") {
 		t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
 	}
-	t.Logf("doctor took %s (each probe request bounded by 100ms, the server answers in 2s)", time.Since(start))
+	t.Logf("doctor took %s (each probe request bounded by 1s, the server answers in 3s)", time.Since(start))
 }
 
 // TestEveryCommandHasHelp: each command's --help prints its text, with its
