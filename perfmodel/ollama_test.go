@@ -177,9 +177,15 @@ func TestCalibrateOnLocalOllama(t *testing.T) {
 		t.Skipf("the machine is too busy for a throughput comparison (%s); BenchmarkOllamaCalibration prints the errors on a quiet one", why)
 	}
 	localservertest.Exclusive(t)
+	if why, ok := busy(); ok { // the lock may have waited minutes
+		t.Skipf("the machine is too busy for a throughput comparison (%s)", why)
+	}
 	cal, errs := calibrationErrors(t)
 	t.Logf("calibration: %s; factors %+v", cal.Describe(), cal.Factors)
 	for u, e := range errs {
+		if why, ok := busy(); ok && math.Abs(math.Log1p(e)) > math.Log(calFactor) {
+			t.Skipf("%d users off by %+.0f %%, but the machine became too busy during the rounds (%s)", u, 100*e, why)
+		}
 		if math.Abs(math.Log1p(e)) > math.Log(calFactor) {
 			t.Errorf("%d users: predicted throughput %+.0f %% off the measured one (tolerance: within a factor %g)", u, 100*e, calFactor)
 		}

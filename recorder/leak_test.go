@@ -166,9 +166,10 @@ func TestNoCredentialReachesTheTrace(t *testing.T) {
 // the recording is stopped the way Ctrl-C stops it (Serve's context
 // canceled), the hung call is written marked unfinished and counted lost.
 func TestHungCallHoldsBackNothing(t *testing.T) {
-	release := make(chan struct{})
+	release, hungArrived := make(chan struct{}), make(chan struct{})
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get(TaskHeader) == "hung" {
+			close(hungArrived)
 			select {
 			case <-r.Context().Done():
 			case <-release:
@@ -212,7 +213,7 @@ func TestHungCallHoldsBackNothing(t *testing.T) {
 			resp.Body.Close()
 		}
 	}()
-	time.Sleep(50 * time.Millisecond) // the hung call arrives first
+	<-hungArrived // the hung call arrives first
 	for i := 0; i < 5; i++ {
 		req, _ := http.NewRequest(http.MethodPost, base+"/v1/chat/completions", strings.NewReader(`{"model":"m","messages":[{"role":"user","content":"q"}]}`))
 		req.Header.Set(TaskHeader, fmt.Sprint("answered-", i))

@@ -210,8 +210,10 @@ func TestUpstreamDown(t *testing.T) {
 // they finish (the fast one first, the slow one holding nothing back) and
 // read back in arrival order.
 func TestArrivalOrder(t *testing.T) {
+	slowArrived := make(chan struct{})
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get(TaskHeader) == "slow" {
+			close(slowArrived) // the proxy has taken the slow call: the fast one arrives after it
 			time.Sleep(300 * time.Millisecond)
 		}
 		fmt.Fprint(w, `{"choices":[{"message":{"content":"ok"}}]}`)
@@ -224,7 +226,7 @@ func TestArrivalOrder(t *testing.T) {
 		defer wg.Done()
 		post(t, proxy.URL, "slow", `{"messages":[{"role":"user","content":"a"}]}`, nil).Body.Close()
 	}()
-	time.Sleep(50 * time.Millisecond)
+	<-slowArrived
 	post(t, proxy.URL, "fast", `{"messages":[{"role":"user","content":"b"}]}`, nil).Body.Close()
 	wg.Wait()
 	// A non-chat path passes through without being recorded.
