@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/tcobench/tcobench/runrecord"
+	"github.com/tcobench/tcobench/tco"
 )
 
 // Output formats of a plan.
@@ -64,7 +66,8 @@ func num(v float64) string {
 	case v >= 1:
 		return fmt.Sprintf("%.2f", v)
 	}
-	return fmt.Sprintf("%.3g", v)
+	// Three significant digits, never an exponent: 0.0000123, not 1.23e-05.
+	return fmt.Sprintf("%.*f", 2-int(math.Floor(math.Log10(math.Abs(v)))), v)
 }
 
 func usd(v float64) string { return "$" + num(v) }
@@ -129,7 +132,7 @@ func (h *HardwarePlan) breakEven(key string) string {
 		if !be.Reachable || be.TasksPerDay == nil {
 			return "never"
 		}
-		return num(be.TasksPerDay.Value) + "/day"
+		return tco.FormatCount(be.TasksPerDay.Value) + "/day"
 	}
 	return ""
 }

@@ -365,3 +365,12 @@ func TestProjectIfElsewhere(t *testing.T) {
 		t.Errorf("unknown model: %v", err)
 	}
 }
+
+// Plan figures never use an exponent.
+func TestNumHasNoExponent(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 0.607: "0.607", 0.0000123: "0.0000123", 2.06: "2.06", 55.31: "55.3", 153870: "153870"} {
+		if got := num(v); got != want {
+			t.Errorf("num(%g) = %q, want %q", v, got, want)
+		}
+	}
+}
