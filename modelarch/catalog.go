@@ -110,28 +110,32 @@ func normalize(s string) string {
 // "@fp8" (any precision) sets the weights' precision.
 func Lookup(name string) (*Arch, error) {
 	base, prec, _ := strings.Cut(name, "@")
-	n := normalize(base)
+	a, ok := find(normalize(base))
+	if !ok {
+		return nil, fmt.Errorf("unknown model %q (built-in: %s; or give a GGUF file or a Hugging Face config.json)", name, strings.Join(Names(), ", "))
+	}
+	if prec != "" {
+		p, err := ParsePrecision(prec)
+		if err != nil {
+			return nil, fmt.Errorf("model %q: %w", name, err)
+		}
+		*a = a.WithPrecision(p, "")
+	}
+	return a, nil
+}
+
+// find is the built-in or generated architecture of a normalised name.
+func find(n string) (*Arch, bool) {
 	if a, ok := aliases[n]; ok {
 		n = a
 	}
 	for i := range catalog {
-		if catalog[i].Name != n {
-			continue
+		if catalog[i].Name == n {
+			a := withDefaults(catalog[i])
+			return &a, true
 		}
-		a := withDefaults(catalog[i])
-		if prec != "" {
-			p, err := ParsePrecision(prec)
-			if err != nil {
-				return nil, fmt.Errorf("model %q: %w", name, err)
-			}
-			a = a.WithPrecision(p, "")
-		}
-		return &a, nil
 	}
-	if a, ok := generated(n); ok {
-		return a, nil
-	}
-	return nil, fmt.Errorf("unknown model %q (built-in: %s; or give a GGUF file or a Hugging Face config.json)", name, strings.Join(Names(), ", "))
+	return generated(n)
 }
 
 // generated is the architecture of a model tcobench generates for its

@@ -53,6 +53,10 @@ func TestLookup(t *testing.T) {
 	if g, err := Lookup("tcobench-small"); err != nil || g.Layers != 2 || g.Weights != F32 {
 		t.Errorf("generated model: %+v, %v", g, err)
 	}
+	// The precision suffix holds for a generated model too.
+	if g, err := Lookup("tcobench-small@bf16"); err != nil || g.Weights != BF16 || g.Name != "tcobench-small@bf16" {
+		t.Errorf("generated model at bf16: %+v, %v", g, err)
+	}
 	if _, err := Lookup("llama-9"); err == nil || !strings.Contains(err.Error(), `unknown model "llama-9" (built-in: `) {
 		t.Errorf("unknown model: %v", err)
 	}
