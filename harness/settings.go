@@ -214,11 +214,15 @@ func (s RunSettings) record(sched load.Schedule) runrecord.RunExtra {
 }
 
 // outDir is Out, else runs/<workload>-<UTC time>.
-func (s RunSettings) outDir(workload string) string {
-	if s.Out != "" {
-		return s.Out
+func (s RunSettings) outDir(workload string) string { return DefaultDir(s.Out, workload) }
+
+// DefaultDir is out when given, else runs/<name>-<UTC time now>: where a
+// run, sweep or suite goes when no directory is named.
+func DefaultDir(out, name string) string {
+	if out != "" {
+		return out
 	}
-	return filepath.Join("runs", safeName(workload)+"-"+time.Now().UTC().Format("20060102T150405Z"))
+	return filepath.Join("runs", safeName(name)+"-"+time.Now().UTC().Format("20060102T150405Z"))
 }
 
 // safeName keeps letters, digits, '-' and '_' of s for a directory name.

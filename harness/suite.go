@@ -186,9 +186,4 @@ func WriteReports(dir string) (string, error) {
 }
 
 // SuiteDir is out when given, else runs/<suite name>-<UTC start time>.
-func SuiteDir(s *suite.Suite, out string) string {
-	if out != "" {
-		return out
-	}
-	return filepath.Join("runs", s.Name+"-"+time.Now().UTC().Format("20060102T150405Z"))
-}
+func SuiteDir(s *suite.Suite, out string) string { return DefaultDir(out, s.Name) }

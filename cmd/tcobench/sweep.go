@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -65,10 +64,7 @@ func (a *app) sweep(ctx context.Context, o sweepOptions) error {
 	if err != nil {
 		return err
 	}
-	dir := o.Out
-	if dir == "" {
-		dir = filepath.Join("runs", "sweep-"+time.Now().UTC().Format("20060102T150405Z"))
-	}
+	dir := harness.DefaultDir(o.Out, "sweep")
 	base := o.RunSettings
 	base.Out = filepath.Join(dir, "point")
 	if len(points) > 0 {
