@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 
@@ -98,9 +97,7 @@ func gateOutput(b *bytes.Buffer, format string, res *harness.GateResult, text *b
 	case "junit":
 		return compare.JUnitAll(b, res.Results, res.Unusable)
 	case "json":
-		enc := json.NewEncoder(b)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return writeJSON(b, res)
 	}
 	_, err := b.Write(text.Bytes())
 	return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 
 	"github.com/spf13/cobra"
 
@@ -79,9 +78,7 @@ func newCostCmd(a *app) *cobra.Command {
 func writeCost(b *bytes.Buffer, c *runrecord.Cost, format string) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(b)
-		enc.SetIndent("", "  ")
-		return enc.Encode(c)
+		return writeJSON(b, c)
 	case "md":
 		return report.CostMarkdown(b, c)
 	}

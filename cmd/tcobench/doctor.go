@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -65,9 +64,7 @@ func (a *app) doctor(ctx context.Context, o doctorOptions) error {
 	rep := doctor.Run(ctx, doctor.Options{Target: o.Target, Client: client, StallTimeout: o.Timeout})
 	err := a.write(o.output, "doctor report", func(b *bytes.Buffer, format string) error {
 		if format == "json" {
-			enc := json.NewEncoder(b)
-			enc.SetIndent("", "  ")
-			return enc.Encode(rep)
+			return writeJSON(b, rep)
 		}
 		return doctor.WriteText(b, rep)
 	})

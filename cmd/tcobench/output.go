@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"io"
 	"slices"
 	"strings"
 
@@ -40,4 +42,11 @@ func (a *app) write(o output, what string, render func(w *bytes.Buffer, format s
 		return err
 	}
 	return a.writeOut(b.Bytes(), o.Out, what)
+}
+
+// writeJSON writes v as indented JSON, the form of every --format json.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
