@@ -13,8 +13,8 @@ type Criteria struct {
 	// MinPassRate is the pass-rate threshold, 0 to 1.
 	MinPassRate float64
 	// Frontier names the option standing for "the frontier model for
-	// everything" (an option's name, exact or a part of it); "": the API or
-	// configured option with the highest pass rate.
+	// everything" (an option's whole name; FrontierName resolves a part of
+	// one); "": the API or configured option with the highest pass rate.
 	Frontier string
 	// Volumes are successful tasks per day by workflow; Volume for the
 	// others (0: DefaultVolume, labelled assumed).
@@ -125,12 +125,13 @@ func judge(o *Option, minPass float64) {
 	}
 }
 
-// frontier names the frontier option.
+// frontier names the frontier option: want (an option's whole name, see
+// FrontierName), else the API or configured option with the highest pass rate.
 func frontier(opts []Option, want string) string {
 	best, rate := "", -1.0
 	for _, o := range opts {
 		switch {
-		case want != "" && (o.Name == want || containsFold(o.Name, want)):
+		case want != "" && o.Name == want:
 			return o.Name
 		case want == "" && (o.Kind == KindAPI || o.Kind == KindConfigured) && o.PassRate.Value > rate:
 			best, rate = o.Name, o.PassRate.Value

@@ -279,3 +279,21 @@ func TestChooseAcrossWorkflows(t *testing.T) {
 		t.Error("an oracle without per-instance outcomes")
 	}
 }
+
+// --frontier takes an exact name or a part naming one option, and refuses
+// a part naming several or none.
+func TestFrontierName(t *testing.T) {
+	opts := []portfolio.Option{{Name: "api openai/gpt-5"}, {Name: "api openai/gpt-5-mini"}, {Name: "qwen on 8xh100-sxm"}}
+	for _, c := range []struct{ want, got, err string }{
+		{"api openai/gpt-5", "api openai/gpt-5", ""},
+		{"QWEN", "qwen on 8xh100-sxm", ""},
+		{"gpt-5", "", "matches several options (api openai/gpt-5, api openai/gpt-5-mini): give the whole name"},
+		{"claude", "", "names no option"},
+		{"", "", ""},
+	} {
+		got, err := portfolio.FrontierName(opts, c.want)
+		if got != c.got || (err == nil) != (c.err == "") || err != nil && !strings.Contains(err.Error(), c.err) {
+			t.Errorf("FrontierName(%q) = %q, %v; want %q, %q", c.want, got, err, c.got, c.err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package portfolio
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -29,7 +30,7 @@ func (s *Settings) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&s.Options, "options", s.Options, "YAML file of configured options: workflow, name, usd_per_task, pass_rate (labelled assumed), meets_slos")
 	fs.Float64Var(&s.MinPassRate, "min-pass-rate", s.MinPassRate, "pass-rate threshold an option must meet, 0-1")
 	fs.Float64Var(&s.MinGoodput, "min-goodput", s.MinGoodput, "share of a run's requests that must meet every SLO for it to meet the SLOs")
-	fs.StringVar(&s.Frontier, "frontier", s.Frontier, "the option standing for the frontier model for everything (its name or part of it; default: the API or configured option with the highest pass rate)")
+	fs.StringVar(&s.Frontier, "frontier", s.Frontier, "the option standing for the frontier model for everything (its name, or a part naming one option; default: the API or configured option with the highest pass rate)")
 	fs.StringSliceVar(&s.WorkflowVolumes, "workflow-volume", s.WorkflowVolumes, "successful tasks per day of a workflow, workflow=N (repeatable; others: --volume, else 1000, assumed)")
 }
 
@@ -74,5 +75,33 @@ func (s Settings) Build(paths []string, pricing Pricing, volume string) (*Result
 	if len(opts) == 0 {
 		return nil, badinput.Errorf("portfolio: no options (give run directories, sweep directories, traces or --options FILE)")
 	}
+	if c.Frontier, err = FrontierName(opts, s.Frontier); err != nil {
+		return nil, err
+	}
 	return Choose(opts, c), nil
+}
+
+// FrontierName resolves the frontier setting to one option's name: the
+// option of that exact name, else the one option whose name contains it
+// (any case); "" stays "" (the default frontier).
+func FrontierName(opts []Option, want string) (string, error) {
+	if want == "" {
+		return "", nil
+	}
+	var found []string
+	for _, o := range opts {
+		if o.Name == want {
+			return want, nil
+		}
+		if containsFold(o.Name, want) && !slices.Contains(found, o.Name) {
+			found = append(found, o.Name)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return "", badinput.Field("frontier", want, "names no option")
+	}
+	return "", badinput.Field("frontier", want, "matches several options (%s): give the whole name", strings.Join(found, ", "))
 }
