@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/tcobench/tcobench/runrecord"
+	"github.com/tcobench/tcobench/tco"
 )
 
 // WriteCapacityVerdict says where a capacity search stopped, after its
@@ -70,7 +71,7 @@ func gpuFigures(p runrecord.SweepPoint) string {
 	}
 	s := fmt.Sprintf("  %.3g tokens/s/W, %.3g J/task", p.OutputTokensPerW, p.EnergyPerTaskJ)
 	if p.CostPerTaskUSD > 0 {
-		s += fmt.Sprintf(", $%.4g/task", p.CostPerTaskUSD)
+		s += ", " + tco.FormatUSD(p.CostPerTaskUSD) + "/task"
 	}
 	if p.Throttled {
 		s += ", THROTTLED"

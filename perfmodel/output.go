@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -66,8 +65,7 @@ func num(v float64) string {
 	case v >= 1:
 		return fmt.Sprintf("%.2f", v)
 	}
-	// Three significant digits, never an exponent: 0.0000123, not 1.23e-05.
-	return fmt.Sprintf("%.*f", 2-int(math.Floor(math.Log10(math.Abs(v)))), v)
+	return tco.FormatSig3(v)
 }
 
 func usd(v float64) string { return "$" + num(v) }

@@ -27,9 +27,9 @@ func breakEven(p params, a runrecord.APICost, vol runrecord.Figure, prov runreco
 	fixedPerDay, capacity := p.fixedPerHour()*24, p.capacityPerDay()
 	switch vStar := fixedPerDay / (api - v); {
 	case api <= v:
-		out.Reason = fmt.Sprintf("%s ($%.4g against $%.4g)", neverEnergy, api, v)
+		out.Reason = fmt.Sprintf("%s (%s against %s)", neverEnergy, usd(api), usd(v))
 	case vStar > capacity:
-		out.Reason = fmt.Sprintf("%s ($%.4g against $%.4g)", neverFull, p.fleetPerTask(1), api)
+		out.Reason = fmt.Sprintf("%s (%s against %s)", neverFull, usd(p.fleetPerTask(1)), usd(api))
 	default:
 		out.Reachable = true
 		out.TasksPerDay = pfig(vStar, pr, "fixed on-prem cost per day / (API usd_per_task − on-prem marginal usd_per_task), one node")
@@ -48,7 +48,7 @@ func breakEven(p params, a runrecord.APICost, vol runrecord.Figure, prov runreco
 			out.PaybackReason = fmt.Sprintf("pays back after %.0f months, beyond the %.0f-month amortisation period", months, life)
 		}
 	} else {
-		out.PaybackReason = fmt.Sprintf("%s ($%.2f against $%.2f per month at %.0f tasks/day)", neverPayback, apiMonth, opexMonth, V)
+		out.PaybackReason = fmt.Sprintf("%s (%s against %s per month at %s tasks/day)", neverPayback, usd(apiMonth), usd(opexMonth), count(V))
 	}
 	return out
 }

@@ -67,3 +67,13 @@ func TestFormatPercent(t *testing.T) {
 		t.Errorf("break-even %q, want 3,000 tasks/day (<1%% of one node)", got)
 	}
 }
+
+// Figures below one keep three significant digits and never an exponent,
+// negative ones too.
+func TestFormatSig3(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 0.0000281: "0.0000281", 0.04103: "0.0410", -0.5: "-0.500", 153.2: "153"} {
+		if got := FormatSig3(v); got != want {
+			t.Errorf("FormatSig3(%g) = %q, want %q", v, got, want)
+		}
+	}
+}

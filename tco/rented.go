@@ -68,7 +68,7 @@ func ownedVsRented(p params, c *runrecord.Cost, rc runrecord.RentedCost, gpus fl
 		out.EqualUSDPerGPUHour = pfig(owned.Value/gpus, provs(owned), "owned total_usd_per_hour / accelerators_per_node: the rental price at which owning costs the same")
 	}
 	if rent.Value <= opexPerHour {
-		out.Reason = fmt.Sprintf("renting at $%.2f per node-hour costs no more than owning's operating cost alone ($%.2f): owning never pays back", rent.Value, opexPerHour)
+		out.Reason = fmt.Sprintf("renting at %s per node-hour costs no more than owning's operating cost alone (%s): owning never pays back", usd(rent.Value), usd(opexPerHour))
 		return out
 	}
 	out.Reachable = true
@@ -93,7 +93,7 @@ func rentedVsAPI(p params, c *runrecord.Cost, rc runrecord.RentedCost, a runreco
 	case api.Value <= 0:
 		out.Reason = "the API model costs nothing per task"
 	case vStar > capacity:
-		out.Reason = fmt.Sprintf("one rented node at 100%% utilization costs $%.4g per task, above the API's $%.4g", rent.Value/(p.tasksPerS*3600), api.Value)
+		out.Reason = fmt.Sprintf("one rented node at 100%% utilization costs %s per task, above the API's %s", usd(rent.Value/(p.tasksPerS*3600)), usd(api.Value))
 	default:
 		out.Reachable = true
 		out.TasksPerDay = pfig(vStar, provs(rent, api), "usd_per_node_hour × 24 / API usd_per_task, one node")

@@ -152,15 +152,19 @@ func usd(v float64) string {
 	case a == 0:
 		return "$0"
 	default:
-		return sign + "$" + plain3(a)
+		return sign + "$" + FormatSig3(a)
 	}
 }
 
-// plain3 formats a positive value below 1 with three significant digits and
-// no exponent (0.0000281, not 2.81e-05), for readers outside engineering.
-func plain3(a float64) string {
-	decimals := 2 - int(math.Floor(math.Log10(a)))
-	return strconv.FormatFloat(a, 'f', decimals, 64)
+// FormatSig3 formats a value with three significant digits and no
+// exponent (0.0000281, not 2.81e-05; -0.5 is -0.500), for readers outside
+// engineering.
+func FormatSig3(v float64) string {
+	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	decimals := max(0, 2-int(math.Floor(math.Log10(math.Abs(v)))))
+	return strconv.FormatFloat(v, 'f', decimals, 64)
 }
 
 func num(v float64) string {
@@ -168,7 +172,7 @@ func num(v float64) string {
 		return fmt.Sprintf("%.0f", v)
 	}
 	if a := math.Abs(v); a > 0 && a < 1 {
-		return plain3(v)
+		return FormatSig3(v)
 	}
 	return strconv.FormatFloat(v, 'f', 1, 64)
 }
