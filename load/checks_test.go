@@ -141,7 +141,7 @@ func TestChecksFailedStepFailsTask(t *testing.T) {
 // before anything is sent.
 func TestJudgeChecksInTheEngine(t *testing.T) {
 	judge := httptest.NewServer(fakeserver.New(fakeserver.Options{Answers: &fakeserver.Answers{
-		Models: map[string]fakeserver.Model{"judge": {FirstTokenDelay: 20 * time.Millisecond}}, Wrong: "PASS polite"}}))
+		Models: map[string]fakeserver.Model{"judge": {FirstTokenDelay: 500 * time.Millisecond}}, Wrong: "PASS polite"}}))
 	defer judge.Close()
 	srv := httptest.NewServer(fakeserver.New(fakeserver.Options{Answers: &fakeserver.Answers{Models: map[string]fakeserver.Model{"m": {Accuracy: 1}}}}))
 	defer srv.Close()
@@ -163,8 +163,10 @@ func TestJudgeChecksInTheEngine(t *testing.T) {
 	if o.Passed != 4 || o.Judge == nil || o.Judge.Requests != 4 || o.Judge.Model != "judge" || o.ByType["judge"].Passed != 4 {
 		t.Fatalf("outcomes %+v judge %+v", o, o.Judge)
 	}
-	if tl := run.Summary.LatencyMS[runrecord.MetricTaskLatency]; tl.Max >= 20 {
-		t.Errorf("task latency max %.1f ms: the judge's 20 ms must not be in the task's time", tl.Max)
+	// The judge answers in 500 ms; the task itself takes a few ms (a few
+	// hundred on a loaded machine at most).
+	if tl := run.Summary.LatencyMS[runrecord.MetricTaskLatency]; tl.Max >= 250 {
+		t.Errorf("task latency max %.1f ms: the judge's 500 ms must not be in the task's time", tl.Max)
 	}
 
 	plan.Judges[0].Judge.Target = "http://127.0.0.1:1"
