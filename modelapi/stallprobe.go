@@ -82,6 +82,9 @@ func ProbeStall(ctx context.Context, t Target, timeout time.Duration) StallProbe
 			if p.Error == "" && !a.OK {
 				p.Error = a.Error
 			}
+			if a.ErrorClass == runrecord.ErrTimeout {
+				break // the next ones would wait as long again
+			}
 			continue
 		}
 		p.OK++
