@@ -96,7 +96,10 @@ func Compare(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt Opt
 	c.OnPrem = onPremFigures(p, f, pw, opt.Utilization, c.Run)
 
 	tokens, tokensSrc := runTokens(run, opt.Requests)
-	recorded := recordedModel(run, cat)
+	recorded, recErr := recordedModel(run, cat)
+	if recErr != nil {
+		c.Notes = append(c.Notes, fmt.Sprintf("the trace's own model is not priced (%v): its recorded token counts price no API model here", recErr))
+	}
 	for _, m := range models {
 		a := priceAPI(run, m, recorded, tokens, tokensSrc, opt, c.Run, c.OnPrem.Fleet.USDPerTask)
 		a.PriceAgeDays, a.Stale = PriceAge(a.Checked, opt.Now, opt.StaleAfter)
@@ -177,7 +180,7 @@ func checkInputs(run *runrecord.Run, hw *Hardware, site *Site, cat *Catalog, opt
 	if refErr == nil && !containsModel(models, ref) {
 		models = append(models, ref)
 	}
-	if m := recordedModel(run, cat); m != nil && !containsModel(models, m) {
+	if m, _ := recordedModel(run, cat); m != nil && !containsModel(models, m) {
 		models = append(models, m)
 	}
 	if opt.Now.IsZero() {

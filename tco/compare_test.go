@@ -281,3 +281,18 @@ func TestProjectedThroughput(t *testing.T) {
 		t.Errorf("notes %q", c.Notes)
 	}
 }
+
+// A trace whose own model the catalog cannot settle (a bare name several
+// providers offer) is priced without its recorded tokens, and a note says
+// why, naming the providers.
+func TestAmbiguousRecordedModelIsNoted(t *testing.T) {
+	run := fixtureRun()
+	run.Workload.Recorded = &runrecord.RecordedOutcome{Model: "claude-3-5-sonnet", Tasks: 1, InputTokens: 100, OutputTokens: 10}
+	c, err := Compare(run, mustHW(t, "8xh100-sxm"), mustSite(t, "us-colo"), mustCatalog(t), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(c.Notes, "\n"); !strings.Contains(notes, "the trace's own model is not priced") || !strings.Contains(notes, "give provider/model") {
+		t.Errorf("notes lack why the trace's model is not priced:\n%s", notes)
+	}
+}

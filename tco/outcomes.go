@@ -82,17 +82,14 @@ func apiPerSuccessful(a *runrecord.APICost, run *runrecord.Run, rf runrecord.Run
 	return f
 }
 
-// recordedModel finds the model the workload's source ran in the catalog.
-func recordedModel(run *runrecord.Run, cat *Catalog) *PriceModel {
+// recordedModel finds the model the workload's source ran in the catalog:
+// nil without one, or with an error saying why it is not priced.
+func recordedModel(run *runrecord.Run, cat *Catalog) (*PriceModel, error) {
 	r := run.Workload.Recorded
 	if r == nil || r.Model == "" || r.InputTokens+r.OutputTokens == 0 {
-		return nil
+		return nil, nil
 	}
-	m, ok := cat.Find(r.Model)
-	if !ok {
-		return nil
-	}
-	return m
+	return cat.Lookup(r.Model)
 }
 
 // recordedTokens are the tokens the source billed the recorded model for.
