@@ -67,19 +67,23 @@ func gpuKey(e *runrecord.Energy, host string) string {
 
 // sumEnergy adds measured energy records of distinct nodes. The fleet is
 // throttled when any node was; its sources are the nodes' (one, or joined
-// by "+" when they differ, as a node's own GPUs' are).
+// by "+" when they differ, as a node's own GPUs' are); its cross-check
+// difference is the largest node's; its CPU package energy the sum when
+// every node measured one.
 func sumEnergy(es []*runrecord.Energy, w runrecord.Window) *runrecord.Energy {
 	out := &runrecord.Energy{Measured: true, Reliable: true, Window: w, WindowS: w.Seconds(), MinWindowS: es[0].MinWindowS}
-	var sources, energySources []string
+	var sources, energySources, powerSources []string
 	var idle *runrecord.IdleBaseline
+	cpu, cpuNodes := 0.0, 0
 	for i, e := range es {
 		if !slices.Contains(sources, e.Source) {
 			sources = append(sources, e.Source)
 		}
-		for _, s := range strings.Split(e.EnergySource, "+") {
-			if s != "" && !slices.Contains(energySources, s) {
-				energySources = append(energySources, s)
-			}
+		energySources = addParts(energySources, e.EnergySource)
+		powerSources = addParts(powerSources, e.PowerSource)
+		out.CrossCheckDiffPct = max(out.CrossCheckDiffPct, e.CrossCheckDiffPct)
+		if e.CPUPackageEnergyJ != nil {
+			cpu, cpuNodes = cpu+*e.CPUPackageEnergyJ, cpuNodes+1
 		}
 		out.Throttled = out.Throttled || e.Throttled
 		out.Reliable = out.Reliable && e.Reliable
@@ -104,7 +108,12 @@ func sumEnergy(es []*runrecord.Energy, w runrecord.Window) *runrecord.Energy {
 		}
 	}
 	out.Source = strings.Join(sources, "+")
-	out.EnergySource = strings.Join(energySources, "+")
+	out.EnergySource, out.PowerSource = strings.Join(energySources, "+"), strings.Join(powerSources, "+")
+	if cpuNodes == len(es) {
+		out.CPUPackageEnergyJ = &cpu
+	} else if cpuNodes > 0 {
+		out.CPUEnergyNote = fmt.Sprintf("CPU package energy was measured on %d of %d nodes: no fleet total", cpuNodes, len(es))
+	}
 	if idle != nil && len(es) == countIdle(es) {
 		out.Idle = idle
 	}
@@ -115,6 +124,16 @@ func sumEnergy(es []*runrecord.Energy, w runrecord.Window) *runrecord.Energy {
 	}
 	out.Boundaries = sumBoundaries(es, out)
 	return out
+}
+
+// addParts adds the "+"-joined parts of s not yet in parts.
+func addParts(parts []string, s string) []string {
+	for _, p := range strings.Split(s, "+") {
+		if p != "" && !slices.Contains(parts, p) {
+			parts = append(parts, p)
+		}
+	}
+	return parts
 }
 
 func countIdle(es []*runrecord.Energy) int {

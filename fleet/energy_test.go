@@ -42,9 +42,21 @@ func TestMergeEnergy(t *testing.T) {
 	shards[0].row.Run.Energy.EnergySource = "counter"
 	shards[1].row.Run.Energy.EnergySource, shards[1].row.Run.Energy.Throttled = "counter", true
 	shards[2].row.Run.Energy.EnergySource = "power_integral+counter"
+	// Power sources join the same way, the cross-check is the worst
+	// node's, and CPU energy adds up only when every node measured it.
+	shards[0].row.Run.Energy.PowerSource, shards[1].row.Run.Energy.PowerSource = "instant", "average_1s"
+	shards[1].row.Run.Energy.CrossCheckDiffPct, shards[2].row.Run.Energy.CrossCheckDiffPct = 4.5, 1.2
+	j := 50.0
+	shards[0].row.Run.Energy.CPUPackageEnergyJ, shards[1].row.Run.Energy.CPUPackageEnergyJ = &j, &j
 	e, _ = mergeEnergy(shards, make([]runrecord.FleetShard, 3), w)
-	if !e.Throttled || e.EnergySource != "counter+power_integral" || e.Source != "nvml" {
-		t.Errorf("three nodes, one throttled: throttled %v, energy source %q, source %q", e.Throttled, e.EnergySource, e.Source)
+	if !e.Throttled || e.EnergySource != "counter+power_integral" || e.Source != "nvml" || e.PowerSource != "instant+average_1s" || e.CrossCheckDiffPct != 4.5 ||
+		e.CPUPackageEnergyJ != nil || !strings.Contains(e.CPUEnergyNote, "2 of 3 nodes") {
+		t.Errorf("three nodes, one throttled: throttled %v, energy source %q, source %q, power source %q, cross-check %g, CPU %v (%s)",
+			e.Throttled, e.EnergySource, e.Source, e.PowerSource, e.CrossCheckDiffPct, e.CPUPackageEnergyJ, e.CPUEnergyNote)
+	}
+	shards[2].row.Run.Energy.CPUPackageEnergyJ = &j
+	if e, _ = mergeEnergy(shards, make([]runrecord.FleetShard, 3), w); e.CPUPackageEnergyJ == nil || *e.CPUPackageEnergyJ != 150 {
+		t.Errorf("CPU energy on every node: %v, want 150 J", e.CPUPackageEnergyJ)
 	}
 	e, _ = mergeEnergy(shards[:1], make([]runrecord.FleetShard, 1), w)
 	if e.Throttled || e.EnergySource != "counter" {
