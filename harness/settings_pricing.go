@@ -43,7 +43,7 @@ func (p PricingSettings) Projection() Projection {
 func (p *PricingSettings) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&p.Hardware, "hardware", p.Hardware, "hardware profile: built-in name (tcobench profiles list) or YAML file")
 	fs.StringVar(&p.Site, "site", p.Site, "site profile: built-in name or YAML file")
-	fs.StringVar(&p.Prices, "prices", p.Prices, "API price catalog: built-in name (tcobench prices list) or YAML file (default: the one a re-priced run was priced with, else "+tco.DefaultCatalog+")")
+	fs.StringVar(&p.Prices, "prices", p.Prices, "API price catalog: built-in name (tcobench prices list) or YAML file (default: "+tco.DefaultCatalog+"; when re-pricing a run, the one it was priced with)")
 	fs.Var(&p.Utilization, "utilization", "average utilization of the node, 0-1 (unset: 0.5, labelled assumed)")
 	fs.StringVar(&p.Volume, "volume", p.Volume, "tasks per day for payback and projection, e.g. 20000 or 20000/day (unset: one node's capacity × utilization)")
 	fs.StringVar(&p.ReferenceModel, "reference-model", p.ReferenceModel, "API model (provider/model) of the sensitivity and projection (unset: the catalog's reference)")
