@@ -475,14 +475,6 @@ func parseUsage(u []byte, out *usage) {
 	out.cached = getInt(u, "prompt_tokens_details", "cached_tokens")
 }
 
-func getString(data []byte, keys ...string) []byte {
-	v, t, _, err := jsonparser.Get(data, keys...)
-	if err != nil || t != jsonparser.String {
-		return nil
-	}
-	return v
-}
-
 func getInt(data []byte, keys ...string) int {
 	v, err := jsonparser.GetInt(data, keys...)
 	if err != nil {

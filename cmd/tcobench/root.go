@@ -63,11 +63,8 @@ func newRootCmd(a *app) *cobra.Command {
 
 func registerTree(a *app, c *cobra.Command) {
 	a.cfg.Register(c)
-	if c.Args == nil {
+	if c.Args == nil { // a command group too: an unknown subcommand is bad usage
 		c.Args = noArgs
-		if c.HasSubCommands() {
-			c.Args = unknownSub
-		}
 	}
 	for _, sub := range c.Commands() {
 		registerTree(a, sub)
@@ -81,9 +78,6 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	}
 	return nil
 }
-
-// unknownSub refuses an unknown subcommand of a command group.
-func unknownSub(cmd *cobra.Command, args []string) error { return noArgs(cmd, args) }
 
 // wantArgs accepts between lo and hi positional arguments (hi < 0: no upper
 // bound) and otherwise says which ones the command takes: "cost: want one
