@@ -80,11 +80,7 @@ func (p *PricingSettings) FromRecord(c *runrecord.Cost) error {
 
 // Catalog loads the API price catalog Prices names ("": tco.DefaultCatalog).
 func (p PricingSettings) Catalog() (*tco.Catalog, error) {
-	name := p.Prices
-	if name == "" {
-		name = tco.DefaultCatalog
-	}
-	c, err := tco.LoadCatalog(name)
+	c, err := tco.LoadCatalog(p.Prices)
 	return c, badinput.Wrap(err)
 }
 

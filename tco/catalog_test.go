@@ -80,3 +80,10 @@ func TestCheckCatalogAmbiguousReference(t *testing.T) {
 		t.Errorf("CheckCatalog: %v", err)
 	}
 }
+
+// No catalog named is the default one.
+func TestLoadCatalogDefault(t *testing.T) {
+	if c, err := LoadCatalog(""); err != nil || c.Name != DefaultCatalog {
+		t.Fatalf("LoadCatalog(\"\") = %v, %v; want %s", c, err, DefaultCatalog)
+	}
+}

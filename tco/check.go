@@ -1,6 +1,7 @@
 package tco
 
 import (
+	"errors"
 	"math"
 	"strconv"
 )
@@ -191,7 +192,7 @@ func checkTier(c *checker, path []string, t PriceTier) {
 
 // notAModel is why Lookup found no model, as a catalog's check says it.
 func notAModel(err error) string {
-	if le, ok := err.(*LookupError); ok && len(le.Providers) > 1 {
+	if le := (*LookupError)(nil); errors.As(err, &le) && len(le.Providers) > 1 {
 		return le.Reason()
 	}
 	return "is not a model of this catalog"

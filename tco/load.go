@@ -115,8 +115,12 @@ func LoadSite(ref string) (*Site, error) {
 // DefaultCatalog is the built-in API price catalog used when none is named.
 const DefaultCatalog = "api-2026"
 
-// LoadCatalog reads and validates an API price catalog by built-in name or file path.
+// LoadCatalog reads and validates an API price catalog by built-in name or
+// file path; "" is DefaultCatalog.
 func LoadCatalog(ref string) (*Catalog, error) {
+	if ref == "" {
+		ref = DefaultCatalog
+	}
 	file, data, err := readRef(KindPrices, ref)
 	if err != nil {
 		return nil, err
