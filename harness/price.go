@@ -24,6 +24,9 @@ func PriceDir(ctx context.Context, dir string, req *tco.Request, ps PricingSetti
 	if err != nil {
 		return nil, "", badinput.Wrap(err)
 	}
+	if err := runrecord.LatestCost(runDir, run); err != nil {
+		return nil, "", err
+	}
 	c, err := PriceRun(ctx, req, ps, runDir, run, basis)
 	if err != nil {
 		return nil, "", err
@@ -33,12 +36,10 @@ func PriceDir(ctx context.Context, dir string, req *tco.Request, ps PricingSetti
 
 // PriceRun prices a loaded run (Price, with ps's projection) at basis (nil:
 // at its offered load). With req nil the profiles ps leaves unstated are
-// those the run was last priced with (its cost.json, else run.json).
+// those the run was last priced with: run.Cost, which the caller has read
+// as runrecord.LatestCost does (cost.json, else run.json).
 func PriceRun(ctx context.Context, req *tco.Request, ps PricingSettings, runDir string, run *runrecord.Run, basis *runrecord.ThroughputBasis) (*runrecord.Cost, error) {
 	if req == nil {
-		if err := runrecord.LatestCost(runDir, run); err != nil {
-			return nil, err
-		}
 		if err := ps.FromRecord(run.Cost); err != nil {
 			return nil, err
 		}
