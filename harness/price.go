@@ -5,6 +5,7 @@ import (
 
 	"github.com/tcobench/tcobench/badinput"
 	"github.com/tcobench/tcobench/load/metrics"
+	"github.com/tcobench/tcobench/portfolio"
 	"github.com/tcobench/tcobench/runrecord"
 	"github.com/tcobench/tcobench/tco"
 )
@@ -51,4 +52,25 @@ func PriceRun(ctx context.Context, req *tco.Request, ps PricingSettings, runDir 
 	r := *req
 	r.Options.Throughput = basis
 	return Price(ctx, &r, ps.Projection(), runDir, run)
+}
+
+// PortfolioPricing is how tcobench portfolio prices its options with these
+// settings: stated profiles price every local run now (PriceRun, with the
+// projection); without, a run takes its latest cost, re-priced on its own
+// profiles when a sweep's best point was not priced at capacity. Runs
+// against a hosted API are priced from the catalog Prices names.
+func (p PricingSettings) PortfolioPricing(ctx context.Context) (portfolio.Pricing, error) {
+	req, err := p.Request()
+	if err != nil {
+		return portfolio.Pricing{}, err
+	}
+	pr := portfolio.Pricing{Always: req != nil, Price: func(dir string, run *runrecord.Run, basis *runrecord.ThroughputBasis) (*runrecord.Cost, error) {
+		return PriceRun(ctx, req, p, dir, run, basis)
+	}}
+	if req != nil {
+		pr.Catalog = req.Catalog
+	} else if pr.Catalog, err = p.Catalog(); err != nil {
+		return portfolio.Pricing{}, err
+	}
+	return pr, nil
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/tcobench/tcobench/harness"
 	"github.com/tcobench/tcobench/portfolio"
-	"github.com/tcobench/tcobench/runrecord"
 )
 
 const portfolioLong = `Choose per workflow the cheapest option that meets the SLOs and a pass-rate
@@ -36,16 +35,8 @@ func newPortfolioCmd(a *app) *cobra.Command {
 			if err := o.check(); err != nil {
 				return err
 			}
-			req, err := o.Request()
+			pricing, err := o.PortfolioPricing(cmd.Context())
 			if err != nil {
-				return err
-			}
-			pricing := portfolio.Pricing{Always: req != nil, Price: func(dir string, run *runrecord.Run, basis *runrecord.ThroughputBasis) (*runrecord.Cost, error) {
-				return harness.PriceRun(cmd.Context(), req, o.PricingSettings, dir, run, basis)
-			}}
-			if req != nil {
-				pricing.Catalog = req.Catalog
-			} else if pricing.Catalog, err = o.PricingSettings.Catalog(); err != nil {
 				return err
 			}
 			res, err := o.Settings.Build(args, pricing, o.Volume)
