@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,6 +34,27 @@ type Exporter struct {
 	tokens   *prometheus.CounterVec
 	ttft     *prometheus.HistogramVec
 	e2e      *prometheus.HistogramVec
+
+	// in and out are the token counters; phases holds each phase's
+	// children (*phaseMetrics), looked up once instead of per attempt.
+	in, out prometheus.Counter
+	phases  sync.Map
+}
+
+// phaseMetrics are one phase's children of the exporter's vectors for
+// successful attempts, made on the phase's first success.
+type phaseMetrics struct {
+	ok        prometheus.Counter
+	ttft, e2e prometheus.Observer
+}
+
+func (e *Exporter) phase(p string) *phaseMetrics {
+	if m, ok := e.phases.Load(p); ok {
+		return m.(*phaseMetrics)
+	}
+	m := &phaseMetrics{ok: e.requests.WithLabelValues(p, "ok"), ttft: e.ttft.WithLabelValues(p), e2e: e.e2e.WithLabelValues(p)}
+	got, _ := e.phases.LoadOrStore(p, m)
+	return got.(*phaseMetrics)
 }
 
 // latency buckets in seconds, 10 ms to 5 min.
@@ -52,6 +74,7 @@ func New(runLabels map[string]string) *Exporter {
 		ttft:     prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: Namespace, Name: "ttft_seconds", Help: "Time to first token of successful requests, from send.", Buckets: buckets}, []string{"phase"}),
 		e2e:      prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: Namespace, Name: "e2e_seconds", Help: "End-to-end latency of successful requests, from send.", Buckets: buckets}, []string{"phase"}),
 	}
+	e.in, e.out = e.tokens.WithLabelValues("input"), e.tokens.WithLabelValues("output")
 	wrapped.MustRegister(e.requests, e.errs, e.tokens, e.ttft, e.e2e)
 	reg.MustRegister(e.readings)
 	return e
@@ -63,23 +86,20 @@ func (e *Exporter) Registry() *prometheus.Registry { return e.reg }
 // Observe counts a finished attempt. It is safe for concurrent use and
 // does not keep a.
 func (e *Exporter) Observe(a *runrecord.Attempt) {
-	phase := a.Phase
-	outcome := "ok"
+	e.in.Add(float64(a.Tokens.Input))
+	e.out.Add(float64(a.Tokens.Output))
 	if !a.OK {
-		outcome = "error"
+		e.requests.WithLabelValues(a.Phase, "error").Inc()
 		e.errs.WithLabelValues(a.ErrorClass).Inc()
-	}
-	e.requests.WithLabelValues(phase, outcome).Inc()
-	e.tokens.WithLabelValues("input").Add(float64(a.Tokens.Input))
-	e.tokens.WithLabelValues("output").Add(float64(a.Tokens.Output))
-	if !a.OK {
 		return
 	}
+	m := e.phase(a.Phase)
+	m.ok.Inc()
 	if a.FirstTokenNS > a.SentNS {
-		e.ttft.WithLabelValues(phase).Observe(float64(a.FirstTokenNS-a.SentNS) / 1e9)
+		m.ttft.Observe(float64(a.FirstTokenNS-a.SentNS) / 1e9)
 	}
 	if a.EndNS > a.SentNS {
-		e.e2e.WithLabelValues(phase).Observe(float64(a.EndNS-a.SentNS) / 1e9)
+		m.e2e.Observe(float64(a.EndNS-a.SentNS) / 1e9)
 	}
 }
 

@@ -38,6 +38,40 @@ func BenchmarkAttemptDecode(b *testing.B) {
 	})
 }
 
+// BenchmarkAttemptEncode compares encoding/json with the run record's own
+// encoder (runrecord.AppendAttempt), which the engine's writer uses, on
+// attempts of a synthetic run (16 tokens per attempt).
+func BenchmarkAttemptEncode(b *testing.B) {
+	dir := b.TempDir()
+	if err := SyntheticRun(dir, 2000, 1, 1); err != nil {
+		b.Fatal(err)
+	}
+	var atts []runrecord.Attempt
+	for _, l := range readLines(b, filepath.Join(dir, runrecord.RequestsFile)) {
+		var a runrecord.Attempt
+		if err := runrecord.UnmarshalAttempt(l, &a); err != nil {
+			b.Fatal(err)
+		}
+		atts = append(atts, a)
+	}
+	b.Run("encoding-json", func(b *testing.B) {
+		for i := range b.N {
+			if _, err := json.Marshal(&atts[i%len(atts)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("record", func(b *testing.B) {
+		var buf []byte
+		for i := range b.N {
+			var err error
+			if buf, err = runrecord.AppendAttempt(buf[:0], &atts[i%len(atts)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 func TestAttemptDecodeSame(t *testing.T) {
 	dir := t.TempDir()
 	if err := SyntheticRun(dir, 50, 1, 1); err != nil {
