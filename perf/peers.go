@@ -68,6 +68,11 @@ type PeerPoint struct {
 	Name string
 	Rate float64 // 0: closed loop
 	Runs []PeerRun
+	// Floor is, per round of an open-loop point, how late a bare kernel
+	// sleep (clock_nanosleep) woke on this machine at that moment, pacing
+	// the point's rate with no load (ms): no client's lag at the server can
+	// be much below it.
+	Floor []Stats
 }
 
 // Peers runs tcobench and vegeta against the zero-work fake server (a child
@@ -100,6 +105,13 @@ func Peers(ctx context.Context, o PeerOptions) ([]PeerPoint, error) {
 	n := 0
 	for round := 0; round < o.Rounds; round++ {
 		for i := range pts {
+			if pts[i].Rate > 0 {
+				f := wakeFloor(ctx, pts[i].Rate, min(o.Duration, floorDuration))
+				pts[i].Floor = append(pts[i].Floor, f)
+				if o.Progress != nil {
+					o.Progress(fmt.Sprintf("round %d, %s, machine floor: kernel sleep late %s; load %s", round+1, pts[i].Name, f, loadAvg()))
+				}
+			}
 			for k := range clients {
 				c := clients[(k+n)%len(clients)] // alternate who goes first
 				r, err := peerRun(ctx, o, &pts[i], c, filepath.Join(o.Dir, fmt.Sprintf("%d-%d-%s", round, i, c)))
@@ -116,6 +128,25 @@ func Peers(ctx context.Context, o PeerOptions) ([]PeerPoint, error) {
 		}
 	}
 	return pts, nil
+}
+
+// floorDuration bounds each floor measurement.
+const floorDuration = 2 * time.Second
+
+// wakeFloor paces rate per second for d with a bare kernel sleep and
+// nothing else, and returns how late each wake-up was (ms).
+func wakeFloor(ctx context.Context, rate float64, d time.Duration) Stats {
+	w, start := NewNanosleepWaiter()
+	var late []float64
+	for i := 0; ctx.Err() == nil; i++ {
+		due := int64(float64(i) * 1e9 / rate)
+		if due >= int64(d) {
+			break
+		}
+		w.Wait(due)
+		late = append(late, ms(int64(time.Since(start))-due))
+	}
+	return stats(late)
 }
 
 // peerRun runs client c at point p against a fresh fake server.

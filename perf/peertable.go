@@ -42,15 +42,34 @@ func WritePeers(w io.Writer, pts []PeerPoint) error {
 			_, rssCell := medianRange(rss, true)
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", p.Name, c, len(runs), cells[0], cells[1], cells[2], cells[3], rssCell, unmatched, loadSpan(loads))
 		}
+		floor := writeFloor(tw, p)
 		for _, c := range clients {
 			if c == "tcobench" {
 				continue
 			}
 			t, v := med["tcobench"], med[c]
 			fmt.Fprintf(tw, "%s\ttcobench / %s\t\t%s\t\t%s\t%s\t\t\t\n", p.Name, c, ratio(t[0], v[0], p.Rate > 0), ratio(t[2], v[2], true), ratio(t[3], v[3], true))
+			if floor > 0 {
+				fmt.Fprintf(tw, "%s\tfloor / %s\t\t%s\t\t\t\t\t\t\n", p.Name, c, ratio(floor, v[0], true))
+			}
 		}
 	}
 	return tw.Flush()
+}
+
+// writeFloor prints the point's machine floor (the kernel sleep's lateness
+// p99, median and range over the rounds) and returns its median (0: none).
+func writeFloor(w io.Writer, p PeerPoint) float64 {
+	if len(p.Floor) == 0 {
+		return 0
+	}
+	var xs []float64
+	for _, f := range p.Floor {
+		xs = append(xs, f.P99)
+	}
+	m, cell := medianRange(xs, true)
+	fmt.Fprintf(w, "%s\tmachine floor\t%d\t%s\t—\t—\t—\t—\t\t\n", p.Name, len(xs), cell)
+	return m
 }
 
 func clientsOf(p PeerPoint) []string {

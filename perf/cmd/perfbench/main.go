@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 
 	"github.com/tcobench/tcobench/harness"
@@ -40,19 +41,31 @@ func main() {
 	flag.IntVar(&o.Attempts, "attempts", 0, "attempts per synthetic run of the report benchmark (default 1000000)")
 	flag.IntVar(&o.Requests, "requests", 0, "requests of the long-run memory benchmark (default 1000000)")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of this process (the harness side) to this file")
+	tr := flag.String("trace", "", "write a runtime/trace execution trace of this process to this file (go tool trace)")
 	flag.Parse()
 	if *only != "" {
 		o.Only = strings.Split(*only, ",")
 	}
-	if err := run(o, *prof); err != nil {
+	if err := run(o, *prof, *tr); err != nil {
 		fmt.Fprintln(os.Stderr, "perfbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(o perf.Options, prof string) error {
+func run(o perf.Options, prof, tr string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if tr != "" {
+		f, err := os.Create(tr)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return err
+		}
+		defer trace.Stop()
+	}
 	if prof != "" {
 		f, err := os.Create(prof)
 		if err != nil {
