@@ -61,6 +61,10 @@ type PeerRun struct {
 	CPUPerRequest float64
 	MaxRSS        int64
 	LoadAvg       string
+	// Steal is the share of the machine's CPU time the hypervisor took
+	// during the run (%, /proc/stat; -1: unknown): the load average does
+	// not show it, and it moves the tails.
+	Steal float64
 }
 
 // PeerPoint is one point: its name and every client's runs, in order.
@@ -120,8 +124,8 @@ func Peers(ctx context.Context, o PeerOptions) ([]PeerPoint, error) {
 				}
 				pts[i].Runs = append(pts[i].Runs, r)
 				if o.Progress != nil {
-					o.Progress(fmt.Sprintf("round %d, %s, %s: lag %s; ttft error %s; e2e error %s; %.3f ms CPU/request; %.0f MiB RSS; load %s",
-						round+1, pts[i].Name, c, r.Lag, r.TTFT, r.E2E, r.CPUPerRequest, mib(r.MaxRSS), r.LoadAvg))
+					o.Progress(fmt.Sprintf("round %d, %s, %s: lag %s; ttft error %s; e2e error %s; %.3f ms CPU/request; %.0f MiB RSS; load %s; steal %.1f %%",
+						round+1, pts[i].Name, c, r.Lag, r.TTFT, r.E2E, r.CPUPerRequest, mib(r.MaxRSS), r.LoadAvg, r.Steal))
 				}
 			}
 			n++
@@ -160,6 +164,7 @@ func peerRun(ctx context.Context, o PeerOptions, p *PeerPoint, c, dir string) (P
 		return PeerRun{}, err
 	}
 	r := PeerRun{Client: c, LoadAvg: loadAvg()}
+	t0 := readCPUTicks()
 	var sent []peerRequest
 	var ps *os.ProcessState
 	if c == "tcobench" {
@@ -170,6 +175,7 @@ func peerRun(ctx context.Context, o PeerOptions, p *PeerPoint, c, dir string) (P
 	if err != nil {
 		return r, err
 	}
+	r.Steal = stealPercent(t0, readCPUTicks())
 	st, err := srv.Stamps(ctx)
 	if err != nil {
 		return r, err

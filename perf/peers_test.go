@@ -34,7 +34,7 @@ func TestVegetaDueTimes(t *testing.T) {
 // to the peer, floor included.
 func TestWritePeersTable(t *testing.T) {
 	run := func(c string, lag, cpu float64) PeerRun {
-		return PeerRun{Client: c, Lag: Stats{P99: lag}, E2E: Stats{P99: 1}, CPUPerRequest: cpu, MaxRSS: 32 << 20, LoadAvg: "0.50 0.40 0.30"}
+		return PeerRun{Client: c, Lag: Stats{P99: lag}, E2E: Stats{P99: 1}, CPUPerRequest: cpu, MaxRSS: 32 << 20, LoadAvg: "0.50 0.40 0.30", Steal: 1.5}
 	}
 	pts := []PeerPoint{{Name: "100 req/s", Rate: 100,
 		Runs:  []PeerRun{run("tcobench", 1, 0.2), run("vegeta", 2, 0.4), run("tcobench", 3, 0.2), run("vegeta", 4, 0.4)},
@@ -53,6 +53,18 @@ func TestWritePeersTable(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestStealPercent(t *testing.T) {
+	if got := stealPercent(cpuTicks{steal: 10, total: 1000}, cpuTicks{steal: 30, total: 1400}); got != 5 {
+		t.Errorf("steal %v %%, want 5", got)
+	}
+	if got := stealPercent(cpuTicks{}, cpuTicks{}); got != -1 {
+		t.Errorf("steal without counters %v, want -1", got)
+	}
+	if now := readCPUTicks(); now.total == 0 {
+		t.Error("no CPU counters in /proc/stat")
 	}
 }
 

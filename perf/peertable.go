@@ -11,7 +11,7 @@ import (
 // rounds of each figure, and tcobench's ratio to each peer (of medians).
 func WritePeers(w io.Writer, pts []PeerPoint) error {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "point\tclient\truns\tlag p99 at server (ms)\tTTFT error p99 (ms)\tE2E error p99 (ms)\tCPU/request (ms)\tpeak RSS (MiB)\tunmatched\tload average")
+	fmt.Fprintln(tw, "point\tclient\truns\tlag p99 at server (ms)\tTTFT error p99 (ms)\tE2E error p99 (ms)\tCPU/request (ms)\tpeak RSS (MiB)\tunmatched\tload average\tsteal %")
 	for _, p := range pts {
 		clients := clientsOf(p)
 		med := map[string][4]float64{}
@@ -34,13 +34,18 @@ func WritePeers(w io.Writer, pts []PeerPoint) error {
 			var rss []float64
 			unmatched := 0
 			var loads []string
+			var steal []float64
 			for _, r := range runs {
 				rss = append(rss, mib(r.MaxRSS))
 				unmatched += r.Unmatched
 				loads = append(loads, r.LoadAvg)
+				if r.Steal >= 0 {
+					steal = append(steal, r.Steal)
+				}
 			}
 			_, rssCell := medianRange(rss, true)
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", p.Name, c, len(runs), cells[0], cells[1], cells[2], cells[3], rssCell, unmatched, loadSpan(loads))
+			_, stealCell := medianRange(steal, true)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", p.Name, c, len(runs), cells[0], cells[1], cells[2], cells[3], rssCell, unmatched, loadSpan(loads), stealCell)
 		}
 		floor := writeFloor(tw, p)
 		for _, c := range clients {
@@ -48,9 +53,9 @@ func WritePeers(w io.Writer, pts []PeerPoint) error {
 				continue
 			}
 			t, v := med["tcobench"], med[c]
-			fmt.Fprintf(tw, "%s\ttcobench / %s\t\t%s\t\t%s\t%s\t\t\t\n", p.Name, c, ratio(t[0], v[0], p.Rate > 0), ratio(t[2], v[2], true), ratio(t[3], v[3], true))
+			fmt.Fprintf(tw, "%s\ttcobench / %s\t\t%s\t\t%s\t%s\t\t\t\t\n", p.Name, c, ratio(t[0], v[0], p.Rate > 0), ratio(t[2], v[2], true), ratio(t[3], v[3], true))
 			if floor > 0 {
-				fmt.Fprintf(tw, "%s\tfloor / %s\t\t%s\t\t\t\t\t\t\n", p.Name, c, ratio(floor, v[0], true))
+				fmt.Fprintf(tw, "%s\tfloor / %s\t\t%s\t\t\t\t\t\t\t\n", p.Name, c, ratio(floor, v[0], true))
 			}
 		}
 	}
@@ -68,7 +73,7 @@ func writeFloor(w io.Writer, p PeerPoint) float64 {
 		xs = append(xs, f.P99)
 	}
 	m, cell := medianRange(xs, true)
-	fmt.Fprintf(w, "%s\tmachine floor\t%d\t%s\t—\t—\t—\t—\t\t\n", p.Name, len(xs), cell)
+	fmt.Fprintf(w, "%s\tmachine floor\t%d\t%s\t—\t—\t—\t—\t\t\t\n", p.Name, len(xs), cell)
 	return m
 }
 

@@ -107,6 +107,7 @@ func Suite(ctx context.Context, w, progress io.Writer, o Options) error {
 	fmt.Fprintf(w, "tcobench self-benchmark: %s\n", Machine())
 	fmt.Fprintf(w, "fake server: child process on loopback; each load step %s\n\n", o.Step)
 	t := newTable(w, progress)
+	ticks := readCPUTicks()
 	parts := []struct {
 		name string
 		run  func(context.Context, *table, Options) error
@@ -127,6 +128,9 @@ func Suite(ctx context.Context, w, progress io.Writer, o Options) error {
 	}
 	t.tw.Flush()
 	fmt.Fprintf(w, "\nload average at the end: %s", func() string { b, _ := os.ReadFile("/proc/loadavg"); return string(b) }())
+	if st := stealPercent(ticks, readCPUTicks()); st >= 0 {
+		fmt.Fprintf(w, "CPU time stolen by the hypervisor during the run: %.1f %%\n", st)
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%s", strings.Join(errs, "; "))
 	}

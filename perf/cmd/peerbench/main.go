@@ -50,6 +50,7 @@ func main() {
 	fmt.Printf("fake server: child process on loopback, 16 tokens, first 20 ms after arrival, then every 2 ms; each client %s per point, %d rounds, order alternating\n", durationOr(o), o.Rounds)
 	fmt.Println("figures: p99 per run, then median (min–max) over the rounds; judged against the server's own log, joined by X-Request-Id")
 	fmt.Println("machine floor: how late a bare kernel sleep (clock_nanosleep) woke pacing the point's rate with nothing else running, measured before each round's clients; floor / peer is the lowest lag ratio the machine allowed")
+	fmt.Println("steal %: the share of the machine's CPU time its hypervisor took during each client's run (/proc/stat), which the load average does not show")
 	fmt.Println("k6 is not run: it is AGPL-licensed, which this project does not take in")
 	fmt.Println()
 	pts, err := perf.Peers(ctx, o)
