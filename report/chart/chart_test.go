@@ -60,3 +60,15 @@ func TestTicks(t *testing.T) {
 		}
 	}
 }
+
+// A point's label reads to its right, unless it would run past the chart's
+// right edge: then it sits to its left.
+func TestScatterLabelsStayInside(t *testing.T) {
+	svg := string(Scatter{Title: "t", Points: []Point{{Label: "left option", X: 10, Y: 1}, {Label: "a long option name at the right", X: 100, Y: 2}}}.SVG())
+	if !strings.Contains(svg, `text-anchor="start" class="mlabel">left option<`) {
+		t.Errorf("the left point's label does not read to its right:\n%s", svg)
+	}
+	if !strings.Contains(svg, `text-anchor="end" class="mlabel">a long option name at the right<`) {
+		t.Errorf("the right point's label runs past the edge:\n%s", svg)
+	}
+}

@@ -60,7 +60,13 @@ func (c Scatter) SVG() template.HTML {
 		if p.Marked {
 			weight = ` font-weight="bold"`
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="mlabel"%s>%s</text>`, x+11, y+4, weight, esc(clip(p.Label, 40)))
+		label := clip(p.Label, 40)
+		// A label that would run past the right edge sits left of its point.
+		lx, anchor := x+11, "start"
+		if x+11+labelCharW*float64(len([]rune(label))) > float64(Width)-4 {
+			lx, anchor = x-11, "end"
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="%s" class="mlabel"%s>%s</text>`, lx, y+4, anchor, weight, esc(label))
 	}
 	b.WriteString("</svg>")
 	return template.HTML(b.String())
