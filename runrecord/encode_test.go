@@ -3,6 +3,7 @@ package runrecord
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 )
 
@@ -40,6 +41,60 @@ func TestAppendAttemptSameAsJSON(t *testing.T) {
 	sameEncoding(t, &full)
 	sameEncoding(t, &Attempt{})
 	sameEncoding(t, &Attempt{ChunkNS: []int64{}, ToolCalls: []ToolCall{}, Checks: []CheckResult{}})
+}
+
+// TestAppendAttemptEveryField sets every exported field of an attempt,
+// found by reflection (nested structs, slices and pointers included), so a
+// field added to Attempt that AppendAttempt does not write fails here.
+func TestAppendAttemptEveryField(t *testing.T) {
+	var a Attempt
+	fill(reflect.ValueOf(&a).Elem(), 1)
+	sameEncoding(t, &a)
+	b, _ := AppendAttempt(nil, &a)
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(b, &keys); err != nil {
+		t.Fatal(err)
+	}
+	typ := reflect.TypeOf(a)
+	for i := range typ.NumField() {
+		name, _, _ := bytes.Cut([]byte(typ.Field(i).Tag.Get("json")), []byte(","))
+		if string(name) != "-" && keys[string(name)] == nil {
+			t.Errorf("field %s (%q) not written", typ.Field(i).Name, name)
+		}
+	}
+}
+
+// fill sets v and everything under it to non-zero values.
+func fill(v reflect.Value, n int) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("s" + string(rune('a'+n%26)))
+	case reflect.Int, reflect.Int64:
+		v.SetInt(int64(n))
+	case reflect.Float64:
+		v.SetFloat(float64(n) + 0.5)
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem(), n+1)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		fill(v.Index(0), n+1)
+		fill(v.Index(1), n+2)
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fill(k, n+1)
+		fill(e, n+2)
+		v.SetMapIndex(k, e)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i), n+i+1)
+			}
+		}
+	}
 }
 
 func FuzzAppendAttempt(f *testing.F) {

@@ -143,7 +143,8 @@ func (j *JSONLWriter) encode(v any) error {
 	if j.buf, err = AppendAttempt(j.buf[:0], a); err != nil {
 		return err
 	}
-	_, err = j.w.Write(append(j.buf, '\n'))
+	j.buf = append(j.buf, '\n')
+	_, err = j.w.Write(j.buf)
 	return err
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -55,29 +56,34 @@ func main() {
 func run(o perf.Options, prof, tr string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if tr != "" {
-		f, err := os.Create(tr)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			return err
-		}
-		defer trace.Stop()
+	stopTrace, err := record(tr, trace.Start, trace.Stop)
+	if err != nil {
+		return err
 	}
-	if prof != "" {
-		f, err := os.Create(prof)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	defer stopTrace()
+	stopProf, err := record(prof, pprof.StartCPUProfile, pprof.StopCPUProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProf()
 	return perf.Suite(ctx, os.Stdout, os.Stderr, o)
+}
+
+// record starts writing a profile or trace to path ("" for none) and
+// returns what stops it and closes the file.
+func record(path string, start func(io.Writer) error, stop func()) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { stop(); f.Close() }, nil
 }
 
 // longRun applies the long-run memory benchmark's load through
