@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shirou/gopsutil/v4/cpu"
+
 	"github.com/tcobench/tcobench/internal/localserver"
 	"github.com/tcobench/tcobench/internal/localserver/localservertest"
 	"github.com/tcobench/tcobench/load"
@@ -166,9 +168,34 @@ func busy() (string, bool) {
 	return fmt.Sprintf("load average %.1f on %d cores", l1, runtime.NumCPU()), l1 > 4*float64(runtime.NumCPU())
 }
 
+// maxSteal is the share of CPU time the hypervisor may take during the
+// rounds before the machine's speed, not the model, explains a miss: on a
+// shared virtual machine the measured throughput at 1 user moved 8-fold
+// between rounds minutes apart (60 and 7.5 tok/s) while the load average
+// stayed low.
+const maxSteal = 0.10
+
+// stealTime is the machine's CPU time stolen and in all (seconds).
+func stealTime() [2]float64 {
+	ts, err := cpu.Times(false)
+	if err != nil || len(ts) == 0 {
+		return [2]float64{}
+	}
+	return [2]float64{ts[0].Steal, ts[0].Total()}
+}
+
+// stealShare is the share of CPU time stolen between a and b (0 unknown).
+func stealShare(a, b [2]float64) float64 {
+	if b[1] <= a[1] {
+		return 0
+	}
+	return (b[0] - a[0]) / (b[1] - a[1])
+}
+
 // TestCalibrateOnLocalOllama: factors fitted on the run at 2 users predict
 // the measured throughput at 1 and 4 users within a factor of calFactor
-// (skipped when other work overloads the machine).
+// (skipped when other work overloads the machine, or when it missed while
+// the hypervisor took more than maxSteal of the CPU time).
 func TestCalibrateOnLocalOllama(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real server: skipped in -short")
@@ -180,11 +207,16 @@ func TestCalibrateOnLocalOllama(t *testing.T) {
 	if why, ok := busy(); ok { // the lock may have waited minutes
 		t.Skipf("the machine is too busy for a throughput comparison (%s)", why)
 	}
+	before := stealTime()
 	cal, errs := calibrationErrors(t)
-	t.Logf("calibration: %s; factors %+v", cal.Describe(), cal.Factors)
+	stolen := stealShare(before, stealTime())
+	t.Logf("calibration: %s; factors %+v; %.0f %% of the CPU time stolen by the hypervisor", cal.Describe(), cal.Factors, 100*stolen)
 	for u, e := range errs {
 		if why, ok := busy(); ok && math.Abs(math.Log1p(e)) > math.Log(calFactor) {
 			t.Skipf("%d users off by %+.0f %%, but the machine became too busy during the rounds (%s)", u, 100*e, why)
+		}
+		if stolen > maxSteal && math.Abs(math.Log1p(e)) > math.Log(calFactor) {
+			t.Skipf("%d users off by %+.0f %%, but the hypervisor took %.0f %% of the CPU time during the rounds (the load average does not show it)", u, 100*e, 100*stolen)
 		}
 		if math.Abs(math.Log1p(e)) > math.Log(calFactor) {
 			t.Errorf("%d users: predicted throughput %+.0f %% off the measured one (tolerance: within a factor %g)", u, 100*e, calFactor)
